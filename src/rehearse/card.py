@@ -1,0 +1,38 @@
+"""The feedback card: a score as a few lines a person reads in ten seconds."""
+
+from __future__ import annotations
+
+from rehearse.analysis import fmt_minutes
+from rehearse.scoring import Score
+
+VERDICT_TEXT = {"short": "short", "on_target": "on target", "long": "long"}
+EVIDENCE_CHARS = 70
+
+
+def render_card(score: Score, title: str | None = None) -> str:
+    """Plain-text card: length against target, pace, C/A/R coverage with evidence, tips."""
+    a = score.analysis
+    lines = [title or (score.file or "answer")]
+    if score.answer is None or not a.words:
+        lines.append("  No speech was recognized in this recording.")
+    if a.length is not None and score.answer is not None:
+        lines.append(
+            f"  Length   {fmt_minutes(a.answer_s)}  {VERDICT_TEXT[a.length.verdict]} "
+            f"(target {fmt_minutes(a.length.target_s)}, on target "
+            f"{fmt_minutes(a.length.low_s)}-{fmt_minutes(a.length.high_s)})"
+        )
+    if a.wpm is not None:
+        lines.append(f"  Pace     {a.wpm:.0f} words a minute (comfortable: 120-160)")
+    for key in ("challenge", "action", "result"):
+        part = a.car[key]
+        if part["covered"]:
+            first = part["evidence"][0]
+            at = f" at {fmt_minutes(first.start)}" if first.start is not None else ""
+            text = first.text if len(first.text) <= EVIDENCE_CHARS else first.text[: EVIDENCE_CHARS - 1] + "…"
+            lines.append(f"  {key.title():10s}yes{at}: \"{text}\"")
+        else:
+            lines.append(f"  {key.title():10s}MISSING")
+    if a.tips:
+        lines.append("  Next time:")
+        lines += [f"   {i}. {tip}" for i, tip in enumerate(a.tips, 1)]
+    return "\n".join(lines)

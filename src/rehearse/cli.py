@@ -1,0 +1,240 @@
+"""The `rehearse` command line: parse options, call the core, print, map errors to one line."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from rehearse import __version__
+from rehearse.analysis import TARGET_S
+from rehearse.errors import RehearseError
+
+ENGINES = ("auto", "vosk", "pocketsphinx")
+
+
+def _warn(message: str) -> None:
+    click.echo(f"Warning: {message}", err=True)
+
+
+def _fail(exc: RehearseError) -> click.ClickException:
+    return click.ClickException(str(exc))
+
+
+def _positive(ctx, param, value):
+    if value is not None and not value > 0:
+        raise click.BadParameter("must be more than 0 seconds")
+    return value
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="rehearse")
+def cli():
+    """Rehearse job-interview answers offline: length, pace and Challenge / Action / Result.
+
+    \b
+    Examples:
+      rehearse score my-answer.wav
+      rehearse model install en-us-small
+    """
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per file, one per line.")
+@click.option("--target", type=float, default=TARGET_S, show_default=True, callback=_positive,
+              help="Target answer length in seconds.")
+@click.option("--engine", type=click.Choice(ENGINES), default="auto", show_default=True,
+              help="Speech recognizer: Vosk when a model is found, else PocketSphinx.")
+@click.option("--model", type=str, default=None, help="Path to a Vosk model folder.")
+@click.option("--lang", default="en-us", show_default=True, help="Language of the Vosk model to look for.")
+def score(files, as_json, target, engine, model, lang):
+    """Score recorded answers: length against the target, pace, and C/A/R coverage.
+
+    Reads WAV (8/16/24/32-bit integer or float, any rate, any channels), FLAC, Ogg,
+    MP3, AIFF and AU.
+
+    \b
+    Examples:
+      rehearse score answer.wav
+      rehearse score --json --target 90 first.wav second.flac
+      rehearse score --engine vosk --model ~/models/vosk-model-en-us-0.22 answer.wav
+    """
+    from rehearse.audio import FileSource, probe
+    from rehearse.card import render_card
+    from rehearse.models import open_engine
+    from rehearse.scoring import hear, score_heard
+
+    try:
+        for f in files:
+            probe(f)  # fail fast on a typo before loading a model
+        eng = open_engine(engine, model, lang, warn=_warn)
+        for i, f in enumerate(files):
+            source = FileSource(f)
+            heard = hear(source, eng)
+            result = score_heard(heard, eng, source.duration_s, target, file=str(f))
+            if as_json:
+                click.echo(json.dumps(result.to_json(), ensure_ascii=False))
+            else:
+                if i:
+                    click.echo()
+                click.echo(render_card(result))
+    except RehearseError as exc:
+        raise _fail(exc) from None
+
+
+@cli.group()
+def model():
+    """Find and install speech models.
+
+    \b
+    Examples:
+      rehearse model list
+      rehearse model path
+      rehearse model install en-us-small
+      rehearse model install --from vosk-model-small-en-us-0.15.zip
+    """
+
+
+@model.command("list")
+def model_list():
+    """List the Vosk models found on this machine, and the folders searched.
+
+    \b
+    Example:
+      rehearse model list
+    """
+    from rehearse.models import installed_models, vosk_dirs
+
+    found = installed_models()
+    for m in found:
+        click.echo(f"{m.path.name}\t{m.path}")
+    if not found:
+        click.echo("No Vosk models installed; PocketSphinx (bundled US English) will be used.", err=True)
+    click.echo("Searched: " + ", ".join(str(d) for d in vosk_dirs()), err=True)
+
+
+@model.command("path")
+@click.option("--lang", default="en-us", show_default=True, help="Language to look for.")
+@click.option("--model", type=str, default=None, help="An explicit model folder to check.")
+def model_path(lang, model):
+    """Print the folder of the Vosk model `score` would use.
+
+    \b
+    Example:
+      rehearse model path --lang en-us
+    """
+    from rehearse.models import find_vosk_model
+    from rehearse.speech import check_vosk_model_dir
+
+    found = find_vosk_model(lang, model)
+    if found is None:
+        raise click.ClickException(
+            f"no Vosk model for {lang} found; install one with `rehearse model install {lang}-small`"
+        )
+    try:
+        check_vosk_model_dir(found.path)
+    except RehearseError as exc:
+        raise _fail(exc) from None
+    click.echo(str(found.path))
+
+
+class _Progress:
+    """A one-line download meter on stderr."""
+
+    def __init__(self):
+        self.last = -1
+
+    def __call__(self, got: int, total: int | None) -> None:
+        mb = got / 1e6
+        if total:
+            pct = int(got * 100 / total)
+            if pct == self.last:
+                return
+            self.last = pct
+            bar = "#" * (pct // 4)
+            click.echo(f"\r  [{bar:<25}] {pct:3d}%  {mb:.1f}/{total / 1e6:.1f} MB", err=True, nl=False)
+        elif int(mb) != self.last:
+            self.last = int(mb)
+            click.echo(f"\r  {mb:.1f} MB", err=True, nl=False)
+
+    def done(self):
+        if self.last >= 0:
+            click.echo("", err=True)
+
+
+@model.command("install")
+@click.argument("name", required=False)
+@click.option("--from", "from_file", type=click.Path(path_type=Path), default=None,
+              help="Install from a zip already on this machine.")
+@click.option("--md5", default=None, help="With --from: the archive's expected MD5.")
+@click.option("--index-url", default=None,
+              help="Model list to install from (default: Vosk's published list, or $REHEARSE_MODEL_INDEX).")
+@click.option("--dir", "dest", type=click.Path(path_type=Path), default=None,
+              help="Folder to install into (default: ~/.cache/vosk).")
+def model_install(name, from_file, md5, index_url, dest):
+    """Download, verify and unpack a Vosk model (the only command that uses the network).
+
+    NAME is `<lang>-small` (the current small model for a language, such as
+    en-us-small) or an exact model name from the list.
+
+    \b
+    Examples:
+      rehearse model install en-us-small
+      rehearse model install vosk-model-en-us-0.22
+      rehearse model install --from ~/Downloads/vosk-model-small-en-us-0.15.zip
+    """
+    from rehearse import models
+
+    if bool(name) == bool(from_file):
+        raise click.UsageError("give either a model NAME or --from FILE.zip")
+    progress = _Progress()
+    try:
+        if from_file:
+            path = models.install_from_file(from_file, dest, md5)
+        else:
+            click.echo(f"Fetching the model list from {models.index_url(index_url)}", err=True)
+            path = models.install(name, index_url, dest, progress)
+    except RehearseError as exc:
+        progress.done()
+        raise _fail(exc) from None
+    progress.done()
+    click.echo(f"Installed {path.name} in {path.parent}", err=True)
+    click.echo(str(path))
+
+
+def main() -> None:
+    """Entry point: no traceback ever reaches the user; Ctrl-C exits 130."""
+    try:
+        cli.main(standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except (KeyboardInterrupt, click.exceptions.Abort):
+        click.echo("Interrupted.", err=True)
+        sys.exit(130)
+    except Exception as exc:  # a bug: one line for the user, the details in a log
+        log = _log_crash()
+        click.echo(f"Error: unexpected failure ({type(exc).__name__}: {exc}); details in {log}", err=True)
+        sys.exit(1)
+
+
+def _log_crash() -> str:
+    import tempfile
+    import traceback
+
+    from rehearse.paths import user_dir
+
+    try:
+        d = user_dir()
+        d.mkdir(parents=True, exist_ok=True)
+        path = d / "crash.log"
+    except OSError:
+        path = Path(tempfile.gettempdir()) / "rehearse-crash.log"
+    with open(path, "a", encoding="utf-8") as f:
+        traceback.print_exc(file=f)
+    return str(path)

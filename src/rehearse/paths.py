@@ -1,0 +1,23 @@
+"""Where the user's data lives: $REHEARSE_HOME, else the platform's app folder."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+HOME_ENV = "REHEARSE_HOME"
+APP_NAME = "rehearse"
+
+
+def user_dir() -> Path:
+    """The folder for this user's models, answers and database (not created here)."""
+    if os.environ.get(HOME_ENV):
+        return Path(os.environ[HOME_ENV]).expanduser()
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / APP_NAME
+
+
+def checkout_models_dir() -> Path | None:
+    """`models/` beside `src/` when running from a checkout (an editable install)."""
+    candidate = Path(__file__).resolve().parents[2] / "models"
+    return candidate if (candidate.parent / "pyproject.toml").is_file() else None

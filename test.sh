@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Runs the whole test suite: installs what the tests need, starts a PulseAudio server with virtual
+# devices (a speaker and a microphone) when none is running, then runs pytest.
+set -euo pipefail
+cd "$(dirname "$0")"
+./install.sh --no-run --test
+# shellcheck source=scripts/virtual-audio.sh
+. scripts/virtual-audio.sh
+exec .venv/bin/python -m pytest "$@"
