@@ -39,7 +39,7 @@ MARKERS = [
     "eventually", "finally", "ultimately", "first", "then", "next", "afterwards", "since then",
     "by the end", "that meant", "this meant", "the problem", "the challenge", "the issue",
     "what i did", "i decided", "my role", "my job", "thanks to", "overall", "in total",
-    "and i", "and we", "and our", "i also", "then i", "based on", "within", "both of",
+    "and i", "and we", "and our", "i also", "then i", "based on",
 ]
 _MARKER_SEQS = sorted((m.split() for m in MARKERS), key=len, reverse=True)
 

@@ -109,10 +109,6 @@ def check_vosk_model_dir(path: Path) -> None:
 # --- PocketSphinx ---------------------------------------------------------------------------
 
 PS_FRAMES_PER_S = 100
-PS_MIN_UTTERANCE_S = 20.0
-PS_MAX_UTTERANCE_S = 60.0
-PS_PAUSE_S = 0.3
-PS_QUIET_BELOW_PEAK_DB = 35.0
 _PS_ALT = re.compile(r"\(\d+\)$")
 
 
@@ -140,39 +136,45 @@ class PocketSphinxEngine:
         self.model = "pocketsphinx en-us (bundled)"
 
     def stream(self) -> PocketSphinxDecoding:
-        return PocketSphinxDecoding(self._decoder)
+        return PocketSphinxDecoding(self._decoder, self._ps.Endpointer(sample_rate=SAMPLE_RATE_HZ))
 
 
 class PocketSphinxDecoding:
-    """Decodes in utterances cut at pauses, so an hour of audio never builds one huge search."""
+    """Decodes only what PocketSphinx's WebRTC-style endpointer calls speech, one utterance per
+    stretch of speech. Fed silence, the live cepstral mean drifts and the first words of an
+    answer come out as nonsense; cut at pauses, an hour of audio never builds one huge search."""
 
-    def __init__(self, decoder):
+    def __init__(self, decoder, endpointer):
         self._d = decoder
+        self._ep = endpointer
+        self._frame_samples = endpointer.frame_bytes // 2
+        self._rest = np.zeros(0, dtype=np.float32)
         self._words: list[Word] = []
-        self._offset_s = 0.0  # where the current utterance began
-        self._utt_s = 0.0
-        self._quiet_s = 0.0
-        self._peak_db = -120.0
-        self._d.start_utt()
+        self._utt_start_s: float | None = None
 
     def accept(self, block: np.ndarray) -> None:
-        if len(block) == 0:
-            return
-        self._d.process_raw(to_pcm16(block), False, False)
-        block_s = len(block) / SAMPLE_RATE_HZ
-        self._utt_s += block_s
-        level = 20 * np.log10(max(float(np.sqrt(np.mean(block.astype(np.float64) ** 2))), 1e-6))
-        self._peak_db = max(self._peak_db, level)
-        self._quiet_s = self._quiet_s + block_s if level < self._peak_db - PS_QUIET_BELOW_PEAK_DB else 0.0
-        if self._utt_s >= PS_MAX_UTTERANCE_S or (
-            self._utt_s >= PS_MIN_UTTERANCE_S and self._quiet_s >= PS_PAUSE_S
-        ):
-            self._end_utterance()
-            self._d.start_utt()
+        data = np.concatenate([self._rest, block]) if len(self._rest) else block
+        n = len(data) // self._frame_samples
+        for k in range(n):
+            frame = data[k * self._frame_samples : (k + 1) * self._frame_samples]
+            self._feed(self._ep.process(to_pcm16(frame)))
+        self._rest = data[n * self._frame_samples :].copy()
 
     def finish(self) -> list[Word]:
-        self._end_utterance()
+        if self._ep.in_speech:
+            self._feed(self._ep.end_stream(to_pcm16(self._rest)), final=True)
+        self._rest = np.zeros(0, dtype=np.float32)
         return self._words
+
+    def _feed(self, speech: bytes | None, final: bool = False) -> None:
+        if speech is None:
+            return
+        if self._utt_start_s is None:
+            self._utt_start_s = self._ep.speech_start
+            self._d.start_utt()
+        self._d.process_raw(speech, False, False)
+        if final or not self._ep.in_speech:
+            self._end_utterance()
 
     def _end_utterance(self) -> None:
         self._d.end_utt()
@@ -180,9 +182,7 @@ class PocketSphinxDecoding:
             word = _PS_ALT.sub("", seg.word)
             if word.startswith(("<", "[", "+")):
                 continue
-            start = self._offset_s + seg.start_frame / PS_FRAMES_PER_S
-            end = self._offset_s + (seg.end_frame + 1) / PS_FRAMES_PER_S
+            start = self._utt_start_s + seg.start_frame / PS_FRAMES_PER_S
+            end = self._utt_start_s + (seg.end_frame + 1) / PS_FRAMES_PER_S
             self._words.append(Word(word, start, end))
-        self._offset_s += self._utt_s
-        self._utt_s = 0.0
-        self._quiet_s = 0.0
+        self._utt_start_s = None

@@ -1,0 +1,214 @@
+"""Model lookup and `rehearse model install` against a real HTTP server on 127.0.0.1."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import stat
+import threading
+import zipfile
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from rehearse.models import find_vosk_model
+
+from conftest import espeak
+from test_score_cli import rehearse
+
+
+class Server:
+    """Serves fixed bodies by path; a route may lie about its length and hang up early."""
+
+    def __init__(self):
+        self.routes: dict[str, tuple[bytes, int | None]] = {}
+        self.hits: list[str] = []
+        routes, hits = self.routes, self.hits
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):
+                hits.append(self.path)
+                if self.path not in routes:
+                    self.send_error(404)
+                    return
+                body, claimed = routes[self.path]
+                self.send_response(200)
+                self.send_header("Content-Length", str(claimed if claimed is not None else len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+                self.wfile.flush()
+                self.close_connection = True
+
+            def log_message(self, *args):
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def publish(self, name: str, archive: bytes, lang: str, md5: str | None = None, claimed: int | None = None):
+        self.routes[f"/files/{name}.zip"] = (archive, claimed)
+        entry = {
+            "lang": lang, "lang_text": lang, "md5": md5 or hashlib.md5(archive).hexdigest(),
+            "name": name, "obsolete": "false", "size": len(archive), "size_text": "",
+            "type": "small", "url": f"{self.url}/files/{name}.zip", "version": "0.1",
+        }
+        index = json.loads(self.routes.get("/model-list.json", (b"[]", None))[0])
+        index.append(entry)
+        self.routes["/model-list.json"] = (json.dumps(index).encode(), None)
+
+    @property
+    def index(self) -> str:
+        return f"{self.url}/model-list.json"
+
+
+@pytest.fixture
+def server():
+    s = Server()
+    yield s
+    s.httpd.shutdown()
+    s.httpd.server_close()
+
+
+def fake_model_zip(top: str, extra: dict[str, bytes] | None = None, symlink: str | None = None) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr(f"{top}/am/final.mdl", b"\0" * 1000)
+        z.writestr(f"{top}/conf/model.conf", b"--sample-frequency=16000\n")
+        for name, data in (extra or {}).items():
+            z.writestr(name, data)
+        if symlink:
+            info = zipfile.ZipInfo(f"{top}/link")
+            info.external_attr = (stat.S_IFLNK | 0o777) << 16
+            z.writestr(info, symlink)
+    return buf.getvalue()
+
+
+def cache(home: Path) -> Path:
+    return home / ".cache" / "vosk"
+
+
+def test_install_fake_model_and_find_it(server, isolated_home):
+    server.publish("vosk-model-small-xx-0.1", fake_model_zip("vosk-model-small-xx-0.1"), "xx")
+    proc = rehearse("model", "install", "xx-small", "--index-url", server.index)
+    target = cache(isolated_home) / "vosk-model-small-xx-0.1"
+    assert proc.stdout.strip() == str(target)
+    assert (target / "am" / "final.mdl").is_file()
+    assert sorted(p.name for p in cache(isolated_home).iterdir()) == ["vosk-model-small-xx-0.1"]
+    assert rehearse("model", "path", "--lang", "xx").stdout.strip() == str(target)
+    assert "vosk-model-small-xx-0.1" in rehearse("model", "list").stdout
+    again = rehearse("model", "install", "xx-small", "--index-url", server.index, check_ok=False)
+    assert again.returncode == 1 and "already installed" in again.stderr
+
+
+def test_index_url_from_environment(server, isolated_home):
+    server.publish("vosk-model-small-xx-0.1", fake_model_zip("vosk-model-small-xx-0.1"), "xx")
+    rehearse("model", "install", "xx-small", env={"REHEARSE_MODEL_INDEX": server.index})
+    assert "/model-list.json" in server.hits
+
+
+def test_install_real_korean_model_then_score_with_it(server, isolated_home, korean_model, tmp_path):
+    """The whole path a user takes: install from the list, then `score` finds and uses the model."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as z:
+        for f in sorted(korean_model.rglob("*")):
+            if f.is_file():
+                z.write(f, "vosk-model-small-ko-0.22/" + str(f.relative_to(korean_model)))
+    server.publish("vosk-model-small-ko-0.22", buf.getvalue(), "ko")
+    rehearse("model", "install", "ko-small", "--index-url", server.index)
+    wav = espeak("저는 문제를 해결했습니다", tmp_path / "ko.wav", "ko")
+    r = json.loads(rehearse("score", "--json", "--lang", "ko", str(wav)).stdout)
+    assert r["engine"] == "vosk"
+    assert r["model"] == str(cache(isolated_home) / "vosk-model-small-ko-0.22")
+    assert r["words"]
+
+
+def _assert_refused(proc, message, isolated_home):
+    assert proc.returncode == 1, proc.stderr
+    errors = [l for l in proc.stderr.splitlines() if l.startswith("Error:")]
+    assert len(errors) == 1 and message in errors[0], proc.stderr
+    assert "Traceback" not in proc.stderr
+    leftovers = list(cache(isolated_home).iterdir()) if cache(isolated_home).exists() else []
+    assert leftovers == [], leftovers  # nothing half-installed, no temporary files
+
+
+@pytest.mark.parametrize(
+    "case,message",
+    [
+        ("checksum", "checksum mismatch"),
+        ("truncated", "truncated"),
+        ("traversal", "leaves its folder"),
+        ("absolute", "absolute path"),
+        ("symlink", "symbolic link"),
+        ("not a model", "does not hold a Vosk model"),
+        ("not a zip", "not a readable zip"),
+    ],
+)
+def test_install_refuses_bad_downloads(server, isolated_home, tmp_path, case, message):
+    name = "vosk-model-small-xx-0.1"
+    good = fake_model_zip(name)
+    if case == "checksum":
+        server.publish(name, good, "xx", md5="0" * 32)
+    elif case == "truncated":
+        server.publish(name, good[: len(good) // 2], "xx", md5=hashlib.md5(good).hexdigest(), claimed=len(good))
+    elif case == "traversal":
+        server.publish(name, fake_model_zip(name, {"../../evil.txt": b"gotcha"}), "xx")
+    elif case == "absolute":
+        server.publish(name, fake_model_zip(name, {"/tmp/evil-absolute.txt": b"gotcha"}), "xx")
+    elif case == "symlink":
+        server.publish(name, fake_model_zip(name, symlink="/etc/passwd"), "xx")
+    elif case == "not a model":
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w") as z:
+            z.writestr(f"{name}/readme.txt", b"hello")
+        server.publish(name, buf.getvalue(), "xx")
+    else:
+        server.publish(name, b"this is not a zip archive at all", "xx")
+    proc = rehearse("model", "install", "xx-small", "--index-url", server.index, check_ok=False)
+    _assert_refused(proc, message, isolated_home)
+    assert not (isolated_home / "evil.txt").exists() and not (isolated_home.parent / "evil.txt").exists()
+
+
+def test_install_errors_from_the_list(server, isolated_home):
+    server.publish("vosk-model-small-xx-0.1", fake_model_zip("vosk-model-small-xx-0.1"), "xx")
+    proc = rehearse("model", "install", "zz-small", "--index-url", server.index, check_ok=False)
+    _assert_refused(proc, "no current small model for 'zz'", isolated_home)
+    proc = rehearse("model", "install", "xx-small", "--index-url", server.url + "/nothing.json", check_ok=False)
+    _assert_refused(proc, "404", isolated_home)
+    server.routes["/bad.json"] = (b"{not json", None)
+    proc = rehearse("model", "install", "xx-small", "--index-url", server.url + "/bad.json", check_ok=False)
+    _assert_refused(proc, "not a Vosk model list", isolated_home)
+    proc = rehearse("model", "install", "xx-small", "--index-url", "http://127.0.0.1:9/x.json", check_ok=False)
+    _assert_refused(proc, "cannot reach", isolated_home)
+
+
+def test_install_from_file(tmp_path, isolated_home):
+    archive = tmp_path / "vosk-model-small-xx-0.1.zip"
+    archive.write_bytes(fake_model_zip("vosk-model-small-xx-0.1"))
+    bad = rehearse("model", "install", "--from", str(archive), "--md5", "1" * 32, check_ok=False)
+    _assert_refused(bad, "checksum mismatch", isolated_home)
+    md5 = hashlib.md5(archive.read_bytes()).hexdigest()
+    out = rehearse("model", "install", "--from", str(archive), "--md5", md5).stdout.strip()
+    assert Path(out) == cache(isolated_home) / "vosk-model-small-xx-0.1"
+    usage = rehearse("model", "install", check_ok=False)
+    assert usage.returncode == 2 and "either a model NAME or --from" in usage.stderr
+
+
+def test_lookup_order(tmp_path, monkeypatch, isolated_home):
+    vosk_path = tmp_path / "vp"
+    for d in (cache(isolated_home) / "vosk-model-small-en-us-0.15", vosk_path / "vosk-model-en-us-0.22"):
+        (d / "am").mkdir(parents=True)
+    monkeypatch.setenv("VOSK_MODEL_PATH", str(vosk_path))
+    assert find_vosk_model("en-us").path.name == "vosk-model-en-us-0.22"  # VOSK_MODEL_PATH before the cache
+    user_models = Path(tmp_path / "rehearse-home" / "models" / "vosk-model-small-en-us-0.3")
+    user_models.mkdir(parents=True)
+    assert find_vosk_model("en-us").path == user_models  # our data folder first
+    monkeypatch.setenv("REHEARSE_VOSK_MODEL", "/somewhere/else")
+    assert str(find_vosk_model("en-us").path) == "/somewhere/else"
+    assert str(find_vosk_model("en-us", "/explicit").path) == "/explicit"
+    monkeypatch.delenv("REHEARSE_VOSK_MODEL")
+    assert find_vosk_model("en-in") is None  # another accent is not taken for en-us, nor the reverse
+    assert find_vosk_model("de") is None
+    assert find_vosk_model("en").path == user_models  # plain "en" takes any English model
