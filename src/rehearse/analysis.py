@@ -36,12 +36,15 @@ NUMBER_WORDS = set(
 MARKERS = [
     "as a result", "in the end", "at the end", "and then", "after that", "in the meantime",
     "which meant", "the result", "the outcome", "so i", "so we", "but", "however", "because",
-    "eventually", "finally", "ultimately", "first", "then", "next", "afterwards", "since then",
-    "by the end", "that meant", "this meant", "the problem", "the challenge", "the issue",
-    "what i did", "i decided", "my role", "my job", "thanks to", "overall", "in total",
-    "and i", "and we", "and our", "i also", "then i", "based on",
+    "eventually", "finally", "ultimately", "afterwards", "since then", "by the end",
+    "that meant", "this meant", "the problem", "the challenge", "the issue", "what i did",
+    "my role", "my job", "thanks to", "overall", "in total", "and i", "and we", "and our",
+    "i also", "based on",
 ]
 _MARKER_SEQS = sorted((m.split() for m in MARKERS), key=len, reverse=True)
+# Words that open a clause only when a subject follows ("then i called", not "the next promotion").
+SUBJECT_OPENERS = {"then", "next", "first", "second", "third", "later", "so", "and"}
+SUBJECTS = {"i", "we", "they", "he", "she", "our", "my", "the", "it", "that", "this"}
 
 CHALLENGE_CUES = [
     r"problem", r"issues?\b", r"challeng", r"difficult", r"struggl", r"deadline", r"behind schedule",
@@ -63,7 +66,7 @@ RESULT_CUES = [
     r"dropped", r"\bfell\b", r"percent", r"%", r"on time", r"ahead of schedule", r"delivered",
     r"launched", r"shipped", r"\bwon\b", r"promot", r"award", r"feedback (was|from)", r"learn",
     r"lesson", r"since then", r"still (use|uses|used|in use)", r"adopted", r"praised", r"thanked",
-    r"succe", r"achiev", r"met the", r"hit (the|our)", r"fewer", r"faster", r"doubled",
+    r"succe", r"achiev", r"met (the|our|every) (deadline|target|goal)", r"hit (the|our)", r"fewer", r"faster", r"doubled",
     r"tripled", r"halved", r"recogni[sz]ed", r"renewed", r"retained", r"signed", r"went live",
     r"back on track", r"by the end", r"which meant", r"that meant", r"this meant", r"\bnow\b",
     r"became", r"no longer", r"zero", r"record", r"best", r"highest", r"lowest", r"grateful",
@@ -80,6 +83,7 @@ ACTION_VERBS = (
 )
 _I_DID = re.compile(rf"\b(i|i'?ve|myself)\s+(\w+ly\s+|then\s+|also\s+|first\s+|had\s+|would\s+)?({ACTION_VERBS})\b")
 _WE_DID = re.compile(rf"\b(we|our team|the team)\s+(\w+ly\s+|then\s+|also\s+|first\s+|had\s+)?({ACTION_VERBS})\b")
+_VERB_ONLY = re.compile(rf"({ACTION_VERBS})")
 _ACTION_PHRASES = re.compile(
     r"\b(what i did|my (approach|plan|solution|idea|first step)|i (decided|chose) to|"
     r"i (started|began) by|i made sure|i worked with|i took (the lead|ownership|charge)|"
@@ -132,21 +136,26 @@ def split_clauses(words: list[Word]) -> list[Clause]:
 
     tokens = [w for w in words if w.word]
     lowered = [w.word.lower() for w in tokens]
-    i = 0
-    while i < len(tokens):
-        w = tokens[i]
+    opened_by = 0  # length of the marker that opened the current clause
+    for i, w in enumerate(tokens):
         if w.word in ".!?;":
             close()
-            i += 1
+            opened_by = 0
             continue
         content = [c for c in current if c.word not in ".!?;:,"]
         timed = w.start >= 0 and content and content[-1].end >= 0
+        long_enough = len(content) >= opened_by + MIN_CLAUSE_WORDS
+        marker = _marker_at(lowered, i)
         if timed and w.start - content[-1].end >= CLAUSE_PAUSE_S and len(content) >= MIN_CLAUSE_WORDS - 1:
             close()
-        elif len(content) >= MIN_CLAUSE_WORDS and _marker_at(lowered, i):
+            opened_by = marker
+        elif marker and long_enough:
+            # "... the contracts and | in the end": a dangling conjunction joins the new clause
+            carry = [current.pop()] if current and current[-1].word.lower() in ("and", "but", "so") else []
             close()
+            current.extend(carry)
+            opened_by = marker + len(carry)
         current.append(w)
-        i += 1
     close()
     n = len(groups)
     clauses = []
@@ -157,11 +166,19 @@ def split_clauses(words: list[Word]) -> list[Clause]:
     return clauses
 
 
-def _marker_at(lowered: list[str], i: int) -> bool:
+def _marker_at(lowered: list[str], i: int) -> int:
+    """How many words of a clause opener stand at word i (0 for none): a discourse marker, or a
+    new subject with its verb."""
     for seq in _MARKER_SEQS:
         if lowered[i : i + len(seq)] == seq:
-            return True
-    return False
+            return len(seq)
+    nxt = lowered[i + 1] if i + 1 < len(lowered) else ""
+    if lowered[i] in SUBJECT_OPENERS and nxt in SUBJECTS:
+        return 2
+    # "... losing orders i traced the crashes": a first-person subject and a past-tense verb
+    new_subject = lowered[i] in ("i", "we") and bool(_VERB_ONLY.fullmatch(nxt)) and i > 0 and lowered[i - 1] not in (
+        "that", "what", "when", "which", "so", "and", "then", "as", "because", "if", "until", "after", "before")
+    return 2 if new_subject else 0
 
 
 # --- labelling ------------------------------------------------------------------------------
