@@ -12,6 +12,12 @@ fi
 if pactl info >/dev/null 2>&1; then
   pactl list short sinks | grep -q speaker || pactl load-module module-null-sink sink_name=speaker >/dev/null
   pactl list short sinks | grep -q micsrc || pactl load-module module-null-sink sink_name=micsrc >/dev/null
+  # A real microphone never stops sending; an idle null sink's monitor does. Keep a stream of
+  # silence playing into the microphone so it behaves like a quiet room.
+  if ! pactl list short sink-inputs | grep -q .; then
+    nohup pacat --playback --device=micsrc --raw --format=s16le --rate=16000 --channels=1 \
+      --client-name=room-silence /dev/zero >/dev/null 2>&1 &
+  fi
   pactl set-default-sink speaker
   pactl set-default-source micsrc.monitor
   export REHEARSE_VIRTUAL_AUDIO=1

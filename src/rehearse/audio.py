@@ -153,3 +153,244 @@ class FileSource:
 def to_pcm16(block: np.ndarray) -> bytes:
     """float32 samples in [-1, 1] as little-endian 16-bit PCM bytes, as speech engines want."""
     return (np.clip(block, -1.0, 1.0) * 32767.0).astype("<i2").tobytes()
+
+
+# --- recording to disk ----------------------------------------------------------------------
+
+WAV_FLUSH_S = 1.0
+
+
+class WavWriter:
+    """A 16-bit mono WAV written as it is recorded: the header is rewritten and the file flushed
+    every second, so a crash loses at most the last second and leaves a valid file."""
+
+    def __init__(self, path: str | os.PathLike, rate_hz: int = SAMPLE_RATE_HZ):
+        self.path = Path(path)
+        self.rate_hz = rate_hz
+        self.frames = 0
+        fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        self._f = os.fdopen(fd, "wb")
+        self._write_header()
+        self._unflushed = 0
+
+    def _write_header(self) -> None:
+        import struct
+
+        data_bytes = self.frames * 2
+        header = struct.pack(
+            "<4sI4s4sIHHIIHH4sI", b"RIFF", 36 + data_bytes, b"WAVE", b"fmt ", 16, 1, 1,
+            self.rate_hz, self.rate_hz * 2, 2, 16, b"data", data_bytes,
+        )
+        self._f.seek(0)
+        self._f.write(header)
+        self._f.seek(0, os.SEEK_END)
+
+    def write(self, block: np.ndarray) -> None:
+        self._f.write(to_pcm16(block))
+        self.frames += len(block)
+        self._unflushed += len(block)
+        if self._unflushed >= self.rate_hz * WAV_FLUSH_S:
+            self.flush()
+
+    def flush(self) -> None:
+        self._write_header()
+        self._f.flush()
+        os.fsync(self._f.fileno())
+        self._unflushed = 0
+
+    def close(self) -> None:
+        if not self._f.closed:
+            self.flush()
+            self._f.close()
+
+    @property
+    def duration_s(self) -> float:
+        return self.frames / self.rate_hz
+
+
+def read_all(path: str | os.PathLike) -> tuple[np.ndarray, int]:
+    """A whole (short) file as float32 mono at its own rate, for playback."""
+    import soundfile
+
+    info = probe(path)
+    data, rate = soundfile.read(info.path, dtype="float32", always_2d=True)
+    return to_mono(data), rate
+
+
+def write_wav(path: str | os.PathLike, samples: np.ndarray, rate_hz: int = SAMPLE_RATE_HZ) -> None:
+    """Write float32 mono samples as a private 16-bit WAV."""
+    w = WavWriter(path, rate_hz)
+    w.write(samples)
+    w.close()
+
+
+# --- live sources and players ---------------------------------------------------------------
+
+
+class PacedFileSource:
+    """A file delivered at the pace of a real microphone: what a person would say, in real time."""
+
+    def __init__(self, path: str | os.PathLike, block_s: float = 0.1, speed: float = 1.0):
+        self._file = FileSource(path, block_s=block_s)
+        self.speed = speed
+
+    @property
+    def info(self) -> AudioInfo:
+        return self._file.info
+
+    def chunks(self) -> Iterator[np.ndarray]:
+        import time
+
+        start = time.monotonic()
+        sent = 0
+        for block in self._file.chunks():
+            sent += len(block)
+            due = start + sent / SAMPLE_RATE_HZ / self.speed
+            delay = due - time.monotonic()
+            if delay > 0:
+                time.sleep(delay)
+            yield block
+        # after the file, silence, as a room is silent when the speaker stops
+        silence = np.zeros(int(SAMPLE_RATE_HZ * 0.1), dtype=np.float32)
+        while True:
+            sent += len(silence)
+            delay = start + sent / SAMPLE_RATE_HZ / self.speed - time.monotonic()
+            if delay > 0:
+                time.sleep(delay)
+            yield silence
+
+
+def _device_arg(device: str | int | None):
+    if device is None or device == "":
+        return None
+    if isinstance(device, int) or str(device).isdigit():
+        return int(device)
+    return str(device)
+
+
+def _sounddevice():
+    try:
+        import sounddevice
+    except OSError as exc:  # PortAudio missing
+        from rehearse.errors import AudioDeviceError
+
+        raise AudioDeviceError(f"PortAudio is not available ({exc}); install libportaudio2") from None
+    return sounddevice
+
+
+class MicrophoneSource:
+    """The microphone through PortAudio. The callback only queues blocks; the caller's thread
+    does the work. 16 kHz is asked for; a device that refuses it is opened at its own rate and
+    resampled."""
+
+    def __init__(self, device: str | int | None = None, block_s: float = 0.05):
+        self.device = _device_arg(device)
+        self.block_s = block_s
+        self._stream = None
+        self.rate_hz = SAMPLE_RATE_HZ
+        self.error: str | None = None
+
+    def __enter__(self):
+        import queue
+
+        from rehearse.errors import AudioDeviceError
+
+        sd = _sounddevice()
+        self._queue: queue.Queue = queue.Queue()
+
+        def callback(indata, frames, time_info, status):
+            self._queue.put(indata[:, 0].copy())
+
+        last_exc = None
+        for rate in (SAMPLE_RATE_HZ, None):
+            try:
+                if rate is None:
+                    rate = int(sd.query_devices(self.device, "input")["default_samplerate"])
+                self._stream = sd.InputStream(
+                    samplerate=rate, blocksize=int(rate * self.block_s), device=self.device,
+                    channels=1, dtype="float32", callback=callback,
+                )
+                self._stream.start()
+                self.rate_hz = rate
+                break
+            except Exception as exc:
+                last_exc = exc
+                self._stream = None
+        if self._stream is None:
+            raise AudioDeviceError(f"cannot open the microphone ({_first_line(last_exc)})")
+        self._resample = Resampler(self.rate_hz)
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def close(self) -> None:
+        if self._stream is not None:
+            try:
+                self._stream.abort()
+                self._stream.close()
+            except Exception:
+                pass
+            self._stream = None
+
+    def chunks(self) -> Iterator[np.ndarray]:
+        import queue
+
+        from rehearse.errors import AudioDeviceError
+
+        while True:
+            try:
+                block = self._queue.get(timeout=2.0)
+            except queue.Empty:
+                raise AudioDeviceError("the microphone stopped sending audio (was it unplugged?)") from None
+            out = self._resample(block)
+            if len(out):
+                yield out
+
+
+class Player(Protocol):
+    """Plays float32 mono audio and returns when it has finished."""
+
+    def play(self, samples: np.ndarray, rate_hz: int) -> None: ...
+
+
+class DevicePlayer:
+    """Plays through PortAudio; `play` returns once the device has drained."""
+
+    def __init__(self, device: str | int | None = None):
+        self.device = _device_arg(device)
+        sd = _sounddevice()
+        try:
+            sd.query_devices(self.device, "output")
+        except Exception as exc:
+            from rehearse.errors import AudioDeviceError
+
+            raise AudioDeviceError(f"no usable output device ({_first_line(exc)})") from None
+
+    def play(self, samples: np.ndarray, rate_hz: int) -> None:
+        from rehearse.errors import AudioDeviceError
+
+        sd = _sounddevice()
+        try:
+            sd.play(samples, rate_hz, device=self.device, blocking=True)
+        except Exception as exc:
+            raise AudioDeviceError(f"playback failed ({_first_line(exc)})") from None
+
+
+class SilentPlayer:
+    """For machines with no output device: keeps the timing, makes no sound."""
+
+    def play(self, samples: np.ndarray, rate_hz: int) -> None:
+        import time
+
+        time.sleep(len(samples) / rate_hz)
+
+
+def has_device(kind: str) -> bool:
+    """Is there a default input or output device at all?"""
+    try:
+        sd = _sounddevice()
+        sd.query_devices(kind=kind)
+        return True
+    except Exception:
+        return False

@@ -238,3 +238,458 @@ def _log_crash() -> str:
     with open(path, "a", encoding="utf-8") as f:
         traceback.print_exc(file=f)
     return str(path)
+
+
+# --- live practice ---------------------------------------------------------------------------
+
+
+def _interactive_enter():
+    """Enter ends an answer only when stdin is a terminal; closed or redirected stdin never does."""
+    try:
+        if not sys.stdin or not sys.stdin.isatty():
+            return lambda: False
+    except (ValueError, OSError):
+        return lambda: False
+    import select
+
+    def pressed() -> bool:
+        ready, _, _ = select.select([sys.stdin], [], [], 0)
+        if ready:
+            sys.stdin.readline()
+            return True
+        return False
+
+    return pressed
+
+
+class _Console:
+    """Turns session events into lines on the terminal (stderr for progress, stdout for results)."""
+
+    def __init__(self, as_json: bool, target_s: float, enter_ok: bool = False):
+        self.as_json = as_json
+        self.enter_ok = enter_ok
+        self.target_s = target_s
+        self.live = sys.stderr.isatty()
+        self._last_live = 0.0
+
+    def __call__(self, event: str, **data) -> None:
+        import time
+
+        from rehearse.analysis import fmt_minutes
+        from rehearse.card import render_card
+
+        if event == "question":
+            q = data["question"]
+            click.echo(f"\nQuestion {data['number']} of {data['total']}: {q.text}", err=True)
+        elif event == "turn":
+            how = "a pause of a few seconds ends the answer" + (", or press Enter" if self.enter_ok else "")
+            click.echo(f"Your turn: answer now ({how}).", err=True)
+        elif event == "live" and self.live:
+            now = time.monotonic()
+            if now - self._last_live < 0.1:
+                return
+            self._last_live = now
+            d = data["detector"]
+            spoken = d.elapsed_s - d.speech_start_s if d.speech_start_s is not None else 0.0
+            bars = max(0, min(10, int((d.level_db + 60) / 5)))
+            state = "speaking " if d.speaking else ("listening" if d.speech_start_s is not None else "waiting  ")
+            click.echo(f"\r  {fmt_minutes(spoken)} / {fmt_minutes(self.target_s)}  [{'#' * bars:<10}]  {state}",
+                       err=True, nl=False)
+        elif event == "no_answer":
+            if self.live:
+                click.echo("", err=True)
+            click.echo("No answer was heard; moving on.", err=True)
+            if self.as_json:
+                click.echo(json.dumps(data["result"].to_json(), ensure_ascii=False), nl=True)
+                sys.stdout.flush()
+        elif event == "answer":
+            if self.live:
+                click.echo("", err=True)
+            r = data["result"]
+            if self.as_json:
+                click.echo(json.dumps(r.to_json(), ensure_ascii=False))
+                sys.stdout.flush()
+            else:
+                click.echo(render_card(r.score, title=f"Answer #{r.answer_id} ({r.ended_by})"))
+
+
+def _open_engine_async(engine, model, lang):
+    """Load the recognizer in the background (while the question is spoken); errors surface on use."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from rehearse.models import open_engine
+
+    pool = ThreadPoolExecutor(max_workers=1)
+    future = pool.submit(open_engine, engine, model, lang, _warn)
+    pool.shutdown(wait=False)
+    return future.result
+
+
+def _player(output_device):
+    from rehearse.audio import DevicePlayer, SilentPlayer, has_device
+
+    if output_device is None and not has_device("output"):
+        _warn("no output device: questions are printed, not spoken")
+        return SilentPlayer()
+    return DevicePlayer(output_device)
+
+
+def _run_interview(interview, questions, as_json):
+    from rehearse.session import summary_lines
+
+    results = interview.run(questions)
+    if not as_json and len(results) > 1:
+        click.echo("\nSession summary")
+        click.echo("\n".join(summary_lines(results)))
+    if any(r.interrupted for r in results):
+        click.echo("Interrupted; the answer so far was kept.", err=True)
+        sys.exit(130)
+    return results
+
+
+def _live_options(f):
+    for opt in reversed([
+        click.option("--target", type=float, default=TARGET_S, show_default=True, callback=_positive,
+                     help="Target answer length in seconds."),
+        click.option("--silence", type=float, default=4.0, show_default=True, callback=_positive,
+                     help="Seconds of silence that end an answer."),
+        click.option("--think", type=float, default=30.0, show_default=True, callback=_positive,
+                     help="Seconds to wait for the answer to begin."),
+        click.option("--max", "max_s", type=float, default=240.0, show_default=True, callback=_positive,
+                     help="Longest answer recorded, in seconds."),
+        click.option("--output-device", default=None, help="Speaker: device number or name."),
+        click.option("--echo-tail", type=float, default=0.5, show_default=True,
+                     help="Seconds of input ignored after the tool speaks (its echo from loudspeakers)."),
+        click.option("--speak-feedback/--no-speak-feedback", default=False, show_default=True,
+                     help="Say the feedback aloud after each answer."),
+        click.option("--json", "as_json", is_flag=True, help="One JSON object per answer, one per line."),
+        click.option("--engine", type=click.Choice(ENGINES), default="auto", show_default=True),
+        click.option("--model", type=str, default=None, help="Path to a Vosk model folder."),
+        click.option("--lang", default="en-us", show_default=True),
+    ]):
+        f = opt(f)
+    return f
+
+
+@cli.command()
+@click.option("--count", type=click.IntRange(min=1), default=3, show_default=True, help="Questions to ask.")
+@click.option("--questions", "bank", default=None,
+              help="A TOML question bank, or a built-in kind: behavioural, second-interview, objection, motivation.")
+@click.option("--input-device", default=None, help="Microphone: device number or name.")
+@_live_options
+def interview(count, bank, input_device, target, silence, think, max_s, output_device, echo_tail,
+              speak_feedback, as_json, engine, model, lang):
+    """A spoken mock interview: hear a question, answer out loud, get feedback at once.
+
+    Every answer is kept (audio, transcript, scores); see `rehearse history`.
+
+    \b
+    Examples:
+      rehearse interview
+      rehearse interview --count 5 --questions objection --speak-feedback
+      rehearse interview --questions my-bank.toml --target 90 --json
+    """
+    import random
+
+    from rehearse.audio import MicrophoneSource
+    from rehearse.questions import choose, load_bank
+    from rehearse.session import Interview, Settings
+    from rehearse.speech import Speaker
+    from rehearse.store import Store
+
+    try:
+        questions = load_bank(bank)
+        load = _open_engine_async(engine, model, lang)
+        store = Store()
+        chosen = choose(questions, count, store.practice_counts(), random.Random())
+        session = Interview(
+            store, Speaker(store.root / "cache" / "tts"), _player(output_device),
+            lambda: MicrophoneSource(input_device), load,
+            Settings(target, think, silence, max_s, echo_tail, speak_feedback),
+            events=_Console(as_json, target, enter_ok=sys.stdin is not None and sys.stdin.isatty()),
+            enter_pressed=_interactive_enter(),
+        )
+        _run_interview(session, chosen, as_json)
+    except RehearseError as exc:
+        raise _fail(exc) from None
+
+
+@cli.command()
+@click.option("--answer", "answer_file", type=click.Path(path_type=Path), default=None,
+              help="The recorded answer to play in (default: the sample answer).")
+@click.option("--speed", type=float, default=1.0, show_default=True, callback=_positive,
+              help="Play the answer faster than real time.")
+@_live_options
+def demo(answer_file, speed, target, silence, think, max_s, output_device, echo_tail, speak_feedback, as_json,
+         engine, model, lang):
+    """A complete mock interview with no person and no keyboard.
+
+    Asks a question aloud (printed where there is no speaker), then plays a recorded answer
+    through the same live pipeline as the microphone, in real time, and shows the feedback.
+    Nothing is added to your history.
+
+    \b
+    Examples:
+      rehearse demo
+      rehearse demo --answer my-answer.wav --speak-feedback
+    """
+    import contextlib
+    import tempfile
+
+    from rehearse.audio import PacedFileSource
+    from rehearse.questions import Question
+    from rehearse.session import Interview, Settings
+    from rehearse.speech import Speaker
+    from rehearse.store import Store
+
+    sample = Path(__file__).resolve().parents[2] / "audio_fixtures" / "sample_answer.wav"
+    path = answer_file or sample
+    try:
+        PacedFileSource(path)  # check the file before anything is said
+        load = _open_engine_async(engine, model, lang)
+        with tempfile.TemporaryDirectory(prefix="rehearse-demo-") as tmp:
+            store = Store(Path(tmp))
+            session = Interview(
+                store, Speaker(Path(tmp) / "tts"), _player(output_device),
+                lambda: contextlib.nullcontext(PacedFileSource(path, speed=speed)), load,
+                Settings(target, think, silence, max_s, echo_tail, speak_feedback),
+                events=_Console(as_json, target), kind="demo",
+            )
+            q = Question("Tell me about a time you solved a difficult problem at work.")
+            _run_interview(session, [q], as_json)
+            store.close()
+    except RehearseError as exc:
+        raise _fail(exc) from None
+
+
+@cli.group()
+def questions():
+    """Question banks.
+
+    \b
+    Examples:
+      rehearse questions list
+      rehearse questions list --bank objection
+      rehearse questions list --bank my-bank.toml
+    """
+
+
+@questions.command("list")
+@click.option("--bank", default=None, help="A TOML bank, or a built-in kind.")
+def questions_list(bank):
+    """List the questions of a bank with how often you have practised each.
+
+    \b
+    Example:
+      rehearse questions list --bank second-interview
+    """
+    from rehearse.questions import load_bank
+    from rehearse.store import Store
+
+    try:
+        qs = load_bank(bank)
+        counts = Store().practice_counts()
+    except RehearseError as exc:
+        raise _fail(exc) from None
+    for q in qs:
+        click.echo(f"{counts.get(q.text, 0):3d}  {q.kind:16s}  {q.text}")
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per answer, one per line.")
+@click.option("--question", default=None, help="Only answers to questions containing this text.")
+def history(as_json, question):
+    """Your answers, newest first, and how each question's attempts improved.
+
+    \b
+    Examples:
+      rehearse history
+      rehearse history --question "difficult problem"
+      rehearse history --json
+    """
+    import datetime
+
+    from rehearse.analysis import fmt_minutes
+    from rehearse.store import Store
+
+    try:
+        rows = Store().answers(question)
+    except RehearseError as exc:
+        raise _fail(exc) from None
+    if as_json:
+        for r in rows:
+            click.echo(json.dumps({**r.score, "answer_id": r.id, "question": r.question, "ended_by": r.ended_by,
+                                   "audio_path": r.audio_path, "created_at": r.created_at,
+                                   "feedback_latency_s": r.feedback_latency_s}, ensure_ascii=False))
+        return
+    if not rows:
+        click.echo("No answers yet. Start with `rehearse interview`.", err=True)
+        return
+
+    def line(r):
+        s = r.score
+        car = " ".join(f"{k[0].upper()}:{'yes' if s['car'][k]['covered'] else 'no'}" for k in ("challenge", "action", "result"))
+        verdict = (s.get("length") or {}).get("verdict", "-").replace("_", " ")
+        return f"{fmt_minutes(s.get('answer_s') or 0)} {verdict:9s} {car}"
+
+    for r in rows:
+        when = datetime.datetime.fromtimestamp(r.created_at).strftime("%Y-%m-%d %H:%M")
+        click.echo(f"#{r.id:<4d} {when}  {line(r)}  {r.question or ''}")
+    by_q: dict[str, list] = {}
+    for r in reversed(rows):
+        by_q.setdefault(r.question or "(no question)", []).append(r)
+    repeated = {q: rs for q, rs in by_q.items() if len(rs) > 1}
+    if repeated:
+        click.echo("\nProgress per question (oldest attempt first)")
+        for q, rs in repeated.items():
+            click.echo(q)
+            for r in rs:
+                click.echo(f"   #{r.id:<4d} {line(r)}")
+
+
+@cli.command()
+@click.argument("answer", default="last")
+@click.option("--output-device", default=None, help="Speaker: device number or name.")
+def replay(answer, output_device):
+    """Play a recorded answer with its transcript in time, then its feedback.
+
+    \b
+    Examples:
+      rehearse replay
+      rehearse replay 12
+    """
+    import threading
+    import time
+
+    from rehearse.audio import read_all
+    from rehearse.store import Store
+
+    try:
+        row = Store().answer(answer)
+        if not row.audio_path or not Path(row.audio_path).is_file():
+            raise RehearseError(f"the recording of answer #{row.id} is missing ({row.audio_path})")
+        samples, rate = read_all(row.audio_path)
+        player = _player(output_device)
+    except RehearseError as exc:
+        raise _fail(exc) from None
+    click.echo(f"Answer #{row.id}: {row.question or ''}", err=True)
+    failure: list[Exception] = []
+
+    def play():
+        try:
+            player.play(samples, rate)
+        except Exception as exc:
+            failure.append(exc)
+
+    thread = threading.Thread(target=play, daemon=True)
+    t0 = time.monotonic()
+    thread.start()
+    for w in row.score.get("words", []):
+        delay = w["start"] - (time.monotonic() - t0)
+        if delay > 0:
+            time.sleep(delay)
+        click.echo(w["word"] + " ", nl=False)
+        sys.stdout.flush()
+    thread.join()
+    click.echo()
+    if failure:
+        raise click.ClickException(str(failure[0]))
+    _print_stored_card(row)
+
+
+def _print_stored_card(row) -> None:
+    from rehearse.analysis import fmt_minutes
+
+    s = row.score
+    length = s.get("length") or {}
+    click.echo(f"Length {fmt_minutes(s.get('answer_s') or 0)} {length.get('verdict', '-').replace('_', ' ')}"
+               f", pace {s.get('wpm') or 0:.0f} words a minute")
+    for k in ("challenge", "action", "result"):
+        click.echo(f"  {k.title():10s}{'yes' if s['car'][k]['covered'] else 'MISSING'}")
+    for i, tip in enumerate(s.get("tips", []), 1):
+        click.echo(f"  {i}. {tip}")
+
+
+@cli.command()
+def devices():
+    """List audio inputs and outputs; `*` marks the defaults.
+
+    \b
+    Example:
+      rehearse devices
+    """
+    from rehearse.audio import _sounddevice
+
+    try:
+        sd = _sounddevice()
+        devs = sd.query_devices()
+        default_in, default_out = sd.default.device
+    except RehearseError as exc:
+        raise _fail(exc) from None
+    if not len(devs):
+        raise click.ClickException("no audio devices found (is a sound server running?)")
+    for i, d in enumerate(devs):
+        kinds = []
+        if d["max_input_channels"] > 0:
+            kinds.append(("*" if i == default_in else " ") + f"in({d['max_input_channels']})")
+        if d["max_output_channels"] > 0:
+            kinds.append(("*" if i == default_out else " ") + f"out({d['max_output_channels']})")
+        click.echo(f"{i:3d}  {' '.join(kinds):22s}  {d['name']}  ({int(d['default_samplerate'])} Hz)")
+
+
+@cli.command()
+@click.option("--input-device", default=None, help="Microphone: device number or name.")
+@click.option("--output-device", default=None, help="Speaker: device number or name.")
+@click.option("--seconds", type=float, default=3.0, show_default=True, callback=_positive)
+def check(input_device, output_device, seconds):
+    """Check the speaker and microphone: says a phrase, records a few seconds, reports.
+
+    \b
+    Example:
+      rehearse check
+    """
+    import numpy as np
+
+    from rehearse.audio import MicrophoneSource, SAMPLE_RATE_HZ, read_all
+    from rehearse.speech import Speaker
+    from rehearse.store import Store
+    from rehearse.voice import TurnDetector
+
+    try:
+        store = Store()
+        player = _player(output_device)
+        samples, rate = read_all(Speaker(store.root / "cache" / "tts").to_wav(
+            "This is rehearse. After the tone, say a sentence."))
+        player.play(samples, rate)
+        from rehearse.session import cue_tone
+
+        player.play(cue_tone(), SAMPLE_RATE_HZ)
+        got = []
+        det = TurnDetector(think_s=seconds + 1, silence_s=seconds + 1, max_s=seconds + 1)
+        with MicrophoneSource(input_device) as mic:
+            for block in mic.chunks():
+                got.append(block)
+                det.add(block)
+                if sum(len(b) for b in got) >= seconds * SAMPLE_RATE_HZ:
+                    break
+    except RehearseError as exc:
+        raise _fail(exc) from None
+    x = np.concatenate(got)
+    peak = float(np.max(np.abs(x))) if len(x) else 0.0
+    rms_db = 20 * np.log10(max(float(np.sqrt(np.mean(x.astype(np.float64) ** 2))), 1e-6))
+    clipped = float(np.mean(np.abs(x) > 0.99))
+    click.echo(f"Recorded {len(x) / SAMPLE_RATE_HZ:.1f} s at {mic.rate_hz} Hz: peak {peak:.2f}, level {rms_db:.0f} dBFS")
+    problems = []
+    if peak < 0.01:
+        problems.append("The microphone is silent: check it is selected (`rehearse devices`) and not muted.")
+    elif peak < 0.05:
+        problems.append("The input is very quiet: raise the microphone gain or move closer.")
+    if clipped > 0.001:
+        problems.append(f"{clipped:.1%} of samples clipped: lower the microphone gain.")
+    if det.speech_start_s is None and peak >= 0.01:
+        problems.append("No speech was heard: speak after the tone, closer to the microphone.")
+    if problems:
+        for p in problems:
+            click.echo(p)
+        raise click.ClickException("the microphone needs attention")
+    click.echo("Speech heard; the microphone is ready.")

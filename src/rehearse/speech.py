@@ -186,3 +186,49 @@ class PocketSphinxDecoding:
             end = self._utt_start_s + (seg.end_frame + 1) / PS_FRAMES_PER_S
             self._words.append(Word(word, start, end))
         self._utt_start_s = None
+
+
+# --- speech out -----------------------------------------------------------------------------
+
+TTS_TIMEOUT_S = 30
+TTS_RATE_WPM = 165
+
+
+class Speaker:
+    """Text to a WAV file with pyttsx3 (offline), cached by text so a question is synthesized once."""
+
+    def __init__(self, cache_dir: Path, rate_wpm: int = TTS_RATE_WPM):
+        self.cache_dir = cache_dir
+        self.rate_wpm = rate_wpm
+
+    def to_wav(self, text: str) -> Path:
+        import hashlib
+        import os
+        import subprocess
+        import sys
+
+        from rehearse.audio import probe
+        from rehearse.errors import AudioDeviceError, BadAudioError
+
+        key = hashlib.sha1(f"{self.rate_wpm}|{text}".encode()).hexdigest()[:20]
+        path = self.cache_dir / f"{key}.wav"
+        if path.is_file() and path.stat().st_size > 44:
+            return path
+        self.cache_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp.wav")
+        try:
+            proc = subprocess.run(
+                [sys.executable, "-m", "rehearse.tts", text, str(tmp), str(self.rate_wpm)],
+                capture_output=True, text=True, timeout=TTS_TIMEOUT_S, stdin=subprocess.DEVNULL,
+            )
+        except subprocess.TimeoutExpired:
+            tmp.unlink(missing_ok=True)
+            raise AudioDeviceError(f"speech synthesis took longer than {TTS_TIMEOUT_S} s") from None
+        try:
+            probe(tmp)
+        except BadAudioError:
+            tmp.unlink(missing_ok=True)
+            detail = (proc.stderr.strip().splitlines() or ["no output"])[-1]
+            raise AudioDeviceError(f"speech synthesis failed (pyttsx3: {detail}); is espeak-ng installed?") from None
+        os.replace(tmp, path)
+        return path

@@ -82,3 +82,100 @@ def voiced_spans(levels: np.ndarray, frame_s: float = FRAME_S) -> list[Span]:
         for start, end in merged
         if (end - start) * frame_s >= MIN_SPAN_S
     ]
+
+
+# --- live turn-taking -----------------------------------------------------------------------
+
+TURN_FRAME_S = 0.03
+START_WINDOW_S = 0.5
+START_VOICED_S = 0.25
+LIVE_FLOOR_MARGIN_DB = 12.0
+LIVE_MIN_DB = -55.0
+FLOOR_RISE_DB_PER_S = 3.0
+
+
+class TurnDetector:
+    """Decides, as audio arrives, when an answer has started and when it has ended.
+
+    A 30 ms frame is voice when WebRTC's voice activity detector (shipped in PocketSphinx) says so
+    and it stands clear of the room's noise floor. The answer starts once a quarter second of voice
+    falls within half a second; it ends after `silence_s` without voice, at `max_s` of recording,
+    or, if it never starts, after `think_s`. Times are audio time, so a file fed faster than real
+    time gives the same decisions as a microphone.
+    """
+
+    def __init__(self, think_s: float, silence_s: float, max_s: float, rate_hz: int = SAMPLE_RATE_HZ):
+        self.think_s, self.silence_s, self.max_s = think_s, silence_s, max_s
+        self.frame_len = int(rate_hz * TURN_FRAME_S)
+        self.rate_hz = rate_hz
+        self._vad = _webrtc_vad(rate_hz)
+        self._rest = np.zeros(0, dtype=np.float32)
+        self._recent: list[tuple[float, bool]] = []
+        self.frames = 0
+        self.floor_db = 0.0
+        self._floor_set = False
+        self.level_db = SILENT_DB
+        self.speech_start_s: float | None = None
+        self.last_voice_s: float | None = None
+        self.ended_by: str | None = None
+
+    @property
+    def elapsed_s(self) -> float:
+        return self.frames * TURN_FRAME_S
+
+    @property
+    def speaking(self) -> bool:
+        return self.last_voice_s is not None and self.elapsed_s - self.last_voice_s < 0.3
+
+    def add(self, block: np.ndarray) -> str | None:
+        """Take a block; return why the turn ended (`silence`, `max`, `no_speech`) or None."""
+        data = np.concatenate([self._rest, block]) if len(self._rest) else block
+        n = len(data) // self.frame_len
+        for k in range(n):
+            if self.ended_by:
+                break
+            self._frame(data[k * self.frame_len : (k + 1) * self.frame_len])
+        self._rest = data[n * self.frame_len :].copy()
+        return self.ended_by
+
+    def _frame(self, frame: np.ndarray) -> None:
+        t = self.elapsed_s
+        self.frames += 1
+        rms = float(np.sqrt(np.mean(frame.astype(np.float64) ** 2)))
+        level = max(20 * np.log10(max(rms, 1e-6)), SILENT_DB)
+        self.level_db = level
+        # the floor follows quiet frames down at once and creeps up slowly through speech
+        if not self._floor_set or level < self.floor_db:
+            self.floor_db, self._floor_set = level, True
+        else:
+            self.floor_db += FLOOR_RISE_DB_PER_S * TURN_FRAME_S
+        loud = level > max(self.floor_db + LIVE_FLOOR_MARGIN_DB, LIVE_MIN_DB)
+        voiced = loud and (self._vad is None or self._vad(frame))
+        if self.speech_start_s is None:
+            self._recent.append((t, voiced))
+            self._recent = [(s, v) for s, v in self._recent if s > t - START_WINDOW_S]
+            if sum(v for _, v in self._recent) * TURN_FRAME_S >= START_VOICED_S:
+                self.speech_start_s = next(s for s, v in self._recent if v)
+                self.last_voice_s = t + TURN_FRAME_S
+            elif t + TURN_FRAME_S >= self.think_s:
+                self.ended_by = "no_speech"
+        elif voiced:
+            self.last_voice_s = t + TURN_FRAME_S
+        if self.ended_by is None and self.speech_start_s is not None:
+            if self.elapsed_s - self.last_voice_s >= self.silence_s:
+                self.ended_by = "silence"
+        if self.ended_by is None and self.elapsed_s >= self.max_s:
+            self.ended_by = "max"
+
+
+def _webrtc_vad(rate_hz: int):
+    try:
+        from pocketsphinx import Vad
+    except Exception:
+        return None
+    from rehearse.audio import to_pcm16
+
+    vad = Vad(Vad.LOOSE, rate_hz, TURN_FRAME_S)
+    if vad.frame_bytes != int(rate_hz * TURN_FRAME_S) * 2:
+        return None
+    return lambda frame: vad.is_speech(to_pcm16(frame))

@@ -1,0 +1,70 @@
+"""Question banks: the built-in one and the user's own TOML files."""
+
+from __future__ import annotations
+
+import random
+import tomllib
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from rehearse.errors import RehearseError
+
+KINDS = ("behavioural", "second-interview", "objection", "motivation", "closing")
+BUILTIN = "builtin"
+
+
+class BankError(RehearseError):
+    """A question bank that cannot be read or makes no sense."""
+
+
+@dataclass(frozen=True)
+class Question:
+    text: str
+    kind: str = "behavioural"
+
+
+def parse_bank(text: str, origin: str) -> list[Question]:
+    """Questions from TOML text: `[[question]]` tables with `text` and an optional `kind`."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise BankError(f"{origin} is not valid TOML ({exc})") from None
+    items = data.get("question")
+    if not isinstance(items, list) or not items:
+        raise BankError(f"{origin} has no [[question]] entries")
+    questions = []
+    for i, item in enumerate(items, 1):
+        if not isinstance(item, dict) or not isinstance(item.get("text"), str) or not item["text"].strip():
+            raise BankError(f"{origin}: question {i} needs a non-empty text = \"...\"")
+        kind = item.get("kind", "behavioural")
+        if kind not in KINDS:
+            raise BankError(f"{origin}: question {i} has kind {kind!r}; use one of {', '.join(KINDS)}")
+        questions.append(Question(" ".join(item["text"].split()), kind))
+    return questions
+
+
+def load_bank(name: str | None = None) -> list[Question]:
+    """The built-in bank, one kind of it (`objection`, …), or a TOML file by path."""
+    if not name or name == BUILTIN or name in KINDS:
+        text = resources.files("rehearse").joinpath("questions.toml").read_text(encoding="utf-8")
+        questions = parse_bank(text, "the built-in bank")
+        return [q for q in questions if q.kind == name] if name in KINDS else questions
+    path = Path(name).expanduser()
+    if not path.exists():
+        raise BankError(
+            f"no question bank {name!r}: give a TOML file or one of {BUILTIN}, {', '.join(KINDS)}"
+        )
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise BankError(f"cannot read {path} ({exc})") from None
+    return parse_bank(text, str(path))
+
+
+def choose(questions: list[Question], count: int, practised: dict[str, int], rng: random.Random) -> list[Question]:
+    """`count` questions without repeats, the least practised first, ties in random order."""
+    unique = list({q.text: q for q in questions}.values())
+    rng.shuffle(unique)
+    unique.sort(key=lambda q: practised.get(q.text, 0))
+    return unique[:count]

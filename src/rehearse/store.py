@@ -1,0 +1,206 @@
+"""Sessions, questions and answers in SQLite, with each answer's audio as a WAV beside it.
+
+The database and recordings are private to the user (folders 0700, files 0600). SQLite runs in
+WAL mode with a busy timeout, so two sessions at once wait for each other instead of failing.
+The schema version is kept in `PRAGMA user_version`; each upgrade step is a function below.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from rehearse.errors import RehearseError
+from rehearse.paths import user_dir
+
+BUSY_TIMEOUT_MS = 10_000
+
+
+_V1 = """
+        CREATE TABLE sessions (
+            id INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL,             -- interview | demo | drill | recall
+            started_at REAL NOT NULL,
+            ended_at REAL,
+            engine TEXT,
+            model TEXT
+        );
+        CREATE TABLE questions (
+            id INTEGER PRIMARY KEY,
+            text TEXT NOT NULL UNIQUE,
+            kind TEXT NOT NULL DEFAULT 'behavioural'
+        );
+        CREATE TABLE answers (
+            id INTEGER PRIMARY KEY,
+            session_id INTEGER REFERENCES sessions(id),
+            question_id INTEGER REFERENCES questions(id),
+            created_at REAL NOT NULL,
+            audio_path TEXT,
+            ended_by TEXT NOT NULL,
+            duration_s REAL,
+            answer_s REAL,
+            verdict TEXT,
+            wpm REAL,
+            challenge INTEGER, action INTEGER, result INTEGER,
+            transcript TEXT,
+            score_json TEXT NOT NULL,       -- every field of `score --json`
+            feedback_latency_s REAL
+        );
+        CREATE INDEX answers_by_question ON answers(question_id, created_at);
+"""
+
+MIGRATIONS = [_V1]  # MIGRATIONS[i] is the SQL that upgrades a database from version i to i + 1
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def private_dir(path: Path) -> Path:
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    try:
+        os.chmod(path, 0o700)
+    except OSError:
+        pass
+    return path
+
+
+@dataclass
+class AnswerRow:
+    id: int
+    session_id: int | None
+    question: str | None
+    created_at: float
+    audio_path: str | None
+    ended_by: str
+    score: dict
+    feedback_latency_s: float | None
+
+
+class Store:
+    """The user's practice history."""
+
+    def __init__(self, root: Path | None = None):
+        self.root = private_dir(root or user_dir())
+        self.answers_dir = private_dir(self.root / "answers")
+        self.path = self.root / "rehearse.db"
+        if not self.path.exists():
+            os.close(os.open(self.path, os.O_WRONLY | os.O_CREAT, 0o600))
+        try:
+            self.db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+            self.db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            self.db.execute("PRAGMA journal_mode = WAL")
+            self.db.execute("PRAGMA foreign_keys = ON")
+            self._upgrade()
+        except sqlite3.DatabaseError as exc:
+            raise RehearseError(f"the practice database {self.path} cannot be used ({exc})") from None
+
+    def _upgrade(self) -> None:
+        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise RehearseError(
+                f"{self.path} was written by a newer rehearse (schema {version}); upgrade rehearse"
+            )
+        for step in range(version, SCHEMA_VERSION):
+            try:
+                self.db.executescript(
+                    f"BEGIN IMMEDIATE; {MIGRATIONS[step]}; PRAGMA user_version = {step + 1}; COMMIT;"
+                )
+            except BaseException:
+                if self.db.in_transaction:
+                    self.db.execute("ROLLBACK")
+                raise
+
+    def close(self) -> None:
+        self.db.close()
+
+    # --- writing ---
+
+    def start_session(self, kind: str, engine: str | None = None, model: str | None = None) -> int:
+        cur = self.db.execute(
+            "INSERT INTO sessions (kind, started_at, engine, model) VALUES (?, ?, ?, ?)",
+            (kind, time.time(), engine, model),
+        )
+        return cur.lastrowid
+
+    def end_session(self, session_id: int) -> None:
+        self.db.execute("UPDATE sessions SET ended_at = ? WHERE id = ?", (time.time(), session_id))
+
+    def question_id(self, text: str, kind: str = "behavioural") -> int:
+        self.db.execute("INSERT OR IGNORE INTO questions (text, kind) VALUES (?, ?)", (text, kind))
+        return self.db.execute("SELECT id FROM questions WHERE text = ?", (text,)).fetchone()[0]
+
+    def new_audio_path(self, stem: str) -> Path:
+        """A fresh, unused file name for an answer recorded now."""
+        now = time.time()
+        stamp = time.strftime("%Y%m%d-%H%M%S", time.localtime(now)) + f"{now % 1:.3f}"[1:]
+        return self.answers_dir / f"{stamp}-{os.getpid()}-{stem}.wav"
+
+    def add_answer(
+        self,
+        session_id: int | None,
+        question: str | None,
+        score: dict,
+        audio_path: str | None,
+        ended_by: str,
+        feedback_latency_s: float | None = None,
+        question_kind: str = "behavioural",
+    ) -> int:
+        qid = self.question_id(question, question_kind) if question else None
+        car = score.get("car", {})
+        cur = self.db.execute(
+            """INSERT INTO answers (session_id, question_id, created_at, audio_path, ended_by,
+               duration_s, answer_s, verdict, wpm, challenge, action, result, transcript,
+               score_json, feedback_latency_s)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            (
+                session_id, qid, time.time(), audio_path, ended_by, score.get("duration_s"),
+                score.get("answer_s"), (score.get("length") or {}).get("verdict"), score.get("wpm"),
+                *(int(bool(car.get(k, {}).get("covered"))) for k in ("challenge", "action", "result")),
+                score.get("transcript"), json.dumps(score, ensure_ascii=False), feedback_latency_s,
+            ),
+        )
+        return cur.lastrowid
+
+    # --- reading ---
+
+    def _rows(self, where: str = "", args: tuple = ()) -> list[AnswerRow]:
+        rows = self.db.execute(
+            f"""SELECT a.id, a.session_id, q.text, a.created_at, a.audio_path, a.ended_by,
+                       a.score_json, a.feedback_latency_s
+                FROM answers a LEFT JOIN questions q ON q.id = a.question_id {where}
+                ORDER BY a.created_at DESC, a.id DESC""",
+            args,
+        ).fetchall()
+        return [AnswerRow(r[0], r[1], r[2], r[3], r[4], r[5], json.loads(r[6]), r[7]) for r in rows]
+
+    def answers(self, question: str | None = None) -> list[AnswerRow]:
+        """Answers newest first, optionally those whose question contains `question`."""
+        if question:
+            return self._rows("WHERE q.text LIKE ?", (f"%{question}%",))
+        return self._rows()
+
+    def answer(self, answer_id: int | str) -> AnswerRow:
+        if answer_id == "last":
+            rows = self._rows()
+            if not rows:
+                raise RehearseError("no answers recorded yet")
+            return rows[0]
+        try:
+            ident = int(answer_id)
+        except ValueError:
+            raise RehearseError(f"{answer_id!r} is not an answer number (or `last`)") from None
+        rows = self._rows("WHERE a.id = ?", (ident,))
+        if not rows:
+            raise RehearseError(f"no answer number {ident}")
+        return rows[0]
+
+    def practice_counts(self) -> dict[str, int]:
+        """How often each question has been answered."""
+        return dict(
+            self.db.execute(
+                "SELECT q.text, COUNT(a.id) FROM questions q LEFT JOIN answers a ON a.question_id = q.id "
+                "GROUP BY q.id"
+            ).fetchall()
+        )

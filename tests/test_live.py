@@ -1,0 +1,172 @@
+"""The live interview on real virtual devices: real PortAudio, real PulseAudio, real pyttsx3."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+
+import numpy as np
+import pytest
+import soundfile
+
+from conftest import SAMPLE_ANSWER, flite, read_float, trim
+from live import LiveRun, Loopback, Recorder, ensure_virtual_audio, live_env, rehearse_cmd, speak_into_mic
+
+QUESTION = "Tell me about a time you fixed something that was broken."
+ANSWER_TEXT = ("Our deployment scripts kept failing every week. I rewrote them myself and added tests. "
+               "As a result, releases took ten minutes instead of two hours.")
+
+
+@pytest.fixture(scope="module", autouse=True)
+def virtual_audio():
+    ensure_virtual_audio()
+
+
+@pytest.fixture(scope="module")
+def bank(tmp_path_factory):
+    path = tmp_path_factory.mktemp("bank") / "bank.toml"
+    path.write_text(f'[[question]]\ntext = "{QUESTION}"\nkind = "behavioural"\n')
+    return path
+
+
+@pytest.fixture(scope="module")
+def answer_wav(tmp_path_factory):
+    d = tmp_path_factory.mktemp("answer")
+    x, rate = read_float(flite(ANSWER_TEXT, d / "raw.wav"))
+    path = d / "answer.wav"
+    soundfile.write(str(path), trim(x), rate)
+    return path
+
+
+def wav_seconds(path) -> float:
+    info = soundfile.info(str(path))
+    return info.frames / info.samplerate
+
+
+def interview(bank, env, *extra):
+    return LiveRun(["interview", "--count", "1", "--questions", str(bank), "--json", "--engine", "pocketsphinx",
+                    *extra], env)
+
+
+def test_full_interview_history_and_replay(tmp_path, bank, answer_wav):
+    env = live_env(tmp_path)
+    speaker = Recorder(tmp_path / "speaker.wav")
+    run = interview(bank, env, "--silence", "2")
+    run.wait_turn()
+    heard_before_turn = Recorder.loud_seconds(speaker.stop())
+    speak_into_mic(answer_wav)
+    code, out, err = run.finish()
+    assert code == 0, err
+    assert heard_before_turn > 1.5, "the question was not heard on the speaker"
+    lines = out.strip().splitlines()
+    assert len(lines) == 1
+    r = json.loads(lines[0])
+    for key in ("question", "answer_id", "audio_path", "ended_by", "feedback_latency_s", "transcript", "words",
+                "car", "length", "duration_s", "answer_s", "wpm"):
+        assert key in r
+    assert r["question"] == QUESTION and r["ended_by"] == "silence"
+    assert r["answer_id"] == 1
+    assert abs(wav_seconds(r["audio_path"]) - wav_seconds(answer_wav)) < 0.5
+    assert r["duration_s"] == pytest.approx(wav_seconds(r["audio_path"]), abs=0.01)
+    assert "minutes" in r["transcript"] and "hours" in r["transcript"]
+    assert r["car"]["result"]["covered"]
+    assert 0 <= r["feedback_latency_s"] < 1.0
+    assert (oct((tmp_path / "rehearse-home" / "rehearse.db").stat().st_mode & 0o777)) == "0o600"
+
+    hist = subprocess.run(rehearse_cmd("history", "--json"), capture_output=True, text=True, env=env,
+                          stdin=subprocess.DEVNULL)
+    assert hist.returncode == 0, hist.stderr
+    stored = json.loads(hist.stdout.strip().splitlines()[0])
+    assert stored["answer_id"] == 1 and stored["transcript"] == r["transcript"]
+    assert stored["words"] == r["words"] and stored["car"] == r["car"]
+    human = subprocess.run(rehearse_cmd("history"), capture_output=True, text=True, env=env).stdout
+    assert QUESTION in human and "#1" in human
+
+    speaker = Recorder(tmp_path / "replay.wav")
+    rep = subprocess.run(rehearse_cmd("replay", "last"), capture_output=True, text=True, env=env,
+                         stdin=subprocess.DEVNULL, timeout=60)
+    played = Recorder.loud_seconds(speaker.stop())
+    assert rep.returncode == 0, rep.stderr
+    assert "minutes" in rep.stdout and "Result" in rep.stdout
+    assert played > 0.6 * wav_seconds(answer_wav)
+
+
+def test_question_echo_is_never_the_answer(tmp_path, bank, answer_wav):
+    """Speakers leaking into the microphone: the question must not start or pad the answer."""
+    env = live_env(tmp_path)
+    with Loopback():
+        run = interview(bank, env, "--silence", "2")
+        run.wait_turn()
+        speak_into_mic(answer_wav)
+        code, out, err = run.finish()
+        assert code == 0, err
+        r = json.loads(out.strip().splitlines()[0])
+        assert abs(wav_seconds(r["audio_path"]) - wav_seconds(answer_wav)) < 0.5
+        assert "broken" not in r["transcript"]
+
+        run = interview(bank, env, "--think", "3")  # nobody answers: only the echo could
+        code, out, err = run.finish()
+        assert code == 0, err
+        r = json.loads(out.strip().splitlines()[0])
+        assert r["answer_id"] is None and r["ended_by"] == "silence"
+
+
+def test_long_pause_inside_answer_does_not_end_it(tmp_path, bank, answer_wav):
+    x, rate = read_float(answer_wav)
+    half = flite("Then I wrote a checklist for the whole team.", tmp_path / "second.wav")
+    y, rate2 = read_float(half)
+    assert rate2 == rate
+    paused = np.concatenate([x, np.zeros(int(3.0 * rate), dtype=np.float32), trim(y)])
+    wav = tmp_path / "paused.wav"
+    soundfile.write(str(wav), paused, rate)
+    run = interview(bank, live_env(tmp_path), "--silence", "4")
+    run.wait_turn()
+    speak_into_mic(wav)
+    code, out, err = run.finish()
+    assert code == 0, err
+    r = json.loads(out.strip().splitlines()[0])
+    assert r["ended_by"] == "silence"
+    assert abs(wav_seconds(r["audio_path"]) - len(paused) / rate) < 0.5
+    assert "whole team" in r["transcript"]  # said after the pause
+
+
+def test_no_speech_within_think_moves_on(tmp_path, bank):
+    run = interview(bank, live_env(tmp_path), "--think", "2")
+    code, out, err = run.finish()
+    assert code == 0, err
+    r = json.loads(out.strip())
+    assert r["answer_id"] is None and r["audio_path"] is None and r["ended_by"] == "silence"
+    assert "No answer was heard" in err
+    assert not list((tmp_path / "rehearse-home" / "answers").glob("*.wav"))
+
+
+def test_demo_runs_the_live_pipeline(tmp_path, answer_wav):
+    speaker = Recorder(tmp_path / "speaker.wav")
+    proc = subprocess.run(
+        rehearse_cmd("demo", "--answer", str(answer_wav), "--json", "--engine", "pocketsphinx", "--silence", "2"),
+        capture_output=True, text=True, env=live_env(tmp_path), stdin=subprocess.DEVNULL, timeout=120,
+    )
+    heard = Recorder.loud_seconds(speaker.stop())
+    assert proc.returncode == 0, proc.stderr
+    r = json.loads(proc.stdout.strip().splitlines()[0])
+    assert r["ended_by"] == "silence" and "minutes" in r["transcript"]
+    assert heard > 1.5  # the question was spoken
+    assert not (tmp_path / "rehearse-home" / "rehearse.db").exists()  # a demo leaves no history
+
+
+def test_demo_without_any_sound_server(tmp_path, answer_wav):
+    """A fresh machine with no sound card: the question is printed and the demo still completes."""
+    home = tmp_path / "nohome"
+    home.mkdir()
+    env = {**live_env(tmp_path), "HOME": str(home), "PULSE_SERVER": "unix:/nonexistent"}
+    proc = subprocess.run(
+        rehearse_cmd("demo", "--answer", str(answer_wav), "--engine", "pocketsphinx", "--silence", "2", "--speed", "2"),
+        capture_output=True, text=True, env=env, stdin=subprocess.DEVNULL, timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "Tell me about a time you solved a difficult problem" in proc.stderr
+    assert "Result" in proc.stdout and "Traceback" not in proc.stderr
+
+
+def test_sample_answer_is_about_two_minutes():
+    assert 110 < wav_seconds(SAMPLE_ANSWER) < 125
