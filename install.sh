@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs rehearse and everything it needs on Debian/Ubuntu (system packages too), then runs
-# the main job on the defaults. Pass --no-run to install only; --test to add the test tools.
+# the main job on the defaults (a demo mock interview). Pass --no-run to install only; --test to add the test tools.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -44,6 +44,8 @@ extras=""
   || { echo "Error: the Python packages did not install" >&2; exit 1; }
 
 if [ "$run_job" = 1 ]; then
-  echo "Installed. Scoring the sample answer (audio_fixtures/sample_answer.wav):" >&2
-  exec .venv/bin/rehearse score audio_fixtures/sample_answer.wav
+  # The main job: a mock interview. With no person at the desk, the demo asks a question aloud
+  # and answers it with the sample recording, through the same live pipeline as a microphone.
+  echo "Installed: .venv/bin/rehearse. Running a demo interview (about two minutes):" >&2
+  exec .venv/bin/rehearse demo
 fi

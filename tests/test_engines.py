@@ -113,3 +113,13 @@ def test_broken_vosk_model_folder(tmp_path):
         open_engine("vosk", str(bad))
     with pytest.raises(ModelNotFoundError, match="no am/final.mdl"):
         open_engine("vosk", str(tmp_path))
+
+
+def test_pocketsphinx_finishes_mid_speech(librivox, pocketsphinx_engine):
+    """An answer cut off mid-word (Ctrl-C, --max) still gives its words; no frame is left over."""
+    blocks = list(FileSource(librivox / "sense_and_sensibility_01_austen_64kb-0870.wav", block_s=0.03).chunks())
+    decoding = pocketsphinx_engine.stream()
+    for block in blocks[:80]:  # 2.4 s: the speaker is mid-sentence, and 2.4 s is whole 30 ms frames
+        decoding.accept(block)
+    words = decoding.finish()
+    assert 2 <= len(words) and words[-1].end <= 2.45

@@ -170,3 +170,72 @@ def test_demo_without_any_sound_server(tmp_path, answer_wav):
 
 def test_sample_answer_is_about_two_minutes():
     assert 110 < wav_seconds(SAMPLE_ANSWER) < 125
+
+
+def _start_speaking(wav):
+    import os
+
+    from live import REAL_HOME
+
+    return subprocess.Popen(["paplay", "--device=micsrc", str(wav)], env={**os.environ, "HOME": REAL_HOME})
+
+
+def _long_answer(tmp_path, answer_wav):
+    x, rate = read_float(answer_wav)
+    wav = tmp_path / "long.wav"
+    soundfile.write(str(wav), np.concatenate([x, x]), rate)
+    return wav
+
+
+def test_ctrl_c_keeps_and_scores_the_answer(tmp_path, bank, answer_wav):
+    import signal
+    import time
+
+    env = live_env(tmp_path)
+    run = interview(bank, env)
+    run.wait_turn()
+    person = _start_speaking(_long_answer(tmp_path, answer_wav))
+    time.sleep(6)
+    run.proc.send_signal(signal.SIGINT)
+    code, out, err = run.finish()
+    person.kill()
+    person.wait()
+    assert code == 130, err
+    assert "Traceback" not in err
+    r = json.loads(out.strip().splitlines()[0])
+    assert r["ended_by"] == "interrupted" and r["answer_id"] == 1
+    assert 3.0 < wav_seconds(r["audio_path"]) < 8.0
+    assert "deployment" in r["transcript"] or "failing" in r["transcript"] or "week" in r["transcript"]
+    hist = json.loads(subprocess.run(rehearse_cmd("history", "--json"), capture_output=True, text=True,
+                                     env=env).stdout.strip().splitlines()[0])
+    assert hist["ended_by"] == "interrupted" and hist["transcript"] == r["transcript"]
+    assert not list((tmp_path / "rehearse-home" / "answers").glob("*.partial.*"))
+
+
+def test_kill_9_then_next_start_recovers_the_answer(tmp_path, bank, answer_wav):
+    import time
+
+    env = live_env(tmp_path)
+    run = interview(bank, env)
+    run.wait_turn()
+    person = _start_speaking(_long_answer(tmp_path, answer_wav))
+    time.sleep(7)
+    run.proc.kill()
+    run.finish()
+    person.kill()
+    person.wait()
+    partials = list((tmp_path / "rehearse-home" / "answers").glob("recording-*.partial.wav"))
+    assert len(partials) == 1 and partials[0].stat().st_size > 16000 * 2 * 4  # at least 4 s on disk
+
+    again = interview(bank, env, "--think", "2")
+    code, out, err = again.finish()
+    assert code == 0, err
+    assert "Recovered an unfinished answer" in err
+    rows = [json.loads(line) for line in out.strip().splitlines()]
+    recovered = rows[0]
+    assert recovered["ended_by"] == "interrupted" and recovered["question"] == QUESTION
+    assert recovered["answer_id"] == 1 and len(recovered["words"]) >= 5
+    assert 4.0 < wav_seconds(recovered["audio_path"]) < 9.0
+    assert not list((tmp_path / "rehearse-home" / "answers").glob("*.partial.*"))
+    hist = subprocess.run(rehearse_cmd("history", "--json"), capture_output=True, text=True, env=env).stdout
+    assert [json.loads(line)["answer_id"] for line in hist.strip().splitlines()] == [1]

@@ -295,6 +295,11 @@ class _Console:
             state = "speaking " if d.speaking else ("listening" if d.speech_start_s is not None else "waiting  ")
             click.echo(f"\r  {fmt_minutes(spoken)} / {fmt_minutes(self.target_s)}  [{'#' * bars:<10}]  {state}",
                        err=True, nl=False)
+        elif event == "recovered":
+            click.echo(f"Recovered an unfinished answer from an earlier session ({data['question'].text}); "
+                       "it is kept in your history.", err=True)
+        elif event == "warning":
+            click.echo(f"\nWarning: {data['message']}", err=True)
         elif event == "no_answer":
             if self.live:
                 click.echo("", err=True)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
+import numpy as np
+
 from rehearse.analysis import Analysis, analyze, TARGET_S
 from rehearse.audio import SAMPLE_RATE_HZ, AudioSource
 from rehearse.speech import Engine
@@ -22,6 +24,7 @@ class Heard:
     spans: list[Span]  # voiced stretches
     heard_s: float  # audio consumed, at 16 kHz
     finish_s: float  # how long the recognizer took to give its last words after the audio ended
+    levels: np.ndarray | None = None  # level of every 10 ms frame, dBFS
 
 
 def hear(source: AudioSource, engine: Engine) -> Heard:
@@ -36,7 +39,7 @@ def hear(source: AudioSource, engine: Engine) -> Heard:
     t0 = time.perf_counter()
     words = decoding.finish()
     finish_s = time.perf_counter() - t0
-    return Heard(words, voiced_spans(levels.levels), samples / SAMPLE_RATE_HZ, finish_s)
+    return Heard(words, voiced_spans(levels.levels), samples / SAMPLE_RATE_HZ, finish_s, levels.levels)
 
 
 def answer_span(spans: list[Span], words: list[Word]) -> Span | None:

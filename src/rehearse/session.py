@@ -7,6 +7,8 @@ and `demo` with a recorded answer played in real time.
 
 from __future__ import annotations
 
+import json
+import os
 import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager
@@ -16,11 +18,12 @@ from pathlib import Path
 import numpy as np
 
 from rehearse.analysis import TARGET_S, fmt_minutes
-from rehearse.audio import SAMPLE_RATE_HZ, AudioSource, Player, WavWriter, read_all, write_wav
+from rehearse.audio import SAMPLE_RATE_HZ, AudioSource, FileSource, Player, WavWriter, read_all, write_wav
 from rehearse.questions import Question
-from rehearse.scoring import Heard, Score, score_heard
+from rehearse.scoring import Heard, Score, answer_span, hear, score_heard
 from rehearse.speech import Engine, Speaker
 from rehearse.store import Store
+from rehearse.transcript import Word
 from rehearse.voice import FRAME_S, LevelTrack, TurnDetector, voiced_spans
 
 PRE_ROLL_S = 0.25  # kept before the first voiced frame, so the first word's onset is whole
@@ -115,12 +118,28 @@ class Interview:
         self.events, self.enter_pressed, self.kind = events, enter_pressed, kind
         self.session_id: int | None = None
 
+    def _presynthesize(self, questions: list[Question]) -> None:
+        """Synthesize the later questions in the background, so each is ready when its turn comes."""
+        import threading
+
+        def work():
+            for q in questions:
+                try:
+                    self.speaker.to_wav(q.text)
+                except Exception:
+                    return  # asked again in the foreground, where an error is reported
+
+        threading.Thread(target=work, daemon=True).start()
+
     def say(self, text: str) -> None:
         samples, rate = read_all(self.speaker.to_wav(text))
         self.player.play(samples, rate)
 
     def run(self, questions: list[Question]) -> list[TurnResult]:
         results = []
+        if any(self.store.answers_dir.glob("recording-*.partial.wav")):
+            self.recover(self.engine())
+        self._presynthesize(questions[1:])
         try:
             for i, q in enumerate(questions, 1):
                 self.events("question", question=q, number=i, total=len(questions))
@@ -144,7 +163,10 @@ class Interview:
 
     def listen(self, question: Question, engine: Engine) -> TurnResult:
         s = self.settings
-        partial = self.store.answers_dir / f"recording-{time.strftime('%Y%m%d-%H%M%S')}.partial.wav"
+        partial = self.store.answers_dir / f"recording-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}.partial.wav"
+        sidecar = partial.with_suffix(".json")
+        write_private(sidecar, json.dumps(
+            {"question": question.text, "kind": question.kind, "session_id": self.session_id}))
         writer = WavWriter(partial)
         levels = LevelTrack()
         detector = TurnDetector(s.think_s, s.silence_s, s.max_s)
@@ -164,7 +186,12 @@ class Interview:
                     if not told:
                         self.events("turn", question=question)
                         told = True
-                    writer.write(block)
+                    try:
+                        writer.write(block)
+                    except OSError as exc:  # a full disk: keep what was written, end the answer
+                        self.events("warning", message=f"recording stopped: {exc.strerror or exc}")
+                        ended_by = "interrupted"
+                        break
                     decoding.accept(block)
                     levels.add(block)
                     ended_by = detector.add(block)
@@ -179,32 +206,39 @@ class Interview:
         try:
             words = decoding.finish()
         finally:
-            writer.close()
+            try:
+                writer.close()
+            except OSError:
+                pass
         interrupted = ended_by == "interrupted"
         if detector.speech_start_s is None:
             partial.unlink(missing_ok=True)
+            sidecar.unlink(missing_ok=True)
             result = TurnResult(question, "silence" if ended_by == "no_speech" else ended_by, interrupted=interrupted)
             self.events("no_answer", result=result)
             return result
-        return self._keep(question, engine, partial, writer.duration_s, words, levels, detector,
-                          ended_by, detected_at, interrupted)
-
-    def _keep(self, question, engine, partial: Path, recorded_s, words, levels, detector,
-              ended_by, detected_at, interrupted) -> TurnResult:
-        """Trim the recording to the answer, score it, store it, then drop the raw recording."""
-        start = max(0.0, detector.speech_start_s - PRE_ROLL_S)
-        end = recorded_s
+        end = writer.duration_s
         if ended_by == "silence":
-            end = min(recorded_s, detector.last_voice_s + POST_ROLL_S)
+            end = min(end, detector.last_voice_s + POST_ROLL_S)
+        result = self._keep(question, engine, partial, words, levels.levels,
+                            max(0.0, detector.speech_start_s - PRE_ROLL_S), end, ended_by, detected_at)
+        result.interrupted = interrupted
+        if self.settings.speak_feedback and not interrupted:
+            self.say(feedback_sentence(result.score))
+            self.events("feedback_spoken", result=result)
+        return result
+
+    def _keep(self, question, engine, partial: Path, words, levels: np.ndarray, start: float, end: float,
+              ended_by: str, detected_at: float) -> TurnResult:
+        """Cut the recording to the answer, score it, store it, then drop the raw recording."""
         samples, _ = read_all(partial)
         clip = samples[int(start * SAMPLE_RATE_HZ) : int(end * SAMPLE_RATE_HZ)]
         final = self.store.new_audio_path("answer")
         write_wav(final, clip)
         duration_s = len(clip) / SAMPLE_RATE_HZ
-        shifted = [type(w)(w.word, w.start - start, w.end - start) for w in words
-                   if w.end > start and w.start < end]
-        shifted = [type(w)(w.word, max(0.0, w.start), min(duration_s, w.end)) for w in shifted]
-        lv = levels.levels[int(start / FRAME_S) : int(end / FRAME_S)]
+        shifted = [Word(w.word, max(0.0, w.start - start), min(duration_s, w.end - start))
+                   for w in words if w.end > start and w.start < end]
+        lv = levels[int(start / FRAME_S) : int(end / FRAME_S)]
         heard = Heard(shifted, voiced_spans(lv), duration_s, 0.0)
         score = score_heard(heard, engine, duration_s, self.settings.target_s, file=str(final))
         latency = time.perf_counter() - detected_at
@@ -212,12 +246,70 @@ class Interview:
             self.session_id, question.text, score.to_json(), str(final), ended_by, latency, question.kind
         )
         partial.unlink(missing_ok=True)
-        result = TurnResult(question, ended_by, answer_id, str(final), score, latency, interrupted)
+        partial.with_suffix(".json").unlink(missing_ok=True)
+        result = TurnResult(question, ended_by, answer_id, str(final), score, latency)
         self.events("answer", result=result)
-        if self.settings.speak_feedback and not interrupted:
-            self.say(feedback_sentence(score))
-            self.events("feedback_spoken", result=result)
         return result
+
+    def recover(self, engine: Engine) -> list[TurnResult]:
+        """Find recordings a crash left unfinished, repair them, score and store them."""
+        results = []
+        for partial in sorted(self.store.answers_dir.glob("recording-*.partial.wav")):
+            meta = {}
+            sidecar = partial.with_suffix(".json")
+            try:
+                meta = json.loads(sidecar.read_text())
+            except (OSError, ValueError):
+                pass
+            if not repair_wav(partial):
+                partial.unlink(missing_ok=True)
+                sidecar.unlink(missing_ok=True)
+                continue
+            self.session_id = meta.get("session_id") if isinstance(meta.get("session_id"), int) else None
+            heard = hear(FileSource(partial), engine)
+            span = answer_span(heard.spans, heard.words)
+            question = Question(str(meta.get("question") or "(unknown question)"), str(meta.get("kind") or "behavioural"))
+            if span is None:
+                partial.unlink(missing_ok=True)
+                sidecar.unlink(missing_ok=True)
+                continue
+            start = max(0.0, span.start - PRE_ROLL_S)
+            end = min(heard.heard_s, span.end + POST_ROLL_S)
+            self.events("recovered", path=str(partial), question=question)
+            results.append(self._keep(question, engine, partial, heard.words, heard.levels, start, end,
+                                      "interrupted", time.perf_counter()))
+        self.session_id = None
+        return results
+
+
+def write_private(path: Path, text: str) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write(text)
+
+
+def repair_wav(path: Path) -> bool:
+    """Make a WAV cut short by a crash whole again: the header's sizes are set from the file's
+    real length. Returns False when nothing usable is left."""
+    import struct
+
+    try:
+        size = path.stat().st_size
+        if size <= 44:
+            return False
+        data_bytes = (size - 44) // 2 * 2
+        with open(path, "r+b") as f:
+            head = f.read(44)
+            if head[:4] != b"RIFF" or head[8:12] != b"WAVE" or head[36:40] != b"data":
+                return False
+            f.seek(4)
+            f.write(struct.pack("<I", 36 + data_bytes))
+            f.seek(40)
+            f.write(struct.pack("<I", data_bytes))
+            f.truncate(44 + data_bytes)
+        return True
+    except OSError:
+        return False
 
 
 def summary_lines(results: list[TurnResult]) -> list[str]:

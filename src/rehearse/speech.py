@@ -162,7 +162,9 @@ class PocketSphinxDecoding:
 
     def finish(self) -> list[Word]:
         if self._ep.in_speech:
-            self._feed(self._ep.end_stream(to_pcm16(self._rest)), final=True)
+            # end_stream wants at least one sample (an empty buffer raises IndexError)
+            rest = self._rest if len(self._rest) else np.zeros(1, dtype=np.float32)
+            self._feed(self._ep.end_stream(to_pcm16(rest)), final=True)
         self._rest = np.zeros(0, dtype=np.float32)
         return self._words
 
@@ -215,7 +217,9 @@ class Speaker:
         if path.is_file() and path.stat().st_size > 44:
             return path
         self.cache_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp.wav")
+        import threading
+
+        tmp = path.with_suffix(f".{os.getpid()}-{threading.get_ident()}.tmp.wav")
         try:
             proc = subprocess.run(
                 [sys.executable, "-m", "rehearse.tts", text, str(tmp), str(self.rate_wpm)],
