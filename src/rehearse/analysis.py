@@ -11,7 +11,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from rehearse.lexicon import (
+    ACTION_PHRASES, NUMBER_WORDS, CHALLENGE_RE, GENERIC, GOAL_CONTEXT, I_DID, I_DO, MEASURE, RELATIVE, RESULT_RE, VERB_ONLY, WE_DID,
+    weighted_hits,
+)
 from rehearse.transcript import Span, Word
+
+# An opening clause that describes how things stood ("our queue was …", "the team had …").
+SETTING = re.compile(r"\b(our|the|my|their|a|an|his|her) (\w+ ){0,3}(was|were|had|kept|would|took|came|used to)\b")
+PREAMBLE = re.compile(r"\b(question|example|comes to mind|let me|i'?d like to|tell you about|i guess|i think|"
+                      r"one that|there are (so )?many|i would pick)\b")
 
 TARGET_S = 120.0
 ON_TARGET_LOW = 0.75
@@ -22,15 +31,10 @@ PACE_SLOW_WPM = 100
 PACE_FAST_WPM = 180
 SETUP_TOO_LONG_SHARE = 0.5
 COMPONENTS = ("challenge", "action", "result")
+LABEL_MIN = 1.0
+SECONDARY_MIN = 2.5
 
-# --- lexicons -------------------------------------------------------------------------------
-
-NUMBER_WORDS = set(
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-    "fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty "
-    "ninety hundred thousand million billion half double doubled triple tripled percent "
-    "percentage dozen dozens".split()
-)
+# --- clause openers -------------------------------------------------------------------------
 
 # Markers that open a new clause when they follow at least MIN_CLAUSE_WORDS words.
 MARKERS = [
@@ -39,61 +43,13 @@ MARKERS = [
     "eventually", "finally", "ultimately", "afterwards", "since then", "by the end",
     "that meant", "this meant", "the problem", "the challenge", "the issue", "what i did",
     "my role", "my job", "thanks to", "overall", "in total", "and i", "and we", "and our",
-    "i also", "based on",
+    "i also", "based on", "within a year", "within a month", "within a week", "a year later", "last year",
 ]
 _MARKER_SEQS = sorted((m.split() for m in MARKERS), key=len, reverse=True)
 # Words that open a clause only when a subject follows ("then i called", not "the next promotion").
-SUBJECT_OPENERS = {"then", "next", "first", "second", "third", "later", "so", "and"}
+SUBJECT_OPENERS = {"then", "next", "first", "second", "third", "later", "so", "and", "now", "today"}
 SUBJECTS = {"i", "we", "they", "he", "she", "our", "my", "the", "it", "that", "this"}
 
-CHALLENGE_CUES = [
-    r"problem", r"issues?\b", r"challeng", r"difficult", r"struggl", r"deadline", r"behind schedule",
-    r"conflict", r"complain", r"broke\b", r"broken", r"failing", r"fail(ed|ure)", r"crash",
-    r"outage", r"\brisks?\b", r"losing", r"\blost\b", r"\blate\b", r"over budget", r"pressure",
-    r"\btight\b", r"couldn'?t", r"could not", r"wasn'?t working", r"bottleneck", r"backlog",
-    r"\berrors?\b", r"\bbugs?\b", r"unhappy", r"angry", r"frustrat", r"escalat", r"churn",
-    r"declin", r"shortage", r"understaffed", r"short staffed", r"situation", r"tasked",
-    r"was asked to", r"were asked to", r"had to", r"needed to", r"\bgoal\b", r"constraint",
-    r"only had", r"nobody", r"no one", r"too (slow|many|much|long)", r"\bmess", r"stuck",
-    r"blocked", r"urgent", r"critical", r"threat", r"complex", r"disagree", r"tension",
-    r"inherited", r"quit\b", r"left the (company|team)", r"falling", r"slipping", r"delay",
-    r"overwhelm", r"chaos", r"missing", r"weren'?t", r"didn'?t (work|have|know)", r"at stake",
-    r"expir", r"down for", r"kept (breaking|failing|crashing)", r"at the time",
-]
-RESULT_CUES = [
-    r"as a result", r"\bresult", r"outcome", r"in the end", r"eventually", r"ended up",
-    r"\bsaved\b", r"\bsaving", r"reduc", r"increas", r"improv", r"\bcut\b.*\bby\b", r"\bgrew\b",
-    r"dropped", r"\bfell\b", r"percent", r"%", r"on time", r"ahead of schedule", r"delivered",
-    r"launched", r"shipped", r"\bwon\b", r"promot", r"award", r"feedback (was|from)", r"learn",
-    r"lesson", r"since then", r"still (use|uses|used|in use)", r"adopted", r"praised", r"thanked",
-    r"succe", r"achiev", r"met (the|our|every) (deadline|target|goal)", r"hit (the|our)", r"fewer", r"faster", r"doubled",
-    r"tripled", r"halved", r"recogni[sz]ed", r"renewed", r"retained", r"signed", r"went live",
-    r"back on track", r"by the end", r"which meant", r"that meant", r"this meant", r"\bnow\b",
-    r"became", r"no longer", r"zero", r"record", r"best", r"highest", r"lowest", r"grateful",
-    r"happy with", r"satisfied", r"rating", r"score", r"revenue", r"profit",
-]
-ACTION_VERBS = (
-    r"\w+ed|built|wrote|rewrote|led|met|took|made|ran|set|began|brought|sat|spoke|went|drew|"
-    r"gave|got|found|chose|taught|thought|told|put|sent|kept|held|dug|broke|split|cut|did|"
-    r"paired|sought|pulled|stepped|reached|called|asked|tried|focused|created|decided|"
-    r"started|worked|talked|proposed|organi[sz]ed|designed|introduced|suggested|built|"
-    r"reviewed|analy[sz]ed|wrote|trained|negotiated|coached|mapped|moved|rebuilt|fixed|"
-    r"stayed|sketched|shadowed|volunteered|spent|pushed|let|read|sold|won|bought|hired|"
-    r"fought|handed|knew|saw|heard|dealt|lent|meant|paid|ate|laid"
-)
-_I_DID = re.compile(rf"\b(i|i'?ve|myself)\s+(\w+ly\s+|then\s+|also\s+|first\s+|had\s+|would\s+)?({ACTION_VERBS})\b")
-_WE_DID = re.compile(rf"\b(we|our team|the team)\s+(\w+ly\s+|then\s+|also\s+|first\s+|had\s+)?({ACTION_VERBS})\b")
-_VERB_ONLY = re.compile(rf"({ACTION_VERBS})")
-_ACTION_PHRASES = re.compile(
-    r"\b(what i did|my (approach|plan|solution|idea|first step)|i (decided|chose) to|"
-    r"i (started|began) by|i made sure|i worked with|i took (the lead|ownership|charge)|"
-    r"i set up|i reached out|i sat down|i went to|i put together|i came up with|i suggested|"
-    r"i proposed|i volunteered|step one|the first thing i)\b"
-)
-_MEASURE = re.compile(r"\d|%|\b(" + "|".join(sorted(NUMBER_WORDS)) + r")\b")
-_CHALLENGE = re.compile("|".join(f"(?:{c})" for c in CHALLENGE_CUES))
-_RESULT = re.compile("|".join(f"(?:{c})" for c in RESULT_CUES))
-_NEG_RESULT_CONTEXT = re.compile(r"\b(needed to|had to|wanted to|goal was to|asked to|trying to)\b")
 _TOKEN = re.compile(r"[\w'%$]+|[.!?;:,]")
 
 
@@ -175,10 +131,47 @@ def _marker_at(lowered: list[str], i: int) -> int:
     nxt = lowered[i + 1] if i + 1 < len(lowered) else ""
     if lowered[i] in SUBJECT_OPENERS and nxt in SUBJECTS:
         return 2
-    # "... losing orders i traced the crashes": a first-person subject and a past-tense verb
-    new_subject = lowered[i] in ("i", "we") and bool(_VERB_ONLY.fullmatch(nxt)) and i > 0 and lowered[i - 1] not in (
-        "that", "what", "when", "which", "so", "and", "then", "as", "because", "if", "until", "after", "before")
-    return 2 if new_subject else 0
+    if _is_number(lowered[i]) and lowered[i + 1 : i + 3] and lowered[i + 2 : i + 3] == ["later"]:
+        return 3  # "six months later ..."
+    prev = lowered[i - 1] if i > 0 else ""
+    if prev in NO_BREAK_AFTER:
+        return 0
+    # "... losing orders i traced the crashes": a pronoun subject and its verb open a new sentence
+    if lowered[i] in PRONOUNS:
+        verb = lowered[i + 2] if nxt in ADVERBS and i + 2 < len(lowered) else nxt
+        if VERB_ONLY.fullmatch(verb) or verb in AUXILIARIES:
+            return 2
+    # "... wrote short answers for each page load time dropped from": a noun phrase and an outcome verb
+    for k in range(1, 4):
+        if i + k < len(lowered) and lowered[i + k] in OUTCOME_VERBS:
+            between = lowered[i : i + k]
+            if between[0] in DETERMINERS or (k == 2 and not any(w in NO_BREAK_AFTER or w in PRONOUNS for w in between)):
+                return 1
+            break
+    return 0
+
+
+def _is_number(word: str) -> bool:
+    return word.isdigit() or word in NUMBER_WORDS or word in ("a", "one", "few", "several")
+
+
+PRONOUNS = {"i", "we", "they", "he", "she"}
+ADVERBS = {"then", "also", "first", "finally", "quickly", "immediately", "personally", "actually", "just",
+           "never", "now", "still", "even", "later", "eventually", "really", "always", "soon"}
+AUXILIARIES = {"was", "were", "had", "has", "have", "did", "could", "would", "got", "went", "came", "kept",
+               "became", "began", "stopped", "felt", "said", "told"}
+DETERMINERS = {"the", "our", "my", "their", "his", "her", "its", "this", "that", "these", "those", "every",
+               "all", "both", "each", "most", "some", "no"}
+OUTCOME_VERBS = {"dropped", "fell", "rose", "grew", "increased", "decreased", "improved", "doubled", "halved",
+                 "tripled", "shrank", "jumped", "climbed", "disappeared", "stopped", "became", "runs", "went",
+                 "came", "were", "was", "never", "now", "has", "have", "is", "are", "delivered", "finished",
+                 "passed", "won", "stayed", "renewed", "reached", "hit", "saved", "brought", "accepted", "kept"}
+NO_BREAK_AFTER = {"that", "what", "when", "which", "who", "so", "and", "then", "as", "because", "if", "until",
+                  "after", "before", "while", "where", "how", "why", "of", "to", "for", "with", "in", "on", "at",
+                  "by", "from", "about", "into", "the", "a", "an", "our", "my", "their", "his", "her", "its",
+                  "but", "or", "than", "not", "very", "too", "i", "we", "they", "he", "she", "you",
+                  "was", "were", "is", "are", "be", "been", "had", "has", "have", "did", "do", "does", "no",
+                  "every", "all", "some", "any", "this", "these", "those", "even", "also", "just"}
 
 
 # --- labelling ------------------------------------------------------------------------------
@@ -186,32 +179,48 @@ def _marker_at(lowered: list[str], i: int) -> int:
 
 def score_clause(text: str, position: float) -> dict[str, float]:
     """How strongly a clause reads as challenge, action and result."""
-    t = text.lower()
-    challenge = 1.0 * len(_CHALLENGE.findall(t))
-    result = 1.0 * len(_RESULT.findall(t))
+    t = RELATIVE.sub("", text.lower())  # "the hotel where i worked" is a setting, not an action
+    challenge = weighted_hits(t, CHALLENGE_RE)
+    result = weighted_hits(t, RESULT_RE)
     action = 0.0
-    if _I_DID.search(t):
+    if I_DID.search(t):
+        action += 2.0
+    if WE_DID.search(t):
+        action += 1.2
+    if ACTION_PHRASES.search(t):
         action += 1.5
-    if _WE_DID.search(t):
-        action += 1.0
-    if _ACTION_PHRASES.search(t):
+    if I_DO.search(t):
         action += 1.5
-    if _MEASURE.search(t) and result:
-        result += 1.0
-    if _NEG_RESULT_CONTEXT.search(t):
+    lead = I_DID.match(t) or I_DID.match(t, t.find(" ") + 1)
+    if lead:
+        action += 0.5  # a clause that opens with "I did" is about doing, whatever else it mentions
+    if result and MEASURE.search(t):
+        result += 0.8
+    if GOAL_CONTEXT.search(t):
         result *= 0.3  # "we needed to cut costs" states a goal, not an outcome
+    if GENERIC.search(t):
+        result *= 0.2  # "in the end it is about people" is an opinion
+    if position < 0.35 and not action and SETTING.search(t) and not PREAMBLE.search(t):
+        challenge += 0.5  # an opening that sets a scene is the situation the story answers
     # Where a clause sits matters: setups come first and outcomes last.
-    challenge *= 1.3 if position < 0.4 else (0.7 if position > 0.7 else 1.0)
-    result *= 1.3 if position > 0.6 else (0.6 if position < 0.3 else 1.0)
+    challenge *= 1.4 if position < 0.35 else (1.0 if position < 0.6 else 0.5)
+    result *= 1.3 if position > 0.6 else (0.9 if position > 0.35 else 0.4)
     return {"challenge": challenge, "action": action, "result": result}
 
 
 def label_clauses(clauses: list[Clause]) -> list[Clause]:
+    """Give each clause its strongest label; a label needs a score of at least 1."""
     for c in clauses:
         c.scores = score_clause(c.text, c.position)
         best = max(COMPONENTS, key=lambda k: c.scores[k])
-        c.label = best if c.scores[best] >= 1.0 else "other"
+        c.label = best if c.scores[best] >= LABEL_MIN else "other"
     return clauses
+
+
+def covers(c: Clause, component: str) -> bool:
+    """A clause shows a component when labelled so, or when that reading is strong in its own right
+    (speech without punctuation often runs a setup and an action into one clause)."""
+    return c.label == component or c.scores.get(component, 0.0) >= SECONDARY_MIN
 
 
 # --- the whole answer -----------------------------------------------------------------------
@@ -269,9 +278,10 @@ def analyze(
     clauses = label_clauses(split_clauses(words))
     car = {k: {"covered": False, "evidence": []} for k in COMPONENTS}
     for c in clauses:
-        if c.label in car:
-            car[c.label]["covered"] = True
-            car[c.label]["evidence"].append(c)
+        for k in COMPONENTS:
+            if covers(c, k):
+                car[k]["covered"] = True
+                car[k]["evidence"].append(c)
     spoken = [w for w in words if w.word not in ".!?;:,"]
     answer_s = answer.length if answer else None
     wpm = round(len(spoken) / answer_s * 60.0, 1) if answer_s else None
@@ -295,13 +305,13 @@ def tips_for(clauses, car, length, answer_s, wpm, answer) -> list[str]:
         return ["No words were recognized: check the microphone and speak a full answer."]
     if not car["result"]["covered"]:
         tips.append("No result stated: end with what changed because of what you did, ideally with a number.")
-    elif not any(_MEASURE.search(c.text) for c in car["result"]["evidence"]):
+    elif not any(MEASURE.search(c.text) for c in car["result"]["evidence"]):
         tips.append("Your result has no measure: add a number (time or money saved, a percentage, people helped).")
     if not car["action"]["covered"]:
         tips.append("Say what you did: the steps you took yourself, told as 'I …'.")
     else:
         acts = " ".join(c.text for c in car["action"]["evidence"]).lower()
-        if _WE_DID.search(acts) and not _I_DID.search(acts) and not _ACTION_PHRASES.search(acts):
+        if WE_DID.search(acts) and not I_DID.search(acts) and not ACTION_PHRASES.search(acts):
             tips.append("Your actions are all told as 'we': say what you did yourself.")
     if not car["challenge"]["covered"]:
         tips.append("Open with the challenge: one or two sentences on the situation and what was at stake.")
