@@ -107,3 +107,45 @@ def test_empty_answer():
     assert a.transcript == "" and a.wpm is None
     assert not any(v["covered"] for v in a.car.values())
     assert a.tips and "No words" in a.tips[0]
+
+
+def test_fillers_hedges_and_like():
+    from rehearse.delivery import measure
+
+    words = timed("um so i think we kind of fixed it and like it was like a big deal you know i like pizza")
+    d = measure(words, minutes=0.5, action_texts=["we kind of fixed it"], from_speech=True)
+    texts = [f["text"] for f in d.fillers]
+    assert texts.count("um") == 1 and "you know" in texts
+    assert texts.count("like") == 2  # "and like", "was like"; not "i like pizza"
+    assert d.fillers_per_min == pytest.approx(len(d.fillers) / 0.5)
+    assert {h["text"] for h in d.hedges} == {"i think", "kind of"}
+    assert d.we_count == 1 and d.i_count == 0
+    assert "lower bound" in d.note
+
+
+def test_long_pauses_and_repeats():
+    from rehearse.delivery import measure
+
+    text = "the customer portal the customer portal broke and the customer portal was down"
+    words = timed(text, pause_after={3})
+    d = measure(words, minutes=None, action_texts=[], from_speech=False)
+    assert len(d.long_pauses) == 0  # a 1 s pause is not long
+    words = [Word(w.word, w.start + (3.0 if i > 3 else 0), w.end + (3.0 if i > 3 else 0)) for i, w in enumerate(words)]
+    d = measure(words, minutes=None, action_texts=[], from_speech=False)
+    assert len(d.long_pauses) == 1 and d.long_pauses[0]["length_s"] > 2.5
+    assert {"text": "the customer portal", "count": 3} in d.repeated
+
+
+def test_many_fillers_give_a_tip():
+    text = ("um our servers kept crashing um and uh we were losing customers um so i uh rewrote the "
+            "um deployment and uh as a result um crashes dropped by half um")
+    words = timed(text)
+    a = analyze(words, Span(words[0].start, words[-1].end))
+    assert any("filler words a minute" in t for t in a.tips) or len(a.tips) == 3
+
+
+def test_shares_add_up_and_follow_time():
+    a = analyze(timed(STRONG))
+    shares = {k: a.car[k]["share"] for k in ("challenge", "action", "result")}
+    assert all(0 < s < 1 for s in shares.values())
+    assert sum(shares.values()) <= 1.002  # each share is rounded to 3 places

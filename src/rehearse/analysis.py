@@ -9,12 +9,14 @@ where it sits in the answer.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from rehearse.lexicon import (
     ACTION_PHRASES, NUMBER_WORDS, CHALLENGE_RE, GENERIC, GOAL_CONTEXT, I_DID, I_DO, MEASURE, RELATIVE, RESULT_RE, VERB_ONLY, WE_DID,
     weighted_hits,
 )
+from rehearse.delivery import FILLERS_HURT_PER_MIN, Delivery, measure
 from rehearse.transcript import Span, Word
 
 # An opening clause that describes how things stood ("our queue was …", "the team had …").
@@ -193,7 +195,7 @@ def score_clause(text: str, position: float) -> dict[str, float]:
         action += 1.5
     lead = I_DID.match(t) or I_DID.match(t, t.find(" ") + 1)
     if lead:
-        action += 0.5  # a clause that opens with "I did" is about doing, whatever else it mentions
+        action += 1.0  # a clause that opens with "I did" is about doing, whatever else it mentions
     if result and MEASURE.search(t):
         result += 0.8
     if GOAL_CONTEXT.search(t):
@@ -256,10 +258,11 @@ class Analysis:
     length: Length | None
     answer_s: float | None
     tips: list[str]
+    delivery: Delivery | None = None
 
     def car_json(self) -> dict:
         return {
-            k: {"covered": v["covered"], "evidence": [c.evidence() for c in v["evidence"]]}
+            k: {"covered": v["covered"], "share": v["share"], "evidence": [c.evidence() for c in v["evidence"]]}
             for k, v in self.car.items()
         }
 
@@ -269,23 +272,38 @@ def fmt_minutes(seconds: float) -> str:
     return f"{seconds // 60}:{seconds % 60:02d}"
 
 
+def _weight(c: Clause) -> float:
+    """How much of the answer a clause takes: its time when timed, else its word count."""
+    if c.start is not None and c.end is not None:
+        return max(c.end - c.start, 0.0)
+    return float(len(c.text.split()))
+
+
 def analyze(
     words: list[Word],
     answer: Span | None = None,
     target_s: float = TARGET_S,
+    from_speech: bool = False,
 ) -> Analysis:
     """Analyze an answer's words; `answer` is its first-to-last speech span when audio was heard."""
     clauses = label_clauses(split_clauses(words))
-    car = {k: {"covered": False, "evidence": []} for k in COMPONENTS}
+    car = {k: {"covered": False, "evidence": [], "share": 0.0} for k in COMPONENTS}
+    total = sum(_weight(c) for c in clauses) or 1.0
     for c in clauses:
         for k in COMPONENTS:
             if covers(c, k):
                 car[k]["covered"] = True
                 car[k]["evidence"].append(c)
+        if c.label in car:
+            car[c.label]["share"] += _weight(c) / total
+    for k in COMPONENTS:
+        car[k]["share"] = round(car[k]["share"], 3)
     spoken = [w for w in words if w.word not in ".!?;:,"]
     answer_s = answer.length if answer else None
     wpm = round(len(spoken) / answer_s * 60.0, 1) if answer_s else None
     length = length_verdict(answer_s, target_s) if answer_s is not None else None
+    delivery = measure(spoken, answer_s / 60.0 if answer_s else None,
+                       [c.text for c in car["action"]["evidence"]], from_speech)
     return Analysis(
         transcript=" ".join(w.word for w in spoken),
         words=spoken,
@@ -294,40 +312,47 @@ def analyze(
         wpm=wpm,
         length=length,
         answer_s=answer_s,
-        tips=tips_for(clauses, car, length, answer_s, wpm, answer),
+        tips=tips_for(clauses, car, length, answer_s, wpm, answer, delivery),
+        delivery=delivery,
     )
 
 
-def tips_for(clauses, car, length, answer_s, wpm, answer) -> list[str]:
+def tips_for(clauses, car, length, answer_s, wpm, answer, delivery: Delivery | None = None) -> list[str]:
     """The two or three most useful things to change, most useful first."""
-    tips: list[str] = []
     if not clauses:
         return ["No words were recognized: check the microphone and speak a full answer."]
+    tips: list[tuple[int, str]] = []  # (priority, text): lower comes first
     if not car["result"]["covered"]:
-        tips.append("No result stated: end with what changed because of what you did, ideally with a number.")
+        tips.append((0, "No result stated: end with what changed because of what you did, ideally with a number."))
     elif not any(MEASURE.search(c.text) for c in car["result"]["evidence"]):
-        tips.append("Your result has no measure: add a number (time or money saved, a percentage, people helped).")
+        tips.append((5, "Your result has no measure: add a number (time or money saved, a percentage, people helped)."))
     if not car["action"]["covered"]:
-        tips.append("Say what you did: the steps you took yourself, told as 'I …'.")
-    else:
-        acts = " ".join(c.text for c in car["action"]["evidence"]).lower()
-        if WE_DID.search(acts) and not I_DID.search(acts) and not ACTION_PHRASES.search(acts):
-            tips.append("Your actions are all told as 'we': say what you did yourself.")
+        tips.append((1, "Say what you did: the steps you took yourself, told as 'I …'."))
+    elif delivery is not None and delivery.we_count > 0 and delivery.i_count == 0:
+        tips.append((3, "Your actions are all told as 'we': say what you did yourself."))
     if not car["challenge"]["covered"]:
-        tips.append("Open with the challenge: one or two sentences on the situation and what was at stake.")
+        tips.append((2, "Open with the challenge: one or two sentences on the situation and what was at stake."))
     if length is not None and length.verdict == "long":
-        tips.append(f"The answer ran {fmt_minutes(answer_s)}: cut the setup and aim for about {fmt_minutes(length.target_s)}.")
+        tips.append((2, f"The answer ran {fmt_minutes(answer_s)}: cut the setup and aim for about {fmt_minutes(length.target_s)}."))
     elif length is not None and length.verdict == "short":
-        tips.append(f"The answer ran {fmt_minutes(answer_s)}: add detail to your actions and the result, aim for about {fmt_minutes(length.target_s)}.")
+        tips.append((4, f"The answer ran {fmt_minutes(answer_s)}: add detail to your actions and the result, "
+                        f"aim for about {fmt_minutes(length.target_s)}."))
     first_action = next((c for c in clauses if c.label == "action"), None)
     if first_action is not None and answer and first_action.start is not None and answer.length > 0:
         share = (first_action.start - answer.start) / answer.length
         if share > SETUP_TOO_LONG_SHARE:
-            tips.append(f"The setup ran {share:.0%} of the answer before your first action: get to what you did sooner.")
+            tips.append((3, f"The setup ran {share:.0%} of the answer before your first action: get to what you did sooner."))
     elif first_action is not None and first_action.position > SETUP_TOO_LONG_SHARE + 0.1:
-        tips.append("The setup takes most of the answer before your first action: get to what you did sooner.")
+        tips.append((3, "The setup takes most of the answer before your first action: get to what you did sooner."))
+    if delivery is not None and delivery.fillers_per_min is not None and delivery.fillers_per_min >= FILLERS_HURT_PER_MIN:
+        common = Counter(f["text"] for f in delivery.fillers).most_common(2)
+        tips.append((6, f"{delivery.fillers_per_min:.0f} filler words a minute ({', '.join(repr(w) for w, _ in common)}): "
+                        "pause silently instead."))
     if wpm is not None and wpm > PACE_FAST_WPM:
-        tips.append(f"You spoke fast ({wpm:.0f} words a minute): slow down and pause between the parts.")
+        tips.append((6, f"You spoke fast ({wpm:.0f} words a minute): slow down and pause between the parts."))
     elif wpm is not None and wpm < PACE_SLOW_WPM and answer_s and answer_s > 20:
-        tips.append(f"You spoke slowly ({wpm:.0f} words a minute): keep the story moving.")
-    return tips[:3]
+        tips.append((6, f"You spoke slowly ({wpm:.0f} words a minute): keep the story moving."))
+    if delivery is not None and len(delivery.hedges) >= 3:
+        tips.append((7, f"You hedged {len(delivery.hedges)} times ('{delivery.hedges[0]['text']}'): state what you did plainly."))
+    tips.sort(key=lambda t: t[0])
+    return [t for _, t in tips[:3]]

@@ -32,6 +32,16 @@ def render_card(score: Score, title: str | None = None) -> str:
             lines.append(f"  {key.title():10s}yes{at}: \"{text}\"")
         else:
             lines.append(f"  {key.title():10s}MISSING")
+    d = a.delivery
+    if d is not None and a.words:
+        bits = []
+        if d.fillers_per_min is not None:
+            bits.append(f"{d.fillers_per_min:.0f} fillers a minute")
+        bits.append(f"{len(d.hedges)} hedges")
+        bits.append(f"{len(d.long_pauses)} pauses over 2.5 s")
+        if d.repeated:
+            bits.append("repeated: " + ", ".join(f"'{r['text']}' x{r['count']}" for r in d.repeated[:2]))
+        lines.append("  Delivery " + ", ".join(bits))
     if a.tips:
         lines.append("  Next time:")
         lines += [f"   {i}. {tip}" for i, tip in enumerate(a.tips, 1)]

@@ -85,6 +85,94 @@ def score(files, as_json, target, engine, model, lang):
         raise _fail(exc) from None
 
 
+MAX_TEXT_BYTES = 5_000_000
+
+
+def _read_text(name: str) -> str:
+    """A transcript from a file or `-` (stdin), checked to be text."""
+    if name == "-":
+        data = sys.stdin.buffer.read(MAX_TEXT_BYTES + 1)
+        label = "standard input"
+    else:
+        p = Path(name)
+        if not p.exists():
+            raise RehearseError(f"no such file: {p}")
+        if p.is_dir():
+            raise RehearseError(f"{p} is a directory, not a transcript")
+        try:
+            with open(p, "rb") as f:
+                data = f.read(MAX_TEXT_BYTES + 1)
+        except OSError as exc:
+            raise RehearseError(f"cannot read {p}: {exc.strerror or exc}") from None
+        label = str(p)
+    if len(data) > MAX_TEXT_BYTES:
+        raise RehearseError(f"{label} is larger than {MAX_TEXT_BYTES // 1_000_000} MB; is it really a transcript?")
+    if b"\0" in data:
+        raise RehearseError(f"{label} is not text (it holds binary data)")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise RehearseError(f"{label} is not UTF-8 text") from None
+    if not text.strip():
+        raise RehearseError(f"{label} is empty")
+    return text
+
+
+@cli.command()
+@click.argument("files", nargs=-1)
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per input, one per line.")
+@click.option("--duration", type=float, default=None, callback=_positive,
+              help="How long the answer ran, in seconds (enables length and pace).")
+@click.option("--target", type=float, default=TARGET_S, show_default=True, callback=_positive,
+              help="Target answer length in seconds.")
+def analyze(files, as_json, duration, target):
+    """Analyze written or transcribed answers: C/A/R coverage, delivery, tips.
+
+    FILES are text files (punctuated prose or lowercase recognizer output); `-` or no
+    FILES reads standard input.
+
+    \b
+    Examples:
+      rehearse analyze my-answer.txt
+      echo "our site kept crashing so i rewrote the cache and errors fell by half" | rehearse analyze
+      rehearse analyze --json --duration 125 transcript.txt
+    """
+    from rehearse.analysis import analyze as run_analysis
+    from rehearse.analysis import fmt_minutes, words_from_text
+    from rehearse.transcript import Span
+
+    names = list(files) or ["-"]
+    try:
+        texts = [(n, _read_text(n)) for n in names]
+    except RehearseError as exc:
+        raise _fail(exc) from None
+    for i, (name, text) in enumerate(texts):
+        a = run_analysis(words_from_text(text), Span(0.0, duration) if duration else None, target)
+        row = {"file": None if name == "-" else name, "transcript": a.transcript, "car": a.car_json(),
+               "tips": a.tips, "delivery": a.delivery.to_json()}
+        if duration:
+            row.update({"duration_s": duration, "answer_s": duration, "wpm": a.wpm, "length": a.length.to_json()})
+        if as_json:
+            click.echo(json.dumps(row, ensure_ascii=False))
+            continue
+        if i:
+            click.echo()
+        click.echo(name if name != "-" else "answer")
+        if a.length:
+            click.echo(f"  Length   {fmt_minutes(duration)}  {a.length.verdict.replace('_', ' ')}, pace {a.wpm:.0f} words a minute")
+        for k in ("challenge", "action", "result"):
+            part = a.car[k]
+            if part["covered"]:
+                ev = part["evidence"][0].text
+                click.echo(f"  {k.title():10s}yes ({part['share']:.0%} of the answer): \"{ev[:70]}{'…' if len(ev) > 70 else ''}\"")
+            else:
+                click.echo(f"  {k.title():10s}MISSING")
+        if a.tips:
+            click.echo("  Next time:")
+            for n, tip in enumerate(a.tips, 1):
+                click.echo(f"   {n}. {tip}")
+
+
 @cli.group()
 def model():
     """Find and install speech models.

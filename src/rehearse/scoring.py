@@ -89,6 +89,7 @@ class Score:
             "length": length,
             "car": a.car_json(),
             "tips": a.tips,
+            "delivery": a.delivery.to_json() if a.delivery else None,
         }
 
 
@@ -98,5 +99,5 @@ def score_heard(
     """Analyze what was heard of one answer."""
     span = answer_span(heard.spans, heard.words)
     speech_s = sum(s.length for s in heard.spans if span and s.end > span.start and s.start < span.end)
-    analysis = analyze(heard.words, span or Span(0.0, 0.0), target_s)
+    analysis = analyze(heard.words, span or Span(0.0, 0.0), target_s, from_speech=True)
     return Score(file, engine.name, engine.model, duration_s, span, speech_s, analysis)
