@@ -21,6 +21,7 @@ from rehearse.errors import BadAudioError
 SAMPLE_RATE_HZ = 16_000
 FILE_BLOCK_S = 1.0
 MAX_FILE_CHANNELS = 64
+MAX_FILE_S = 4 * 3600  # longer than any answer or practice session; beyond it the header is suspect
 
 
 class AudioSource(Protocol):
@@ -72,6 +73,11 @@ def probe(path: str | os.PathLike) -> AudioInfo:
         )
     if info.frames <= 0:
         raise BadAudioError(f"{p} contains no audio")
+    if info.frames / info.samplerate > MAX_FILE_S:
+        raise BadAudioError(
+            f"{p} claims {info.frames / info.samplerate / 3600:.1f} hours of audio; "
+            f"rehearse reads recordings up to {MAX_FILE_S // 3600} hours"
+        )
     return AudioInfo(str(p), info.samplerate, info.channels, info.frames, info.format, info.subtype)
 
 
@@ -199,9 +205,16 @@ class WavWriter:
         self._unflushed = 0
 
     def close(self) -> None:
-        if not self._f.closed:
+        """Finish the header and close; the file is closed even when the disk is full."""
+        if self._f.closed:
+            return
+        try:
             self.flush()
-            self._f.close()
+        finally:
+            try:
+                self._f.close()
+            except OSError:
+                pass
 
     @property
     def duration_s(self) -> float:
@@ -384,6 +397,18 @@ class SilentPlayer:
         import time
 
         time.sleep(len(samples) / rate_hz)
+
+
+def check_input_device(device: str | int | None) -> None:
+    """Fail early, before a question is asked, when the chosen microphone does not exist."""
+    from rehearse.errors import AudioDeviceError
+
+    sd = _sounddevice()
+    try:
+        sd.query_devices(_device_arg(device), "input")
+    except Exception as exc:
+        which = f"input device {device!r}" if device is not None else "default input device"
+        raise AudioDeviceError(f"no {which} ({_first_line(exc)}); see `rehearse devices`") from None
 
 
 def has_device(kind: str) -> bool:

@@ -31,14 +31,29 @@ def _positive(ctx, param, value):
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="rehearse")
-def cli():
+@click.pass_context
+def cli(ctx):
     """Rehearse job-interview answers offline: length, pace and Challenge / Action / Result.
+
+    Settings you always want (target, devices, engine …) can live in
+    $REHEARSE_HOME/config.toml, one `option = value` per line.
 
     \b
     Examples:
+      rehearse demo
+      rehearse interview --count 3
       rehearse score my-answer.wav
       rehearse model install en-us-small
     """
+    from rehearse import config
+
+    try:
+        settings = config.load()
+    except RehearseError as exc:
+        raise _fail(exc) from None
+    if settings:
+        commands = {name: [p.name for p in cmd.params] for name, cmd in ctx.command.commands.items()}
+        ctx.default_map = config.default_map(settings, commands)
 
 
 @cli.command()
@@ -484,7 +499,7 @@ def interview(count, bank, input_device, target, silence, think, max_s, output_d
     """
     import random
 
-    from rehearse.audio import MicrophoneSource
+    from rehearse.audio import MicrophoneSource, check_input_device
     from rehearse.questions import choose, load_bank
     from rehearse.session import Interview, Settings
     from rehearse.speech import Speaker
@@ -492,11 +507,13 @@ def interview(count, bank, input_device, target, silence, think, max_s, output_d
 
     try:
         questions = load_bank(bank)
+        check_input_device(input_device)
+        player = _player(output_device)
         load = _open_engine_async(engine, model, lang)
         store = Store()
         chosen = choose(questions, count, store.practice_counts(), random.Random())
         session = Interview(
-            store, Speaker(store.root / "cache" / "tts"), _player(output_device),
+            store, Speaker(store.root / "cache" / "tts"), player,
             lambda: MicrophoneSource(input_device), load,
             Settings(target, think, silence, max_s, echo_tail, speak_feedback),
             events=_Console(as_json, target, enter_ok=sys.stdin is not None and sys.stdin.isatty()),

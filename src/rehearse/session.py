@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from rehearse.analysis import TARGET_S, fmt_minutes
+from rehearse.errors import AudioDeviceError, RehearseError
 from rehearse.audio import SAMPLE_RATE_HZ, AudioSource, FileSource, Player, WavWriter, read_all, write_wav
 from rehearse.questions import Question
 from rehearse.scoring import Heard, Score, answer_span, hear, score_heard
@@ -173,6 +174,7 @@ class Interview:
         decoding = engine.stream()
         skip = int(s.echo_tail_s * SAMPLE_RATE_HZ)
         ended_by = None
+        device_error = None
         told = False
         try:
             with self.open_source() as source:
@@ -189,7 +191,7 @@ class Interview:
                     try:
                         writer.write(block)
                     except OSError as exc:  # a full disk: keep what was written, end the answer
-                        self.events("warning", message=f"recording stopped: {exc.strerror or exc}")
+                        device_error = RehearseError(f"recording stopped: {exc.strerror or exc}")
                         ended_by = "interrupted"
                         break
                     decoding.accept(block)
@@ -201,6 +203,9 @@ class Interview:
                     if ended_by:
                         break
         except KeyboardInterrupt:
+            ended_by = "interrupted"
+        except AudioDeviceError as exc:  # the microphone vanished: keep what it gave, then stop
+            device_error = exc
             ended_by = "interrupted"
         detected_at = time.perf_counter()
         try:
@@ -216,6 +221,8 @@ class Interview:
             sidecar.unlink(missing_ok=True)
             result = TurnResult(question, "silence" if ended_by == "no_speech" else ended_by, interrupted=interrupted)
             self.events("no_answer", result=result)
+            if device_error:
+                raise device_error
             return result
         end = writer.duration_s
         if ended_by == "silence":
@@ -223,6 +230,8 @@ class Interview:
         result = self._keep(question, engine, partial, words, levels.levels,
                             max(0.0, detector.speech_start_s - PRE_ROLL_S), end, ended_by, detected_at)
         result.interrupted = interrupted
+        if device_error:
+            raise type(device_error)(f"{device_error}; the answer so far was kept as #{result.answer_id}")
         if self.settings.speak_feedback and not interrupted:
             self.say(feedback_sentence(result.score))
             self.events("feedback_spoken", result=result)
@@ -231,10 +240,17 @@ class Interview:
     def _keep(self, question, engine, partial: Path, words, levels: np.ndarray, start: float, end: float,
               ended_by: str, detected_at: float) -> TurnResult:
         """Cut the recording to the answer, score it, store it, then drop the raw recording."""
+        repair_wav(partial)  # its header may lag behind the data when writing stopped early
         samples, _ = read_all(partial)
         clip = samples[int(start * SAMPLE_RATE_HZ) : int(end * SAMPLE_RATE_HZ)]
         final = self.store.new_audio_path("answer")
-        write_wav(final, clip)
+        try:
+            write_wav(final, clip)
+        except OSError:  # no room for a trimmed copy (a full disk): keep the whole recording instead
+            final.unlink(missing_ok=True)
+            os.replace(partial, final)
+            clip, start, end = samples, 0.0, len(samples) / SAMPLE_RATE_HZ
+            self.events("warning", message="the disk is full; the recording was kept untrimmed")
         duration_s = len(clip) / SAMPLE_RATE_HZ
         shifted = [Word(w.word, max(0.0, w.start - start), min(duration_s, w.end - start))
                    for w in words if w.end > start and w.start < end]

@@ -53,7 +53,8 @@ class VoskEngine:
             raise EngineError(f"the vosk package cannot be loaded ({exc})") from None
         vosk.SetLogLevel(-1)  # Kaldi would otherwise log to fd 2
         try:
-            self._model = vosk.Model(str(path))
+            with _quiet_stderr():  # a broken model is reported by C++ straight to fd 2
+                self._model = vosk.Model(str(path))
         except Exception:
             raise ModelNotFoundError(f"{path} is not a usable Vosk model (Vosk failed to load it)") from None
         self._vosk = vosk
@@ -94,6 +95,31 @@ class VoskDecoding:
     def _take(self, result_json: str) -> None:
         for item in json.loads(result_json).get("result", []):
             self._words.append(Word(item["word"], float(item["start"]), float(item["end"])))
+
+
+class _quiet_stderr:
+    """Point fd 2 at /dev/null for a moment: native libraries write there behind Python's back."""
+
+    def __enter__(self):
+        import os
+        import sys
+        import threading
+
+        self._saved = None
+        if threading.current_thread() is not threading.main_thread():
+            return  # another thread may be printing to the user right now
+        sys.stderr.flush()
+        self._saved = os.dup(2)
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 2)
+        os.close(devnull)
+
+    def __exit__(self, *exc):
+        import os
+
+        if self._saved is not None:
+            os.dup2(self._saved, 2)
+            os.close(self._saved)
 
 
 def check_vosk_model_dir(path: Path) -> None:
