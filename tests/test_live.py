@@ -239,3 +239,65 @@ def test_kill_9_then_next_start_recovers_the_answer(tmp_path, bank, answer_wav):
     assert not list((tmp_path / "rehearse-home" / "answers").glob("*.partial.*"))
     hist = subprocess.run(rehearse_cmd("history", "--json"), capture_output=True, text=True, env=env).stdout
     assert [json.loads(line)["answer_id"] for line in hist.strip().splitlines()] == [1]
+
+
+def test_disk_full_while_recording_keeps_what_was_recorded(tmp_path, bank, answer_wav):
+    """File writes fail past 400 kB (RLIMIT_FSIZE, as a full disk would): the recording stops,
+    what was recorded is scored and stored, and the user gets one clear line."""
+    import resource
+    import signal
+
+    def limit():
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # fail with EFBIG instead of dying
+        resource.setrlimit(resource.RLIMIT_FSIZE, (400_000, 400_000))
+
+    env = live_env(tmp_path)
+    subprocess.run(rehearse_cmd("questions", "list"), env=env, capture_output=True)  # create the database first
+    proc = subprocess.Popen(
+        rehearse_cmd("interview", "--count", "1", "--questions", str(bank), "--json", "--engine", "pocketsphinx"),
+        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+        preexec_fn=limit,
+    )
+    person = None
+    for line in proc.stderr:
+        if line.startswith("Your turn"):
+            person = _start_speaking(_long_answer(tmp_path, answer_wav))
+            break
+    out, err = proc.communicate(timeout=120)
+    person.kill()
+    person.wait()
+    assert proc.returncode == 1, err
+    errors = [l for l in err.splitlines() if l.startswith("Error:")]
+    assert len(errors) == 1 and "recording stopped" in errors[0] and "kept as #1" in errors[0], err
+    assert "Traceback" not in err
+    r = json.loads(out.strip().splitlines()[0])
+    assert r["ended_by"] == "interrupted" and r["words"]
+    assert wav_seconds(r["audio_path"]) > 5.0
+
+
+def test_microphone_vanishing_mid_answer_keeps_the_answer(tmp_path, bank, answer_wav):
+    """The sound server dies mid-answer (as a USB microphone is pulled out)."""
+    import os
+    import time
+
+    from live import REAL_HOME
+
+    env = live_env(tmp_path)
+    run = interview(bank, env)
+    run.wait_turn()
+    person = _start_speaking(_long_answer(tmp_path, answer_wav))
+    time.sleep(5)
+    try:
+        subprocess.run(["pulseaudio", "--kill"], env={**os.environ, "HOME": REAL_HOME})
+        code, out, err = run.finish(timeout=60)
+    finally:
+        person.kill()
+        person.wait()
+        time.sleep(0.5)
+        ensure_virtual_audio()
+    assert code == 1, err
+    errors = [l for l in err.splitlines() if l.startswith("Error:")]
+    assert len(errors) == 1 and "kept as #1" in errors[0], err
+    assert "Traceback" not in err
+    r = json.loads(out.strip().splitlines()[0])
+    assert r["ended_by"] == "interrupted" and wav_seconds(r["audio_path"]) > 2.0

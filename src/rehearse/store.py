@@ -53,7 +53,13 @@ _V1 = """
         CREATE INDEX answers_by_question ON answers(question_id, created_at);
 """
 
-MIGRATIONS = [_V1]  # MIGRATIONS[i] is the SQL that upgrades a database from version i to i + 1
+# Version 2: interview rounds (round 1 is what a first interview asked, recalled for round 2).
+_V2 = """
+        ALTER TABLE sessions ADD COLUMN round INTEGER NOT NULL DEFAULT 1;
+        ALTER TABLE answers ADD COLUMN round INTEGER NOT NULL DEFAULT 1;
+"""
+
+MIGRATIONS = [_V1, _V2]  # MIGRATIONS[i] is the SQL that upgrades a database from version i to i + 1
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

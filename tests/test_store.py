@@ -1,0 +1,97 @@
+"""The practice database: schema upgrades from every version, two writers at once, privacy."""
+
+from __future__ import annotations
+
+import multiprocessing
+import sqlite3
+import stat
+
+import pytest
+
+from rehearse.errors import RehearseError
+from rehearse.store import MIGRATIONS, SCHEMA_VERSION, Store
+
+SCORE = {"duration_s": 3.0, "answer_s": 2.5, "wpm": 130.0, "transcript": "i fixed it",
+         "length": {"verdict": "short"}, "car": {"action": {"covered": True}}}
+
+
+def database_at(path, version: int) -> None:
+    """A database as an older rehearse left it, with one answer in it when it has the table."""
+    db = sqlite3.connect(path)
+    for step in range(version):
+        db.executescript(MIGRATIONS[step])
+    db.execute(f"PRAGMA user_version = {version}")
+    if version >= 1:
+        db.execute("INSERT INTO sessions (kind, started_at) VALUES ('interview', 1.0)")
+        db.execute("INSERT INTO questions (text) VALUES ('Old question?')")
+        db.execute("INSERT INTO answers (session_id, question_id, created_at, ended_by, score_json) "
+                   "VALUES (1, 1, 2.0, 'silence', '{\"transcript\": \"old answer\"}')")
+    db.commit()
+    db.close()
+
+
+@pytest.mark.parametrize("version", range(SCHEMA_VERSION + 1))
+def test_upgrade_from_every_earlier_version(tmp_path, version):
+    database_at(tmp_path / "rehearse.db", version)
+    store = Store(tmp_path)
+    assert store.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    rows = store.answers()
+    if version >= 1:
+        assert [r.score["transcript"] for r in rows] == ["old answer"]  # nothing lost on the way
+    store.add_answer(None, "New question?", SCORE, None, "silence")
+    assert len(store.answers()) == (2 if version >= 1 else 1)
+    cols = {r[1] for r in store.db.execute("PRAGMA table_info(answers)")}
+    assert "round" in cols
+    assert store.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_newer_database_is_refused(tmp_path):
+    db = sqlite3.connect(tmp_path / "rehearse.db")
+    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    db.close()
+    with pytest.raises(RehearseError, match="newer rehearse"):
+        Store(tmp_path)
+
+
+def test_not_a_database_is_refused(tmp_path):
+    (tmp_path / "rehearse.db").write_bytes(b"this is not sqlite" * 100)
+    with pytest.raises(RehearseError, match="cannot be used"):
+        Store(tmp_path)
+
+
+def _writer(root, n, tag):
+    store = Store(root)
+    sid = store.start_session("interview")
+    for i in range(n):
+        store.add_answer(sid, f"{tag} question {i % 3}", SCORE, None, "silence")
+    store.end_session(sid)
+    store.close()
+
+
+def test_two_sessions_at_once_never_corrupt(tmp_path):
+    Store(tmp_path).close()
+    ctx = multiprocessing.get_context("spawn")
+    procs = [ctx.Process(target=_writer, args=(tmp_path, 60, tag)) for tag in ("a", "b", "c")]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(timeout=120)
+        assert p.exitcode == 0
+    store = Store(tmp_path)
+    assert len(store.answers()) == 180
+    assert store.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert sorted(store.practice_counts().values()) == [20] * 9
+
+
+def test_files_are_private(tmp_path):
+    store = Store(tmp_path / "home")
+    assert stat.S_IMODE((tmp_path / "home").stat().st_mode) == 0o700
+    assert stat.S_IMODE(store.answers_dir.stat().st_mode) == 0o700
+    assert stat.S_IMODE(store.path.stat().st_mode) == 0o600
+    path = store.new_audio_path("answer")
+    from rehearse.audio import write_wav
+    import numpy as np
+
+    write_wav(path, np.zeros(1600, dtype=np.float32))
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
