@@ -21,8 +21,9 @@ sudo=""
 # PulseAudio so a machine without a sound card still has (virtual) devices.
 packages="python3 python3-venv python3-pip libportaudio2 libsndfile1 espeak-ng libespeak-ng1
   pulseaudio pulseaudio-utils libasound2-plugins alsa-utils"
-# For the tests: flite and sox build test speech, pocketsphinx-testdata is real human speech.
-[ "$with_tests" = 1 ] && packages="$packages flite sox pocketsphinx-testdata"
+# For the tests: flite and sox build test speech, pocketsphinx-testdata is real human speech,
+# chromium renders the report page (driven by Playwright, which uses this browser, not its own).
+[ "$with_tests" = 1 ] && packages="$packages flite sox pocketsphinx-testdata chromium"
 
 missing=$(for p in $packages; do dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q "install ok installed" || echo "$p"; done)
 if [ -n "$missing" ]; then

@@ -442,13 +442,19 @@ def _player(output_device):
     return DevicePlayer(output_device)
 
 
-def _run_interview(interview, questions, as_json):
+def _run_interview(interview, questions, as_json, report=True):
     from rehearse.session import summary_lines
 
     results = interview.run(questions)
     if not as_json and len(results) > 1:
         click.echo("\nSession summary")
         click.echo("\n".join(summary_lines(results)))
+    if report and any(r.answer_id for r in results):
+        try:
+            path = _write_report(interview.store, session_id=interview.session_id)
+            click.echo(f"Report: {path}", err=True)
+        except (RehearseError, OSError) as exc:
+            _warn(f"no report written ({exc})")
     if any(r.interrupted for r in results):
         click.echo("Interrupted; the answer so far was kept.", err=True)
         sys.exit(130)
@@ -566,7 +572,7 @@ def demo(answer_file, speed, target, silence, think, max_s, output_device, echo_
                 events=_Console(as_json, target), kind="demo",
             )
             q = Question("Tell me about a time you solved a difficult problem at work.")
-            _run_interview(session, [q], as_json)
+            _run_interview(session, [q], as_json, report=False)
             store.close()
     except RehearseError as exc:
         raise _fail(exc) from None
@@ -718,6 +724,66 @@ def _print_stored_card(row) -> None:
         click.echo(f"  {k.title():10s}{'yes' if s['car'][k]['covered'] else 'MISSING'}")
     for i, tip in enumerate(s.get("tips", []), 1):
         click.echo(f"  {i}. {tip}")
+
+
+@cli.command()
+@click.argument("answer", required=False)
+@click.option("--session", "session_id", type=int, default=None, help="Every answer of one session.")
+@click.option("--all", "all_answers", is_flag=True, help="Every answer you have recorded.")
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
+              help="Where to write the page (default: $REHEARSE_HOME/reports/).")
+@click.option("--open", "open_it", is_flag=True, help="Open the page in your browser.")
+def report(answer, session_id, all_answers, output, open_it):
+    """Write a self-contained HTML page: timeline, synced audio and transcript, progress.
+
+    ANSWER is an answer number or `last`; with nothing given, the latest session.
+
+    \b
+    Examples:
+      rehearse report
+      rehearse report last --open
+      rehearse report --all -o ~/interview-practice.html
+    """
+    from rehearse.store import Store
+
+    try:
+        store = Store()
+        if sum(bool(x) for x in (answer, session_id, all_answers)) > 1:
+            raise click.UsageError("give one of ANSWER, --session or --all")
+        history = store.answers()
+        if not history:
+            raise RehearseError("no answers recorded yet; start with `rehearse interview`")
+        path = _write_report(store, answer, session_id, all_answers, output, history)
+    except RehearseError as exc:
+        raise _fail(exc) from None
+    click.echo(str(path))
+    if open_it:
+        import webbrowser
+
+        webbrowser.open(path.resolve().as_uri())
+
+
+def _write_report(store, answer=None, session_id=None, all_answers=False, output=None, history=None) -> Path:
+    import time
+
+    from rehearse import report as page
+
+    history = history if history is not None else store.answers()
+    if all_answers:
+        chosen, title = history, "All your answers"
+    elif answer:
+        row = store.answer(answer)
+        chosen, title = [row], f"Answer #{row.id}"
+    else:
+        sessions = store.sessions()
+        sid = session_id if session_id is not None else (sessions[0]["id"] if sessions else None)
+        chosen = store.session_answers(sid) if sid is not None else []
+        if not chosen:
+            raise RehearseError(f"no answers in session {sid}")
+        title = f"Practice session {sid}"
+    chosen = sorted(chosen, key=lambda r: (r.created_at, r.id))
+    out = output or store.root / "reports" / f"report-{time.strftime('%Y%m%d-%H%M%S')}.html"
+    return page.write(chosen, history, store.sessions(), Path(out), title)
 
 
 @cli.command()

@@ -49,6 +49,7 @@ class Delivery:
         return {
             "fillers": len(self.fillers), "fillers_per_min": self.fillers_per_min,
             "filler_examples": [f["text"] for f in self.fillers[:10]],
+            "filler_marks": [f for f in self.fillers if f["start"] is not None],
             "hedges": len(self.hedges), "hedge_examples": [h["text"] for h in self.hedges[:10]],
             "long_pauses": self.long_pauses, "repeated": self.repeated,
             "action_i": self.i_count, "action_we": self.we_count, "note": self.note,

@@ -90,6 +90,7 @@ class Score:
             "car": a.car_json(),
             "tips": a.tips,
             "delivery": a.delivery.to_json() if a.delivery else None,
+            "clauses": [{**c.evidence(), "label": c.label} for c in a.clauses],
         }
 
 

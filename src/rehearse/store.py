@@ -202,6 +202,19 @@ class Store:
             raise RehearseError(f"no answer number {ident}")
         return rows[0]
 
+    def sessions(self) -> list[dict]:
+        """Every session with at least one answer, newest first."""
+        rows = self.db.execute(
+            """SELECT s.id, s.kind, s.started_at, s.ended_at, s.engine, COUNT(a.id)
+               FROM sessions s JOIN answers a ON a.session_id = s.id
+               GROUP BY s.id ORDER BY s.started_at DESC, s.id DESC"""
+        ).fetchall()
+        keys = ("id", "kind", "started_at", "ended_at", "engine", "answers")
+        return [dict(zip(keys, r)) for r in rows]
+
+    def session_answers(self, session_id: int) -> list[AnswerRow]:
+        return self._rows("WHERE a.session_id = ?", (session_id,))
+
     def practice_counts(self) -> dict[str, int]:
         """How often each question has been answered."""
         return dict(
