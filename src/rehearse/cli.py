@@ -530,6 +530,91 @@ def interview(count, bank, input_device, target, silence, think, max_s, output_d
         raise _fail(exc) from None
 
 
+class _DrillConsole(_Console):
+    """Drill events: with --json one object per event, flushed at once; else short lines."""
+
+    def __call__(self, event: str, **data) -> None:
+        if not self.as_json:
+            if event == "command":
+                click.echo(f"[{data['command']}]", err=True)
+            elif event == "end":
+                n = len([r for r in data["results"] if r.answer_id])
+                click.echo(f"Drill over: {n} answer{'s' if n != 1 else ''} kept.", err=True)
+            elif event != "feedback_spoken":
+                super().__call__(event, **data)
+            return
+        row = None
+        if event == "question":
+            row = {"event": "question", "text": data["question"].text, "number": data["number"]}
+        elif event == "command":
+            row = {"event": "command", "command": data["command"]}
+        elif event == "answer":
+            row = {"event": "answer", **data["result"].to_json()}
+        elif event == "feedback_spoken":
+            row = {"event": "feedback_spoken", "answer_id": data["result"].answer_id}
+        elif event == "no_answer":
+            row = {"event": "no_answer", "text": data["result"].question.text}
+        elif event == "end":
+            row = {"event": "end", "answers": [r.answer_id for r in data["results"] if r.answer_id]}
+        elif event == "turn":
+            click.echo("Your turn.", err=True)
+        if row is not None:
+            click.echo(json.dumps(row, ensure_ascii=False))
+            sys.stdout.flush()
+
+
+@cli.command()
+@click.option("--count", type=click.IntRange(min=1), default=5, show_default=True, help="Questions to ask.")
+@click.option("--questions", "bank", default=None,
+              help="A TOML question bank, or a built-in kind: behavioural, second-interview, objection, motivation.")
+@click.option("--input-device", default=None, help="Microphone: device number or name.")
+@_live_options
+def drill(count, bank, input_device, target, silence, think, max_s, output_device, echo_tail,
+          speak_feedback, as_json, engine, model, lang):
+    """A hands-free drill steered by voice: no keyboard, question after question.
+
+    Say a command on its own, with a pause before and after:
+    next, repeat (ask again), skip, again (answer again), replay (hear my answer),
+    pause / resume, done (end my answer now), stop (end the drill).
+    Feedback is always spoken.
+
+    \b
+    Examples:
+      rehearse drill
+      rehearse drill --count 10 --questions objection
+      rehearse drill --json
+    """
+    import random
+
+    from rehearse.audio import MicrophoneSource, check_input_device
+    from rehearse.commands import spotter_for
+    from rehearse.drill import Drill
+    from rehearse.questions import choose, load_bank
+    from rehearse.session import Settings
+    from rehearse.speech import Speaker
+    from rehearse.store import Store
+
+    try:
+        questions = load_bank(bank)
+        check_input_device(input_device)
+        player = _player(output_device)
+        load = _open_engine_async(engine, model, lang)
+        store = Store()
+        chosen = choose(questions, count, store.practice_counts(), random.Random())
+        session = Drill(
+            store, Speaker(store.root / "cache" / "tts"), player, lambda: MicrophoneSource(input_device), load,
+            Settings(target, think, silence, max_s, echo_tail, True),
+            events=_DrillConsole(as_json, target), spotter_for=lambda eng: spotter_for(eng, lang),
+        )
+        results = session.run(chosen)
+        if any(r.answer_id for r in results):
+            click.echo(f"Report: {_write_report(store, session_id=session.session_id)}", err=True)
+        if any(r.interrupted for r in results):
+            sys.exit(130)
+    except RehearseError as exc:
+        raise _fail(exc) from None
+
+
 @cli.command()
 @click.option("--answer", "answer_file", type=click.Path(path_type=Path), default=None,
               help="The recorded answer to play in (default: the sample answer).")

@@ -1,0 +1,127 @@
+"""Hands-free drills on the virtual devices, and the command spotters of both engines."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import time
+
+import numpy as np
+import pytest
+
+from rehearse.audio import FileSource
+from rehearse.commands import COMMANDS, WORDS, PocketSphinxSpotter, Segmenter, VoskSpotter
+
+from conftest import espeak, flite
+from live import REAL_HOME, Loopback, ensure_virtual_audio, live_env, rehearse_cmd
+
+ANSWER = ("Our deployment scripts kept failing every week. So the next step was to stop guessing. "
+          "I rewrote them myself and added tests. As a result, releases took ten minutes instead of two hours.")
+
+
+def segments_of(path):
+    x = np.concatenate(list(FileSource(path).chunks()))
+    silence = np.zeros(16000, dtype=np.float32)
+    return Segmenter().add(np.concatenate([silence, x, silence]))
+
+
+def spot_file(spotter, path):
+    return [spotter.spot(s.audio) for s in segments_of(path)]
+
+
+def test_pocketsphinx_spotter_hits_and_false_triggers(tmp_path):
+    spotter = PocketSphinxSpotter("en-us")
+    hits = 0
+    for c in COMMANDS:
+        found = spot_file(spotter, flite(c, tmp_path / f"{c}.wav"))
+        hits += found == [c]
+    others = ["okay", "yes", "right", "I did", "thanks", "the end", "hello", "well"]
+    false = sum(any(spot_file(spotter, flite(t, tmp_path / f"o{i}.wav"))) for i, t in enumerate(others))
+    sentence = spot_file(spotter, flite(ANSWER, tmp_path / "answer.wav"))
+    print(f"PocketSphinx commands: {hits}/{len(COMMANDS)} recognised, {false}/{len(others)} false triggers")
+    assert hits >= 7  # measured 8 of 9 with flite (skip is the one missed)
+    assert false <= 1
+    assert not any(sentence)  # command words inside an answer are never commands
+
+
+def test_vosk_grammar_spotter_with_korean_model(tmp_path, korean_model):
+    from rehearse.speech import VoskEngine
+
+    engine = VoskEngine(korean_model)
+    spotter = VoskSpotter(engine, "ko")
+    assert "skip" not in spotter.words  # 건너뛰기 is not in the Korean model's vocabulary
+    hits = 0
+    for c, word in WORDS["ko"].items():
+        if c in spotter.words:
+            hits += spot_file(spotter, espeak(word, tmp_path / f"{c}.wav", "ko")) == [c]
+    sentence = espeak("저는 다음 주에 회의를 다시 준비했습니다 그리고 결과적으로 비용이 줄었습니다", tmp_path / "s.wav", "ko")
+    others = ["좋아요", "네", "감사합니다", "안녕하세요"]
+    false = sum(any(spot_file(spotter, espeak(t, tmp_path / f"o{i}.wav", "ko"))) for i, t in enumerate(others))
+    print(f"Vosk (Korean) commands: {hits}/{len(spotter.words)} recognised, {false}/{len(others)} false triggers")
+    assert hits >= 2  # espeak-ng Korean is rough: measured 2 of 8 (6 of 8 without the filler words, but then "좋아요" is heard as 완료)
+    assert false <= 1
+    assert not any(spot_file(spotter, sentence))
+
+
+@pytest.fixture(scope="module")
+def bank(tmp_path_factory):
+    p = tmp_path_factory.mktemp("bank") / "bank.toml"
+    p.write_text('[[question]]\ntext = "Tell me about a time you fixed something that was broken."\n'
+                 '[[question]]\ntext = "Why do you want this job?"\n')
+    return p
+
+
+def _drill(bank, env, *extra):
+    return subprocess.Popen(
+        rehearse_cmd("drill", "--json", "--count", "2", "--questions", str(bank), "--engine", "pocketsphinx",
+                     "--silence", "2", *extra),
+        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+
+
+def _say(wav):
+    time.sleep(0.5)
+    subprocess.run(["paplay", "--device=micsrc", str(wav)], check=True, env={**os.environ, "HOME": REAL_HOME})
+
+
+def test_whole_drill_by_voice(tmp_path, bank):
+    ensure_virtual_audio()
+    words = {c: flite(c, tmp_path / f"{c}.wav") for c in ("repeat", "next", "stop")}
+    answer = flite(ANSWER, tmp_path / "answer.wav")
+    proc = _drill(bank, live_env(tmp_path), "--think", "10")
+    events = []
+    questions = 0
+    for line in proc.stdout:
+        ev = json.loads(line)
+        events.append(ev)
+        if ev["event"] == "question":
+            questions += 1
+            _say({1: words["repeat"], 2: answer}.get(questions, words["stop"]))
+        elif ev["event"] == "feedback_spoken":
+            _say(words["next"])
+    proc.wait(timeout=60)
+    err = proc.stderr.read()
+    proc.stderr.close()
+    proc.stdout.close()
+    assert proc.returncode == 0, err
+    kinds = [e["event"] for e in events]
+    assert kinds == ["question", "command", "question", "answer", "feedback_spoken", "command", "question",
+                     "command", "end"], kinds
+    q = [e for e in events if e["event"] == "question"]
+    assert q[0]["text"] == q[1]["text"] != q[2]["text"]  # `repeat` asked the same question again
+    assert [e["command"] for e in events if e["event"] == "command"] == ["repeat", "next", "stop"]
+    a = next(e for e in events if e["event"] == "answer")
+    assert a["ended_by"] == "silence" and "releases" in a["transcript"] and "stop" in a["transcript"]
+    assert a["answer_id"] == 1 and a["car"]["result"]["covered"]
+    assert events[-1] == {"event": "end", "answers": [1]}
+
+
+def test_drill_never_hears_itself(tmp_path, bank):
+    """Speakers leaking into the microphone: questions and spoken feedback are never commands or answers."""
+    ensure_virtual_audio()
+    with Loopback():
+        proc = _drill(bank, live_env(tmp_path), "--think", "4")
+        out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0, err
+    kinds = [json.loads(line)["event"] for line in out.strip().splitlines()]
+    assert kinds == ["question", "no_answer", "question", "no_answer", "end"], kinds
