@@ -301,3 +301,27 @@ def test_microphone_vanishing_mid_answer_keeps_the_answer(tmp_path, bank, answer
     assert "Traceback" not in err
     r = json.loads(out.strip().splitlines()[0])
     assert r["ended_by"] == "interrupted" and wav_seconds(r["audio_path"]) > 2.0
+
+
+def test_second_interview_compares_with_the_recalled_answer(tmp_path, bank):
+    env = live_env(tmp_path)
+    recalled = subprocess.run(
+        rehearse_cmd("recall", "--question", QUESTION, "--text", ANSWER_TEXT), capture_output=True, text=True, env=env)
+    assert recalled.returncode == 0, recalled.stderr
+    x, rate = read_float(flite("In our first interview I mentioned this. " + ANSWER_TEXT, tmp_path / "r2.wav"))
+    wav = tmp_path / "round2.wav"
+    soundfile.write(str(wav), trim(x), rate)
+    run = LiveRun(["interview", "--round", "2", "--count", "1", "--json", "--engine", "pocketsphinx",
+                   "--silence", "2"], env)
+    run.wait_turn()
+    speak_into_mic(wav)
+    code, out, err = run.finish()
+    assert code == 0, err
+    r = json.loads(out.strip().splitlines()[0])
+    assert r["question"] == QUESTION
+    assert r["round2"]["refers_back"] is not None
+    assert r["round2"]["retold"] and r["round2"]["shared_phrases"]
+    assert any("retells" in t for t in r["tips"])
+    stats = json.loads(subprocess.run(rehearse_cmd("stats", "--json"), capture_output=True, text=True,
+                                      env=env).stdout)
+    assert stats["answers"] == 2 and stats["sessions"] == 2

@@ -46,3 +46,31 @@ def render_card(score: Score, title: str | None = None) -> str:
         lines.append("  Next time:")
         lines += [f"   {i}. {tip}" for i, tip in enumerate(a.tips, 1)]
     return "\n".join(lines)
+
+
+def render_extras(extra: dict) -> str:
+    """Lines for second-interview, objection and own-question feedback."""
+    lines = []
+    r2 = extra.get("round2")
+    if r2:
+        back = f'yes ("{r2["refers_back"]}")' if r2["refers_back"] else "no"
+        lines.append(f"  Round 2  referred back to the first interview: {back}")
+        same = f'{r2["similarity"]:.0%} the same words as round 1' + (" (a retold story)" if r2["retold"] else "")
+        lines.append(f"           {same}")
+        if r2["shared_phrases"]:
+            lines.append("           said again: " + "; ".join(f'"{p}"' for p in r2["shared_phrases"][:3]))
+        ch = r2["change"]
+        if ch["answer_s"] is not None:
+            lines.append(f"           length {ch['answer_s']:+.0f} s against round 1"
+                         + (f"; now covers {', '.join(ch['newly_covered'])}" if ch["newly_covered"] else "")
+                         + (f"; no longer covers {', '.join(ch['now_missing'])}" if ch["now_missing"] else ""))
+    ob = extra.get("objection")
+    if ob:
+        lines.append(f"  Objection acknowledged: {'yes' if ob['acknowledged'] else 'no'}; "
+                     f"example: {'yes' if ob['concrete_example'] else 'no'}; plan: {'yes' if ob['plan'] else 'no'}")
+    tp = extra.get("topics")
+    if tp:
+        lines.append(f"  Your questions covered: {', '.join(tp['covered']) or 'none of the usual topics'}")
+        if tp["missing"]:
+            lines.append(f"  Not asked yet: {', '.join(tp['missing'])}")
+    return "\n".join(lines)

@@ -398,6 +398,8 @@ class _Console:
             state = "speaking " if d.speaking else ("listening" if d.speech_start_s is not None else "waiting  ")
             click.echo(f"\r  {fmt_minutes(spoken)} / {fmt_minutes(self.target_s)}  [{'#' * bars:<10}]  {state}",
                        err=True, nl=False)
+        elif event == "reminder":
+            click.echo(f"Round 1, you said: {data['text']} …", err=True)
         elif event == "recovered":
             click.echo(f"Recovered an unfinished answer from an earlier session ({data['question'].text}); "
                        "it is kept in your history.", err=True)
@@ -418,7 +420,11 @@ class _Console:
                 click.echo(json.dumps(r.to_json(), ensure_ascii=False))
                 sys.stdout.flush()
             else:
+                from rehearse.card import render_extras
+
                 click.echo(render_card(r.score, title=f"Answer #{r.answer_id} ({r.ended_by})"))
+                if r.extra:
+                    click.echo(render_extras(r.extra))
 
 
 def _open_engine_async(engine, model, lang):
@@ -490,8 +496,12 @@ def _live_options(f):
 @click.option("--questions", "bank", default=None,
               help="A TOML question bank, or a built-in kind: behavioural, second-interview, objection, motivation.")
 @click.option("--input-device", default=None, help="Microphone: device number or name.")
+@click.option("--round", "round_", type=click.IntRange(1, 2), default=1, show_default=True,
+              help="2: a second interview: your recalled questions first, compared with round 1.")
+@click.option("--remind/--no-remind", default=False, show_default=True,
+              help="With --round 2: say the start of your round-1 answer before each recalled question.")
 @_live_options
-def interview(count, bank, input_device, target, silence, think, max_s, output_device, echo_tail,
+def interview(count, bank, input_device, round_, remind, target, silence, think, max_s, output_device, echo_tail,
               speak_feedback, as_json, engine, model, lang):
     """A spoken mock interview: hear a question, answer out loud, get feedback at once.
 
@@ -511,19 +521,31 @@ def interview(count, bank, input_device, target, silence, think, max_s, output_d
     from rehearse.speech import Speaker
     from rehearse.store import Store
 
+    from rehearse.questions import Question
+
     try:
-        questions = load_bank(bank)
+        store = Store()
+        previous = {}
+        if round_ == 2:
+            recalled = store.round1()
+            if not recalled:
+                raise RehearseError("nothing recalled from a first interview yet; run `rehearse recall` first")
+            previous = {q: row.score for q, row in recalled.items()}
+            first = [Question(q, row.kind) for q, row in recalled.items()]
+            questions = first + [q for q in load_bank(bank or "second-interview") if q.text not in previous]
+            chosen = (first + choose(questions[len(first):], count, store.practice_counts(), random.Random()))[:max(count, len(first))]
+        else:
+            questions = load_bank(bank)
+            chosen = choose(questions, count, store.practice_counts(), random.Random())
         check_input_device(input_device)
         player = _player(output_device)
         load = _open_engine_async(engine, model, lang)
-        store = Store()
-        chosen = choose(questions, count, store.practice_counts(), random.Random())
         session = Interview(
             store, Speaker(store.root / "cache" / "tts"), player,
             lambda: MicrophoneSource(input_device), load,
             Settings(target, think, silence, max_s, echo_tail, speak_feedback),
             events=_Console(as_json, target, enter_ok=sys.stdin is not None and sys.stdin.isatty()),
-            enter_pressed=_interactive_enter(),
+            enter_pressed=_interactive_enter(), round=round_, previous=previous, remind=remind,
         )
         _run_interview(session, chosen, as_json)
     except RehearseError as exc:
@@ -663,6 +685,120 @@ def demo(answer_file, speed, target, silence, think, max_s, output_device, echo_
         raise _fail(exc) from None
 
 
+@cli.command()
+@click.option("--question", "question_text", required=True, help="What the first interview asked.")
+@click.option("--kind", type=click.Choice(["behavioural", "second-interview", "objection", "motivation", "closing"]),
+              default="behavioural", show_default=True)
+@click.option("--text", default=None, help="Your answer as you gave it, written out.")
+@click.option("--file", "text_file", default=None, help="Your answer in a text file (`-` for stdin).")
+@click.option("--input-device", default=None, help="Microphone, when answering by voice.")
+@click.option("--engine", type=click.Choice(ENGINES), default="auto", show_default=True)
+@click.option("--model", type=str, default=None, help="Path to a Vosk model folder.")
+@click.option("--lang", default="en-us", show_default=True)
+@click.option("--silence", type=float, default=4.0, show_default=True, callback=_positive)
+def recall(question_text, kind, text, text_file, input_device, engine, model, lang, silence):
+    """Record what your first interview asked and how you answered (round 1).
+
+    Give the answer as --text or --file, or say it out loud as you did then.
+    `rehearse interview --round 2` then asks these questions again and compares.
+
+    \b
+    Examples:
+      rehearse recall --question "Tell me about a difficult project." --text "Last year I ..."
+      rehearse recall --question "Why do you want to join us?"        # answer by voice
+    """
+    from rehearse.analysis import analyze as run_analysis
+    from rehearse.analysis import words_from_text
+    from rehearse.questions import Question
+    from rehearse.store import Store
+
+    q = Question(" ".join(question_text.split()), kind)
+    try:
+        if not q.text:
+            raise RehearseError("the question is empty")
+        store = Store()
+        if text is not None or text_file is not None:
+            body = text if text is not None else _read_text(text_file)
+            if not body.strip():
+                raise RehearseError("the answer is empty")
+            a = run_analysis(words_from_text(body))
+            data = {"file": None, "engine": None, "transcript": a.transcript, "words": [], "car": a.car_json(),
+                    "tips": a.tips, "answer_s": None, "wpm": None, "length": None, "delivery": a.delivery.to_json()}
+            sid = store.start_session("recall", round=1)
+            aid = store.add_answer(sid, q.text, data, None, "text", None, q.kind, round=1)
+            store.end_session(sid)
+            click.echo(f"Kept as round-1 answer #{aid}.")
+            return
+        from rehearse.audio import MicrophoneSource, check_input_device
+        from rehearse.session import Interview, Settings
+        from rehearse.speech import Speaker
+
+        check_input_device(input_device)
+        load = _open_engine_async(engine, model, lang)
+        session = Interview(store, Speaker(store.root / "cache" / "tts"), _player(None),
+                            lambda: MicrophoneSource(input_device), load, Settings(silence_s=silence),
+                            events=_Console(False, TARGET_S), kind="recall", round=1)
+        click.echo(f"Answer as you did in your first interview: {q.text}", err=True)
+        eng = load()
+        session.session_id = store.start_session("recall", eng.name, eng.model, 1)
+        result = session.listen(q, eng)
+        store.end_session(session.session_id)
+        if result.answer_id is None:
+            raise RehearseError("no answer was heard; nothing was kept")
+    except RehearseError as exc:
+        raise _fail(exc) from None
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="The figures as one JSON object.")
+def stats(as_json):
+    """Your practice in numbers: time, answers, share on target, what is most often missing.
+
+    \b
+    Example:
+      rehearse stats
+    """
+    from collections import Counter
+
+    from rehearse.analysis import fmt_minutes
+    from rehearse.store import Store
+
+    try:
+        store = Store()
+        rows = store.answers()
+    except RehearseError as exc:
+        raise _fail(exc) from None
+    spoken = [r for r in rows if r.score.get("answer_s")]
+    verdicts = Counter((r.score.get("length") or {}).get("verdict") for r in spoken)
+    missing = Counter(k for r in rows for k in ("challenge", "action", "result")
+                      if not r.score.get("car", {}).get(k, {}).get("covered"))
+    out = {
+        "answers": len(rows),
+        "sessions": len(store.sessions()),
+        "questions": len({r.question for r in rows}),
+        "practice_s": round(sum(r.score.get("answer_s") or 0 for r in spoken), 1),
+        "on_target_share": round(verdicts["on_target"] / len(spoken), 3) if spoken else None,
+        "complete_car_share": round(sum(1 for r in rows if all(r.score.get("car", {}).get(k, {}).get("covered")
+                                                               for k in ("challenge", "action", "result"))) / len(rows), 3)
+        if rows else None,
+        "most_missing": missing.most_common(1)[0][0] if missing else None,
+        "missing_counts": dict(missing),
+    }
+    if as_json:
+        click.echo(json.dumps(out))
+        return
+    if not rows:
+        click.echo("No answers yet. Start with `rehearse interview`.")
+        return
+    click.echo(f"Answers      {out['answers']} to {out['questions']} questions in {out['sessions']} sessions")
+    click.echo(f"Practice     {fmt_minutes(out['practice_s'])} of answering")
+    if out["on_target_share"] is not None:
+        click.echo(f"On target    {out['on_target_share']:.0%} of spoken answers ran about the right length")
+    click.echo(f"Complete     {out['complete_car_share']:.0%} said challenge, action and result")
+    if out["most_missing"]:
+        click.echo(f"Most missing {out['most_missing']} ({missing[out['most_missing']]} answers)")
+
+
 @cli.group()
 def questions():
     """Question banks.
@@ -745,7 +881,8 @@ def history(as_json, question):
         for q, rs in repeated.items():
             click.echo(q)
             for r in rs:
-                click.echo(f"   #{r.id:<4d} {line(r)}")
+                tips = r.score.get("tips") or []
+                click.echo(f"   #{r.id:<4d} {line(r)}" + (f"  tip: {tips[0]}" if tips else ""))
 
 
 @cli.command()

@@ -20,6 +20,7 @@ import numpy as np
 from rehearse.analysis import TARGET_S, fmt_minutes
 from rehearse.errors import AudioDeviceError, RehearseError
 from rehearse.audio import SAMPLE_RATE_HZ, AudioSource, FileSource, Player, WavWriter, read_all, write_wav
+from rehearse.followup import extras
 from rehearse.questions import Question
 from rehearse.scoring import Heard, Score, answer_span, hear, score_heard
 from rehearse.speech import Engine, Speaker
@@ -59,6 +60,7 @@ class TurnResult:
         base = self.score.to_json() if self.score else {}
         return {
             **base,
+            **self.extra,
             "question": self.question.text,
             "question_kind": self.question.kind,
             "answer_id": self.answer_id,
@@ -113,10 +115,16 @@ class Interview:
         events: Callable[..., None] = lambda *a, **k: None,
         enter_pressed: Callable[[], bool] = lambda: False,
         kind: str = "interview",
+        round: int = 1,
+        previous: dict | None = None,
+        remind: bool = False,
     ):
         self.store, self.speaker, self.player = store, speaker, player
         self.open_source, self.engine, self.settings = open_source, engine, settings
         self.events, self.enter_pressed, self.kind = events, enter_pressed, kind
+        self.round = round
+        self.previous = previous or {}  # question text -> round-1 score, for round-2 feedback
+        self.remind = remind
         self.session_id: int | None = None
 
     def _presynthesize(self, questions: list[Question]) -> None:
@@ -155,11 +163,16 @@ class Interview:
 
     def ask(self, question: Question) -> TurnResult:
         """Speak one question, record and score the answer, store it."""
+        before = self.previous.get(question.text)
+        if self.remind and before and before.get("transcript"):
+            words = before["transcript"].split()
+            self.events("reminder", question=question, text=" ".join(words[:30]))
+            self.say("In your first interview you said: " + " ".join(words[:30]))
         self.say(question.text)
         self.player.play(cue_tone(), SAMPLE_RATE_HZ)
         engine = self.engine()  # loaded in the background while the question was spoken
         if self.session_id is None:
-            self.session_id = self.store.start_session(self.kind, engine.name, engine.model)
+            self.session_id = self.store.start_session(self.kind, engine.name, engine.model, self.round)
         return self.listen(question, engine)
 
     def listen(self, question: Question, engine: Engine) -> TurnResult:
@@ -257,13 +270,19 @@ class Interview:
         lv = levels[int(start / FRAME_S) : int(end / FRAME_S)]
         heard = Heard(shifted, voiced_spans(lv), duration_s, 0.0)
         score = score_heard(heard, engine, duration_s, self.settings.target_s, file=str(final))
+        data = score.to_json()
+        more = extras(question.kind, data, self.previous.get(question.text))
+        if more:
+            data.update(more)
+            score.analysis.tips[:] = ([t for v in more.values() for t in v["tips"]] + score.analysis.tips)[:3]
+            data["tips"] = score.analysis.tips
         latency = time.perf_counter() - detected_at
         answer_id = self.store.add_answer(
-            self.session_id, question.text, score.to_json(), str(final), ended_by, latency, question.kind
+            self.session_id, question.text, data, str(final), ended_by, latency, question.kind, self.round
         )
         partial.unlink(missing_ok=True)
         partial.with_suffix(".json").unlink(missing_ok=True)
-        result = TurnResult(question, ended_by, answer_id, str(final), score, latency)
+        result = TurnResult(question, ended_by, answer_id, str(final), score, latency, extra=more)
         self.events("answer", result=result)
         return result
 

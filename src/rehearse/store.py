@@ -82,6 +82,8 @@ class AnswerRow:
     ended_by: str
     score: dict
     feedback_latency_s: float | None
+    round: int = 1
+    kind: str = "behavioural"
 
 
 class Store:
@@ -123,10 +125,10 @@ class Store:
 
     # --- writing ---
 
-    def start_session(self, kind: str, engine: str | None = None, model: str | None = None) -> int:
+    def start_session(self, kind: str, engine: str | None = None, model: str | None = None, round: int = 1) -> int:
         cur = self.db.execute(
-            "INSERT INTO sessions (kind, started_at, engine, model) VALUES (?, ?, ?, ?)",
-            (kind, time.time(), engine, model),
+            "INSERT INTO sessions (kind, started_at, engine, model, round) VALUES (?, ?, ?, ?, ?)",
+            (kind, time.time(), engine, model, round),
         )
         return cur.lastrowid
 
@@ -152,34 +154,44 @@ class Store:
         ended_by: str,
         feedback_latency_s: float | None = None,
         question_kind: str = "behavioural",
+        round: int = 1,
     ) -> int:
         qid = self.question_id(question, question_kind) if question else None
         car = score.get("car", {})
         cur = self.db.execute(
             """INSERT INTO answers (session_id, question_id, created_at, audio_path, ended_by,
                duration_s, answer_s, verdict, wpm, challenge, action, result, transcript,
-               score_json, feedback_latency_s)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+               score_json, feedback_latency_s, round)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
             (
                 session_id, qid, time.time(), audio_path, ended_by, score.get("duration_s"),
                 score.get("answer_s"), (score.get("length") or {}).get("verdict"), score.get("wpm"),
                 *(int(bool(car.get(k, {}).get("covered"))) for k in ("challenge", "action", "result")),
-                score.get("transcript"), json.dumps(score, ensure_ascii=False), feedback_latency_s,
+                score.get("transcript"), json.dumps(score, ensure_ascii=False), feedback_latency_s, round,
             ),
         )
         return cur.lastrowid
 
     # --- reading ---
 
-    def _rows(self, where: str = "", args: tuple = ()) -> list[AnswerRow]:
+    def _rows(self, where: str = "", args: tuple = (), join_sessions: bool = False) -> list[AnswerRow]:
+        join = "LEFT JOIN sessions s ON s.id = a.session_id" if join_sessions else ""
         rows = self.db.execute(
             f"""SELECT a.id, a.session_id, q.text, a.created_at, a.audio_path, a.ended_by,
-                       a.score_json, a.feedback_latency_s
-                FROM answers a LEFT JOIN questions q ON q.id = a.question_id {where}
+                       a.score_json, a.feedback_latency_s, a.round, q.kind
+                FROM answers a LEFT JOIN questions q ON q.id = a.question_id {join} {where}
                 ORDER BY a.created_at DESC, a.id DESC""",
             args,
         ).fetchall()
-        return [AnswerRow(r[0], r[1], r[2], r[3], r[4], r[5], json.loads(r[6]), r[7]) for r in rows]
+        return [AnswerRow(r[0], r[1], r[2], r[3], r[4], r[5], json.loads(r[6]), r[7], r[8], r[9] or "behavioural")
+                for r in rows]
+
+    def round1(self) -> dict[str, AnswerRow]:
+        """The latest recalled first-interview answer to each question."""
+        out: dict[str, AnswerRow] = {}
+        for r in self._rows("WHERE a.round = 1 AND s.kind = 'recall'", join_sessions=True):
+            out.setdefault(r.question, r)
+        return out
 
     def answers(self, question: str | None = None) -> list[AnswerRow]:
         """Answers newest first, optionally those whose question contains `question`."""

@@ -1,0 +1,139 @@
+"""Second-interview checks, pure: referring back to the first interview, bringing new material
+rather than retelling the same story, answering objections, and covering one's own questions."""
+
+from __future__ import annotations
+
+import re
+
+from rehearse.lexicon import I_DID, MEASURE, WE_DID
+
+REFER_BACK = re.compile(
+    r"\b(in our (first|last|previous|earlier) (interview|conversation|meeting|talk|call|chat)|"
+    r"(first|last|previous) (interview|round|conversation)|last time (we|i|you)|when we (last )?(spoke|talked|met)|"
+    r"as i (mentioned|said|told you)|i (mentioned|said|told you) (before|earlier|last time)|"
+    r"you (asked|may remember|might remember)|building on what i said|to add to what i said)\b"
+)
+ACKNOWLEDGE = re.compile(
+    r"\b(you'?re right|you are right|that'?s (true|fair|a fair)|it'?s true|it is true|fair (point|question|concern)|"
+    r"i understand|i (can )?see why|i hear (you|that)|i haven'?t|i have not|i don'?t have|i do not have|"
+    r"i haven'?t yet|not (exactly|directly)|(good|valid|reasonable) (point|question|concern)|i agree|"
+    r"i know (that )?(my|i|this)|admittedly|granted)\b"
+)
+PLAN = re.compile(
+    r"\b(i would|i'?d|i will|i'?ll|i plan|my plan|in my first (\w+ )?(days|weeks|months)|first i would|"
+    r"i'?m going to|i am going to|i intend|i'?d start|i would start|i'?ve already (started|begun))\b"
+)
+TOPICS = {
+    "compensation and benefits": r"\b(salary|pay|paid|compensation|benefits?|bonus\w*|pension|insurance|vacation|"
+                                 r"holidays?|leave|equity|stock|package|perks?|remote|flexib\w*)\b",
+    "a tour": r"\b(tour|see the (office|workplace|site|floor|team)|show me around|look around|walk around|visit|"
+              r"workspace|facilit\w*)\b",
+    "training and development": r"\b(train\w*|learn\w*|develop\w*|courses?|mentor\w*|onboard\w*|coach\w*|"
+                                r"conferences?|certif\w*|skills?)\b",
+    "growth": r"\b(grow\w*|promot\w*|career|advance\w*|progress\w*|path|next step|move up|opportunit\w*|future)\b",
+    "team and culture": r"\b(team|culture|colleagues?|values?|work ?style|environment|manager|management|"
+                        r"day to day|typical day|people)\b",
+}
+_TOPICS = {k: re.compile(v) for k, v in TOPICS.items()}
+STOP = set("the a an and or but so to of in on at for with by from as is was were be been are it its this that "
+           "i we you he she they me us my our your their had has have did do not no just very really then there "
+           "what which who when where how also about into up out over after before all some any more most".split())
+RETOLD_SIMILARITY = 0.45
+
+
+def refers_back(text: str) -> str | None:
+    """The phrase with which an answer refers to the first interview, if any."""
+    m = REFER_BACK.search(text.lower())
+    return m.group(0) if m else None
+
+
+def _content(text: str) -> list[str]:
+    return [w for w in re.findall(r"[\w']+", text.lower()) if w not in STOP and len(w) > 2]
+
+
+def similarity(now: str, before: str) -> tuple[float, list[str]]:
+    """How much of the same story is told again: overlap of content words (0 to 1), with the longest
+    phrases of four or more words that both answers share."""
+    a, b = set(_content(now)), set(_content(before))
+    score = len(a & b) / len(a | b) if a | b else 0.0
+    wa, wb = re.findall(r"[\w']+", now.lower()), re.findall(r"[\w']+", before.lower())
+    grams_b = {tuple(wb[i : i + 4]) for i in range(len(wb) - 3)}
+    shared, i = [], 0
+    while i < len(wa) - 3:
+        if tuple(wa[i : i + 4]) in grams_b:
+            j = i + 4
+            while j < len(wa) and tuple(wa[j - 3 : j + 1]) in grams_b:
+                j += 1
+            phrase = " ".join(wa[i:j])
+            if not set(phrase.split()) <= STOP:
+                shared.append(phrase)
+            i = j
+        else:
+            i += 1
+    shared.sort(key=len, reverse=True)
+    return round(score, 3), shared[:5]
+
+
+def second_round(now: dict, before: dict) -> dict:
+    """Round-2 feedback against the round-1 answer to the same question."""
+    sim, shared = similarity(now.get("transcript", ""), before.get("transcript", ""))
+    car_now = {k: v.get("covered", False) for k, v in now.get("car", {}).items()}
+    car_before = {k: v.get("covered", False) for k, v in before.get("car", {}).items()}
+    back = refers_back(now.get("transcript", ""))
+    tips = []
+    if sim >= RETOLD_SIMILARITY:
+        tips.append(f"This retells your first-interview story ({sim:.0%} the same words): bring a different "
+                    "accomplishment or new detail.")
+    if not back:
+        tips.append("Refer back to the first interview (\"In our first interview I mentioned …\") and build on it.")
+    return {
+        "refers_back": back,
+        "similarity": sim,
+        "shared_phrases": shared,
+        "retold": sim >= RETOLD_SIMILARITY,
+        "round1": {"answer_s": before.get("answer_s"), "car": car_before, "wpm": before.get("wpm")},
+        "change": {
+            "answer_s": None if before.get("answer_s") is None else round((now.get("answer_s") or 0) - before["answer_s"], 1),
+            "newly_covered": [k for k, v in car_now.items() if v and not car_before.get(k)],
+            "now_missing": [k for k, v in car_now.items() if not v and car_before.get(k)],
+        },
+        "tips": tips,
+    }
+
+
+def objection(text: str) -> dict:
+    """Does a reply to an objection acknowledge it and answer with an example or a plan?"""
+    t = text.lower()
+    ack = ACKNOWLEDGE.search(t)
+    example = bool(I_DID.search(t) or WE_DID.search(t)) and bool(MEASURE.search(t) or I_DID.search(t))
+    plan = PLAN.search(t)
+    tips = []
+    if not ack:
+        tips.append("Acknowledge the concern first (\"That's a fair point, I haven't …\"), then answer it.")
+    if not example and not plan:
+        tips.append("Answer the concern with a concrete example of what you did, or a plan for what you would do.")
+    return {"acknowledged": bool(ack), "acknowledgement": ack.group(0) if ack else None,
+            "concrete_example": example, "plan": bool(plan), "tips": tips}
+
+
+def topics(text: str) -> dict:
+    """Which of the questions worth asking an interviewer were asked."""
+    t = text.lower()
+    covered = [k for k, p in _TOPICS.items() if p.search(t)]
+    missing = [k for k in _TOPICS if k not in covered]
+    tips = [f"You did not ask about {', '.join(missing[:-1]) + ' or ' + missing[-1] if len(missing) > 1 else missing[0]}."] \
+        if missing else []
+    return {"covered": covered, "missing": missing, "tips": tips}
+
+
+def extras(kind: str, score: dict, before: dict | None) -> dict:
+    """The extra feedback an answer gets from its question's kind and its round-1 answer."""
+    out = {}
+    text = score.get("transcript", "")
+    if kind == "objection":
+        out["objection"] = objection(text)
+    if kind == "closing":
+        out["topics"] = topics(text)
+    if before is not None:
+        out["round2"] = second_round(score, before)
+    return out

@@ -1,0 +1,71 @@
+"""Second-interview feedback, objections and one's own questions: pure checks."""
+
+from __future__ import annotations
+
+from rehearse.followup import extras, objection, refers_back, second_round, similarity, topics
+
+ROUND1 = ("Our deployment scripts kept failing every week. I rewrote the deployment scripts myself and added "
+          "tests. As a result releases took ten minutes instead of two hours.")
+
+
+def score(text, answer_s=100.0, car=(True, True, True)):
+    return {"transcript": text.lower(), "answer_s": answer_s, "wpm": 140,
+            "car": {k: {"covered": c} for k, c in zip(("challenge", "action", "result"), car)}}
+
+
+def test_refers_back_phrases():
+    assert refers_back("in our first interview i mentioned the migration") == "in our first interview"
+    assert refers_back("As I mentioned last time, the team was small") is not None
+    assert refers_back("when we spoke on monday you asked about budgets") is not None
+    assert refers_back("i rewrote the scripts and releases got faster") is None
+
+
+def test_retold_story_is_flagged_with_the_shared_phrases():
+    r = second_round(score("In our first interview I mentioned this. " + ROUND1, 110), score(ROUND1, 95))
+    assert r["retold"] and r["similarity"] >= 0.45
+    assert any("rewrote the deployment scripts myself" in p for p in r["shared_phrases"])
+    assert r["refers_back"] == "in our first interview"
+    assert r["change"]["answer_s"] == 15
+    assert any("retells" in t for t in r["tips"])
+
+
+def test_new_story_is_not_flagged():
+    new = ("Building on what I said last time, a bigger example: our warehouse shipped the wrong items in one "
+           "order out of fifty. I introduced barcode scanning at packing and retrained forty people. Wrong "
+           "shipments fell to one in five hundred.")
+    r = second_round(score(new, car=(True, True, True)), score(ROUND1, car=(True, True, False)))
+    assert not r["retold"] and r["similarity"] < 0.2
+    assert r["change"]["newly_covered"] == ["result"]
+    assert not any("retells" in t for t in r["tips"]) and not any("Refer back" in t for t in r["tips"])
+
+
+def test_similarity_is_symmetric_enough_and_bounded():
+    a, _ = similarity(ROUND1, ROUND1)
+    assert a == 1.0
+    b, shared = similarity("completely different words here about sailing", ROUND1)
+    assert b == 0.0 and shared == []
+
+
+def test_objection_reply_checks():
+    good = objection("You're right, I haven't led twenty people. Last year I coordinated fifteen people across "
+                     "two teams, and in my first months here I would set up weekly reviews with each lead.")
+    assert good["acknowledged"] and good["concrete_example"] and good["plan"] and good["tips"] == []
+    bad = objection("I am a fast learner and very motivated.")
+    assert not bad["acknowledged"] and not bad["concrete_example"] and not bad["plan"]
+    assert len(bad["tips"]) == 2
+
+
+def test_own_questions_topics():
+    t = topics("What does a typical day look like for the team? How do you support training? Could I see "
+               "the office? What are the benefits like?")
+    assert t["missing"] == ["growth"] and "a tour" in t["covered"]
+    assert t["tips"] == ["You did not ask about growth."]
+    assert topics("When do you need an answer?")["missing"] == [
+        "compensation and benefits", "a tour", "training and development", "growth", "team and culture"]
+
+
+def test_extras_by_kind():
+    assert set(extras("objection", score("that's fair, i will learn it"), None)) == {"objection"}
+    assert set(extras("closing", score("what is the salary"), None)) == {"topics"}
+    assert set(extras("behavioural", score(ROUND1), score(ROUND1))) == {"round2"}
+    assert extras("behavioural", score(ROUND1), None) == {}
