@@ -8,7 +8,7 @@ Needs the virtual audio devices that test.sh starts (scripts/virtual-audio.sh). 
     answers played into the virtual microphone, for PocketSphinx (English) and Vosk (Korean model);
   - first sound: `rehearse interview` started -> the question audible on the speaker, cold and warm;
   - `rehearse score` on a three-minute file against a bare decode of the same file (same model);
-  - real-time factor of both engines; peak memory of `score` on 3- and 20-minute files.
+  - real-time factor of both engines; peak memory of `score` on 3-minute and one-hour files (--quick skips the hour).
 """
 
 from __future__ import annotations
@@ -97,16 +97,16 @@ def first_sound(env: dict, cold: bool) -> float:
 
     with tempfile.TemporaryDirectory() as d:
         home = Path(d) / "home"
+        bank = Path(d) / "bank.toml"
+        bank.write_text('[[question]]\ntext = "Tell me about a time you solved a difficult problem at work."\n')
+        cmd = [str(BIN / "rehearse"), "interview", "--count", "1", "--questions", str(bank), "--think", "0.5",
+               "--engine", "pocketsphinx"]
         if not cold:  # synthesize the question once first
-            subprocess.run([str(BIN / "rehearse"), "interview", "--count", "1", "--questions", "behavioural",
-                            "--think", "0.5", "--engine", "pocketsphinx"], env={**env, "REHEARSE_HOME": str(home)},
-                           capture_output=True, stdin=subprocess.DEVNULL)
+            subprocess.run(cmd, env={**env, "REHEARSE_HOME": str(home)}, capture_output=True, stdin=subprocess.DEVNULL)
         with sd.InputStream(samplerate=16000, blocksize=160, channels=1, dtype="float32", callback=callback):
             time.sleep(0.5)
             t0 = time.monotonic()
-            subprocess.run([str(BIN / "rehearse"), "interview", "--count", "1", "--questions", "behavioural",
-                            "--think", "0.5", "--engine", "pocketsphinx"], env={**env, "REHEARSE_HOME": str(home)},
-                           capture_output=True, stdin=subprocess.DEVNULL)
+            subprocess.run(cmd, env={**env, "REHEARSE_HOME": str(home)}, capture_output=True, stdin=subprocess.DEVNULL)
     return heard[0] - t0 if heard else float("nan")
 
 
@@ -164,8 +164,8 @@ def main() -> None:
         lat = feedback_latency(["--engine", "vosk", "--model", str(korean_model()), "--lang", "ko"], ko, env)
         print(f"feedback_latency_s vosk (ko):    median {statistics.median(lat):.4f}, worst {max(lat):.4f} "
               f"(n={len(lat)})")
-        cold = [first_sound(env, cold=True) for _ in range(3)]
-        warm = [first_sound(env, cold=False) for _ in range(3)]
+        cold = [first_sound(env, cold=True) for _ in range(5)]
+        warm = [first_sound(env, cold=False) for _ in range(5)]
         print(f"first question sound after start: cold cache median {statistics.median(cold):.2f} s, "
               f"warm median {statistics.median(warm):.2f} s")
 
@@ -191,7 +191,7 @@ def main() -> None:
         if not quick:
             long = d / "long.wav"
             x, r = soundfile.read(str(en3), dtype="float32")
-            soundfile.write(str(long), np.tile(x, int(np.ceil(1200 / (len(x) / r)))), r)
+            soundfile.write(str(long), np.tile(x, int(np.ceil(3600 / (len(x) / r)))), r)
             dur = soundfile.info(str(long)).duration
             score_s, score_mb = timed_child([str(BIN / "rehearse"), "score", "--json", "--engine", "pocketsphinx", str(long)])
             print(f"pocketsphinx: {dur / 60:.0f} min file, score {score_s:.1f} s, peak memory {score_mb:.0f} MB")

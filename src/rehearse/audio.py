@@ -48,18 +48,10 @@ class AudioInfo:
 
 def probe(path: str | os.PathLike) -> AudioInfo:
     """Check that `path` is a readable audio file and return its header facts."""
+    from rehearse.paths import read_head
+
     p = Path(path)
-    if not p.exists():
-        raise BadAudioError(f"no such file: {p}")
-    if p.is_dir():
-        raise BadAudioError(f"{p} is a directory, not an audio file")
-    try:
-        size = p.stat().st_size
-        with open(p, "rb"):
-            pass
-    except OSError as exc:
-        raise BadAudioError(f"cannot read {p}: {exc.strerror or exc}") from None
-    if size == 0:
+    if not read_head(p, "an audio file", 0, BadAudioError):
         raise BadAudioError(f"{p} is empty")
     import soundfile
 

@@ -109,17 +109,10 @@ def _read_text(name: str) -> str:
         data = sys.stdin.buffer.read(MAX_TEXT_BYTES + 1)
         label = "standard input"
     else:
-        p = Path(name)
-        if not p.exists():
-            raise RehearseError(f"no such file: {p}")
-        if p.is_dir():
-            raise RehearseError(f"{p} is a directory, not a transcript")
-        try:
-            with open(p, "rb") as f:
-                data = f.read(MAX_TEXT_BYTES + 1)
-        except OSError as exc:
-            raise RehearseError(f"cannot read {p}: {exc.strerror or exc}") from None
-        label = str(p)
+        from rehearse.paths import read_head
+
+        data = read_head(name, "a transcript", MAX_TEXT_BYTES, RehearseError)
+        label = name
     if len(data) > MAX_TEXT_BYTES:
         raise RehearseError(f"{label} is larger than {MAX_TEXT_BYTES // 1_000_000} MB; is it really a transcript?")
     if b"\0" in data:

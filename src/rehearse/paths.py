@@ -21,3 +21,17 @@ def checkout_models_dir() -> Path | None:
     """`models/` beside `src/` when running from a checkout (an editable install)."""
     candidate = Path(__file__).resolve().parents[2] / "models"
     return candidate if (candidate.parent / "pyproject.toml").is_file() else None
+
+
+def read_head(path: str | os.PathLike, what: str, limit: int, error: type[Exception]) -> bytes:
+    """Up to `limit` + 1 bytes of a user's file, with one clear error for each way it can be wrong."""
+    p = Path(path)
+    if not p.exists():
+        raise error(f"no such file: {p}")
+    if p.is_dir():
+        raise error(f"{p} is a directory, not {what}")
+    try:
+        with open(p, "rb") as f:
+            return f.read(limit + 1)
+    except OSError as exc:
+        raise error(f"cannot read {p}: {exc.strerror or exc}") from None
