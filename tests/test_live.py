@@ -325,3 +325,64 @@ def test_second_interview_compares_with_the_recalled_answer(tmp_path, bank):
     stats = json.loads(subprocess.run(rehearse_cmd("stats", "--json"), capture_output=True, text=True,
                                       env=env).stdout)
     assert stats["answers"] == 2 and stats["sessions"] == 2
+
+
+def test_devices_lists_the_virtual_devices(tmp_path):
+    out = subprocess.run(rehearse_cmd("devices"), capture_output=True, text=True, env=live_env(tmp_path))
+    assert out.returncode == 0, out.stderr
+    assert "*in(" in out.stdout and "*out(" in out.stdout and "pulse" in out.stdout
+
+
+def test_check_hears_speech_and_reports(tmp_path, answer_wav):
+    env = live_env(tmp_path)
+    proc = subprocess.Popen(rehearse_cmd("check", "--seconds", "4"), stdin=subprocess.DEVNULL,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    import time
+
+    time.sleep(4.0)  # the test phrase is spoken first
+    person = _start_speaking(answer_wav)
+    out, err = proc.communicate(timeout=60)
+    person.kill()
+    person.wait()
+    assert proc.returncode == 0, out + err
+    assert "Speech heard" in out and "dBFS" in out
+    silent = subprocess.run(rehearse_cmd("check", "--seconds", "2"), capture_output=True, text=True, env=env)
+    assert silent.returncode == 1 and "The microphone is silent" in silent.stdout
+    assert silent.stderr.strip() == "Error: the microphone needs attention"
+
+
+def test_enter_ends_the_answer_when_stdin_is_a_terminal(tmp_path, bank, answer_wav):
+    import os
+    import pty
+    import time
+
+    master, slave = pty.openpty()
+    proc = subprocess.Popen(
+        rehearse_cmd("interview", "--count", "1", "--questions", str(bank), "--json", "--engine", "pocketsphinx",
+                     "--silence", "30"),
+        stdin=slave, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=live_env(tmp_path))
+    os.close(slave)
+    for line in proc.stderr:
+        if line.startswith("Your turn"):
+            assert "press Enter" in line
+            break
+    speak_into_mic(answer_wav)
+    time.sleep(1.0)
+    os.write(master, b"\n")
+    out, err = proc.communicate(timeout=60)
+    os.close(master)
+    assert proc.returncode == 0, err
+    r = json.loads(out.strip().splitlines()[0])
+    assert r["ended_by"] == "enter" and "minutes" in r["transcript"]
+
+
+def test_spoken_feedback_is_heard_after_the_answer(tmp_path, bank, answer_wav):
+    env = live_env(tmp_path)
+    run = interview(bank, env, "--silence", "2", "--speak-feedback")
+    run.wait_turn()
+    speak_into_mic(answer_wav)
+    speaker = Recorder(tmp_path / "feedback.wav")
+    code, out, err = run.finish()
+    heard = Recorder.loud_seconds(speaker.stop())
+    assert code == 0, err
+    assert heard > 1.5  # "That ran 10 seconds, short. ..." was spoken

@@ -700,8 +700,6 @@ def recall(question_text, kind, text, text_file, input_device, engine, model, la
       rehearse recall --question "Tell me about a difficult project." --text "Last year I ..."
       rehearse recall --question "Why do you want to join us?"        # answer by voice
     """
-    from rehearse.analysis import analyze as run_analysis
-    from rehearse.analysis import words_from_text
     from rehearse.questions import Question
     from rehearse.store import Store
 
@@ -714,13 +712,9 @@ def recall(question_text, kind, text, text_file, input_device, engine, model, la
             body = text if text is not None else _read_text(text_file)
             if not body.strip():
                 raise RehearseError("the answer is empty")
-            a = run_analysis(words_from_text(body))
-            data = {"file": None, "engine": None, "transcript": a.transcript, "words": [], "car": a.car_json(),
-                    "tips": a.tips, "answer_s": None, "wpm": None, "length": None, "delivery": a.delivery.to_json()}
-            sid = store.start_session("recall", round=1)
-            aid = store.add_answer(sid, q.text, data, None, "text", None, q.kind, round=1)
-            store.end_session(sid)
-            click.echo(f"Kept as round-1 answer #{aid}.")
+            from rehearse.session import recall_text
+
+            click.echo(f"Kept as round-1 answer #{recall_text(store, q, body)}.")
             return
         from rehearse.audio import MicrophoneSource, check_input_device
         from rehearse.session import Interview, Settings
@@ -751,36 +745,17 @@ def stats(as_json):
     Example:
       rehearse stats
     """
-    from collections import Counter
-
     from rehearse.analysis import fmt_minutes
     from rehearse.store import Store
 
     try:
-        store = Store()
-        rows = store.answers()
+        out = Store().stats()
     except RehearseError as exc:
         raise _fail(exc) from None
-    spoken = [r for r in rows if r.score.get("answer_s")]
-    verdicts = Counter((r.score.get("length") or {}).get("verdict") for r in spoken)
-    missing = Counter(k for r in rows for k in ("challenge", "action", "result")
-                      if not r.score.get("car", {}).get(k, {}).get("covered"))
-    out = {
-        "answers": len(rows),
-        "sessions": len(store.sessions()),
-        "questions": len({r.question for r in rows}),
-        "practice_s": round(sum(r.score.get("answer_s") or 0 for r in spoken), 1),
-        "on_target_share": round(verdicts["on_target"] / len(spoken), 3) if spoken else None,
-        "complete_car_share": round(sum(1 for r in rows if all(r.score.get("car", {}).get(k, {}).get("covered")
-                                                               for k in ("challenge", "action", "result"))) / len(rows), 3)
-        if rows else None,
-        "most_missing": missing.most_common(1)[0][0] if missing else None,
-        "missing_counts": dict(missing),
-    }
     if as_json:
         click.echo(json.dumps(out))
         return
-    if not rows:
+    if not out["answers"]:
         click.echo("No answers yet. Start with `rehearse interview`.")
         return
     click.echo(f"Answers      {out['answers']} to {out['questions']} questions in {out['sessions']} sessions")
@@ -789,7 +764,7 @@ def stats(as_json):
         click.echo(f"On target    {out['on_target_share']:.0%} of spoken answers ran about the right length")
     click.echo(f"Complete     {out['complete_car_share']:.0%} said challenge, action and result")
     if out["most_missing"]:
-        click.echo(f"Most missing {out['most_missing']} ({missing[out['most_missing']]} answers)")
+        click.echo(f"Most missing {out['most_missing']} ({out['missing_counts'][out['most_missing']]} answers)")
 
 
 @cli.group()

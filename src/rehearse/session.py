@@ -359,3 +359,16 @@ def summary_lines(results: list[TurnResult]) -> list[str]:
         verdict = a.length.verdict.replace("_", " ") if a.length else "-"
         lines.append(f"{i}. {r.question.text}\n   #{r.answer_id}  {fmt_minutes(a.answer_s or 0)} {verdict}  {car}")
     return lines
+
+
+def recall_text(store: Store, question: Question, text: str) -> int:
+    """Keep a first-interview answer given as text, as round 1; returns its answer number."""
+    from rehearse.analysis import analyze, words_from_text
+
+    a = analyze(words_from_text(text))
+    data = {"file": None, "engine": None, "transcript": a.transcript, "words": [], "car": a.car_json(),
+            "tips": a.tips, "answer_s": None, "wpm": None, "length": None, "delivery": a.delivery.to_json()}
+    sid = store.start_session("recall", round=1)
+    answer_id = store.add_answer(sid, question.text, data, None, "text", None, question.kind, round=1)
+    store.end_session(sid)
+    return answer_id

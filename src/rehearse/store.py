@@ -227,6 +227,27 @@ class Store:
     def session_answers(self, session_id: int) -> list[AnswerRow]:
         return self._rows("WHERE a.session_id = ?", (session_id,))
 
+    def stats(self) -> dict:
+        """Practice in numbers: answers, time spent answering, share on target, most missing part."""
+        from collections import Counter
+
+        rows = self.answers()
+        spoken = [r for r in rows if r.score.get("answer_s")]
+        verdicts = Counter((r.score.get("length") or {}).get("verdict") for r in spoken)
+        parts = ("challenge", "action", "result")
+        missing = Counter(k for r in rows for k in parts if not r.score.get("car", {}).get(k, {}).get("covered"))
+        complete = sum(1 for r in rows if all(r.score.get("car", {}).get(k, {}).get("covered") for k in parts))
+        return {
+            "answers": len(rows),
+            "sessions": len(self.sessions()),
+            "questions": len({r.question for r in rows}),
+            "practice_s": round(sum(r.score.get("answer_s") or 0 for r in spoken), 1),
+            "on_target_share": round(verdicts["on_target"] / len(spoken), 3) if spoken else None,
+            "complete_car_share": round(complete / len(rows), 3) if rows else None,
+            "most_missing": missing.most_common(1)[0][0] if missing else None,
+            "missing_counts": dict(missing),
+        }
+
     def practice_counts(self) -> dict[str, int]:
         """How often each question has been answered."""
         return dict(
