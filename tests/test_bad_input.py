@@ -194,3 +194,23 @@ def test_missing_and_broken_vosk_models(tmp_path):
     assert_one_error(rehearse("score", "--engine", "vosk", "--model", str(broken), str(CLIP), check_ok=False),
                      "not a usable Vosk model")
     assert_one_error(rehearse("score", "--engine", "vosk", str(CLIP), check_ok=False), "no Vosk model for en-us")
+
+
+def _peak_mb_of_score(path) -> float:
+    code = ("import resource, subprocess, sys; subprocess.run(sys.argv[1:], capture_output=True, check=True);"
+            "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+    exe = os.path.join(os.path.dirname(sys.executable), "rehearse")
+    out = subprocess.run([sys.executable, "-c", code, exe, "score", "--json", "--engine", "pocketsphinx", str(path)],
+                         capture_output=True, text=True, timeout=900, check=True)
+    return int(out.stdout.strip()) / 1024
+
+
+def test_memory_does_not_grow_with_unbroken_speech(tmp_path):
+    """Speech with hardly a pause: six minutes take no more memory than one (the recognizer's
+    search is cut every 30 s instead of growing for as long as the speaker talks)."""
+    x, rate = soundfile.read(str(LONG_CLIP), dtype="float32")
+    short, long = tmp_path / "one.wav", tmp_path / "six.wav"
+    soundfile.write(str(short), np.tile(x, int(60 * rate / len(x)) + 1), rate)
+    soundfile.write(str(long), np.tile(x, int(360 * rate / len(x)) + 1), rate)
+    grow = _peak_mb_of_score(long) - _peak_mb_of_score(short)
+    assert grow < 30, f"peak memory grew by {grow:.0f} MB from one to six minutes"

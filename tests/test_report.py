@@ -108,3 +108,12 @@ def test_report_in_headless_chromium(report_page, tmp_path):
 def test_report_errors(tmp_path):
     proc = rehearse("report", check_ok=False)
     assert proc.returncode == 1 and "no answers recorded yet" in proc.stderr
+
+
+def test_report_of_written_answers_without_audio(tmp_path):
+    env = {"REHEARSE_HOME": str(tmp_path / "h")}
+    rehearse("recall", "--question", "Why us?", "--text", "I like your products. I built a similar tool.", env=env)
+    out = tmp_path / "r.html"
+    rehearse("report", "--all", "-o", str(out), env=env)
+    text = out.read_text()
+    assert "not on this machine" in text and "No words were recognized" in text and "Why us?" in text

@@ -135,6 +135,7 @@ def check_vosk_model_dir(path: Path) -> None:
 # --- PocketSphinx ---------------------------------------------------------------------------
 
 PS_FRAMES_PER_S = 100
+PS_MAX_UTTERANCE_S = 30.0  # speech with no pause this long is cut, so the search never grows without end
 _PS_ALT = re.compile(r"\(\d+\)$")
 
 
@@ -177,6 +178,7 @@ class PocketSphinxDecoding:
         self._rest = np.zeros(0, dtype=np.float32)
         self._words: list[Word] = []
         self._utt_start_s: float | None = None
+        self._utt_samples = 0
 
     def accept(self, block: np.ndarray) -> None:
         data = np.concatenate([self._rest, block]) if len(self._rest) else block
@@ -199,10 +201,17 @@ class PocketSphinxDecoding:
             return
         if self._utt_start_s is None:
             self._utt_start_s = self._ep.speech_start
+            self._utt_samples = 0
             self._d.start_utt()
         self._d.process_raw(speech, False, False)
+        self._utt_samples += len(speech) // 2
         if final or not self._ep.in_speech:
             self._end_utterance()
+        elif self._utt_samples >= PS_MAX_UTTERANCE_S * SAMPLE_RATE_HZ:
+            resume_at = self._utt_start_s + self._utt_samples / SAMPLE_RATE_HZ
+            self._end_utterance()
+            self._utt_start_s, self._utt_samples = resume_at, 0
+            self._d.start_utt()
 
     def _end_utterance(self) -> None:
         self._d.end_utt()
