@@ -1,7 +1,7 @@
 """Prints the speed and memory figures of rehearse on this machine, in one run.
 
     ./test.sh --co -q >/dev/null   # (or ./install.sh --no-run --test) so tools and devices exist
-    .venv/bin/python benchmarks/run.py [--quick]
+    .venv/bin/python benchmarks/run.py [--quick] [--files-only]
 
 Needs the virtual audio devices that test.sh starts (scripts/virtual-audio.sh). Figures:
   - feedback_latency_s: end of an answer detected -> feedback ready, median and worst of five
@@ -152,49 +152,58 @@ def du_mb(path: Path) -> float:
 
 def main() -> None:
     quick = "--quick" in sys.argv
+    live = "--files-only" not in sys.argv
     env = dict(os.environ)
     with tempfile.TemporaryDirectory() as d:
         d = Path(d)
         en = make_wav(d / "en.wav", ENGLISH, None)
         ko = make_wav(d / "ko.wav", KOREAN, "ko")
-        print("# live (virtual microphone and speaker)")
-        lat = feedback_latency(["--engine", "pocketsphinx"], en, env)
-        print(f"feedback_latency_s pocketsphinx: median {statistics.median(lat):.4f}, worst {max(lat):.4f} "
-              f"(n={len(lat)})")
-        lat = feedback_latency(["--engine", "vosk", "--model", str(korean_model()), "--lang", "ko"], ko, env)
-        print(f"feedback_latency_s vosk (ko):    median {statistics.median(lat):.4f}, worst {max(lat):.4f} "
-              f"(n={len(lat)})")
-        cold = [first_sound(env, cold=True) for _ in range(5)]
-        warm = [first_sound(env, cold=False) for _ in range(5)]
-        print(f"first question sound after start: cold cache median {statistics.median(cold):.2f} s, "
-              f"warm median {statistics.median(warm):.2f} s")
+        if live:
+            live_figures(en, ko, env)
+        files_figures(d, quick)
 
-        print("# files")
-        ko3 = make_wav(d / "ko3.wav", KOREAN, "ko", repeat=8)
-        import soundfile
 
-        dur = soundfile.info(str(ko3)).duration
-        model = korean_model()
-        bare_s, bare_mb = timed_child([sys.executable, "-c", BARE_VOSK, str(model), str(ko3)])
-        score_s, score_mb = timed_child([str(BIN / "rehearse"), "score", "--json", "--engine", "vosk",
-                                         "--model", str(model), str(ko3)])
-        print(f"vosk: {dur:.0f} s file, bare decode {bare_s:.2f} s (RTF {bare_s / dur:.3f}), "
-              f"rehearse score {score_s:.2f} s, ratio {score_s / bare_s:.3f}")
-        print(f"vosk: peak memory score {score_mb:.0f} MB, bare {bare_mb:.0f} MB, model on disk {du_mb(model):.0f} MB")
-        en3 = make_wav(d / "en3.wav", ENGLISH, None, repeat=20)
-        dur = soundfile.info(str(en3)).duration
-        bare_s, bare_mb = timed_child([sys.executable, "-c", BARE_PS, str(en3)])
-        score_s, score_mb = timed_child([str(BIN / "rehearse"), "score", "--json", "--engine", "pocketsphinx", str(en3)])
-        print(f"pocketsphinx: {dur:.0f} s file, bare decode {bare_s:.2f} s (RTF {bare_s / dur:.3f}), "
-              f"rehearse score {score_s:.2f} s, ratio {score_s / bare_s:.3f}")
-        print(f"pocketsphinx: peak memory score {score_mb:.0f} MB, bare {bare_mb:.0f} MB")
-        if not quick:
-            long = d / "long.wav"
-            x, r = soundfile.read(str(en3), dtype="float32")
-            soundfile.write(str(long), np.tile(x, int(np.ceil(3600 / (len(x) / r)))), r)
-            dur = soundfile.info(str(long)).duration
-            score_s, score_mb = timed_child([str(BIN / "rehearse"), "score", "--json", "--engine", "pocketsphinx", str(long)])
-            print(f"pocketsphinx: {dur / 60:.0f} min file, score {score_s:.1f} s, peak memory {score_mb:.0f} MB")
+def live_figures(en: Path, ko: Path, env: dict) -> None:
+    print("# live (virtual microphone and speaker)")
+    lat = feedback_latency(["--engine", "pocketsphinx"], en, env)
+    print(f"feedback_latency_s pocketsphinx: median {statistics.median(lat):.4f}, worst {max(lat):.4f} "
+          f"(n={len(lat)})")
+    lat = feedback_latency(["--engine", "vosk", "--model", str(korean_model()), "--lang", "ko"], ko, env)
+    print(f"feedback_latency_s vosk (ko):    median {statistics.median(lat):.4f}, worst {max(lat):.4f} "
+          f"(n={len(lat)})")
+    cold = [first_sound(env, cold=True) for _ in range(5)]
+    warm = [first_sound(env, cold=False) for _ in range(5)]
+    print(f"first question sound after start: cold cache median {statistics.median(cold):.2f} s, "
+          f"warm median {statistics.median(warm):.2f} s")
+
+
+def files_figures(d: Path, quick: bool) -> None:
+    print("# files")
+    ko3 = make_wav(d / "ko3.wav", KOREAN, "ko", repeat=8)
+    import soundfile
+
+    dur = soundfile.info(str(ko3)).duration
+    model = korean_model()
+    bare_s, bare_mb = timed_child([sys.executable, "-c", BARE_VOSK, str(model), str(ko3)])
+    score_s, score_mb = timed_child([str(BIN / "rehearse"), "score", "--json", "--engine", "vosk",
+                                     "--model", str(model), str(ko3)])
+    print(f"vosk: {dur:.0f} s file, bare decode {bare_s:.2f} s (RTF {bare_s / dur:.3f}), "
+          f"rehearse score {score_s:.2f} s, ratio {score_s / bare_s:.3f}")
+    print(f"vosk: peak memory score {score_mb:.0f} MB, bare {bare_mb:.0f} MB, model on disk {du_mb(model):.0f} MB")
+    en3 = make_wav(d / "en3.wav", ENGLISH, None, repeat=20)
+    dur = soundfile.info(str(en3)).duration
+    bare_s, bare_mb = timed_child([sys.executable, "-c", BARE_PS, str(en3)])
+    score_s, score_mb = timed_child([str(BIN / "rehearse"), "score", "--json", "--engine", "pocketsphinx", str(en3)])
+    print(f"pocketsphinx: {dur:.0f} s file, bare decode {bare_s:.2f} s (RTF {bare_s / dur:.3f}), "
+          f"rehearse score {score_s:.2f} s, ratio {score_s / bare_s:.3f}")
+    print(f"pocketsphinx: peak memory score {score_mb:.0f} MB, bare {bare_mb:.0f} MB")
+    if not quick:
+        long = d / "long.wav"
+        x, r = soundfile.read(str(en3), dtype="float32")
+        soundfile.write(str(long), np.tile(x, int(np.ceil(3600 / (len(x) / r)))), r)
+        dur = soundfile.info(str(long)).duration
+        score_s, score_mb = timed_child([str(BIN / "rehearse"), "score", "--json", "--engine", "pocketsphinx", str(long)])
+        print(f"pocketsphinx: {dur / 60:.0f} min file, score {score_s:.1f} s, peak memory {score_mb:.0f} MB")
 
 
 if __name__ == "__main__":
