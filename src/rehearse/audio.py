@@ -21,6 +21,8 @@ from rehearse.errors import BadAudioError
 SAMPLE_RATE_HZ = 16_000
 FILE_BLOCK_S = 1.0
 MAX_FILE_CHANNELS = 64
+MIC_FIRST_BLOCK_S = 5.0
+MIC_STALL_S = 2.0
 MAX_FILE_S = 4 * 3600  # longer than any answer or practice session; beyond it the header is suspect
 
 
@@ -343,11 +345,13 @@ class MicrophoneSource:
 
         from rehearse.errors import AudioDeviceError
 
+        wait_s = MIC_FIRST_BLOCK_S  # a stream can take a while to start on a busy sound server
         while True:
             try:
-                block = self._queue.get(timeout=2.0)
+                block = self._queue.get(timeout=wait_s)
             except queue.Empty:
                 raise AudioDeviceError("the microphone stopped sending audio (was it unplugged?)") from None
+            wait_s = MIC_STALL_S
             out = self._resample(block)
             if len(out):
                 yield out
