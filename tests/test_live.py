@@ -187,19 +187,26 @@ def _long_answer(tmp_path, answer_wav):
     return wav
 
 
-def test_ctrl_c_keeps_and_scores_the_answer(tmp_path, bank, answer_wav):
-    import signal
+def _stop_mid_answer(tmp_path, bank, answer_wav, after_s, stop):
+    """Start an interview, speak a long answer, and `stop(process)` it `after_s` seconds in."""
     import time
 
     env = live_env(tmp_path)
     run = interview(bank, env)
     run.wait_turn()
     person = _start_speaking(_long_answer(tmp_path, answer_wav))
-    time.sleep(6)
-    run.proc.send_signal(signal.SIGINT)
+    time.sleep(after_s)
+    stop(run.proc)
     code, out, err = run.finish()
     person.kill()
     person.wait()
+    return env, code, out, err
+
+
+def test_ctrl_c_keeps_and_scores_the_answer(tmp_path, bank, answer_wav):
+    import signal
+
+    env, code, out, err = _stop_mid_answer(tmp_path, bank, answer_wav, 6, lambda p: p.send_signal(signal.SIGINT))
     assert code == 130, err
     assert "Traceback" not in err
     r = json.loads(out.strip().splitlines()[0])
@@ -213,17 +220,7 @@ def test_ctrl_c_keeps_and_scores_the_answer(tmp_path, bank, answer_wav):
 
 
 def test_kill_9_then_next_start_recovers_the_answer(tmp_path, bank, answer_wav):
-    import time
-
-    env = live_env(tmp_path)
-    run = interview(bank, env)
-    run.wait_turn()
-    person = _start_speaking(_long_answer(tmp_path, answer_wav))
-    time.sleep(7)
-    run.proc.kill()
-    run.finish()
-    person.kill()
-    person.wait()
+    env, *_ = _stop_mid_answer(tmp_path, bank, answer_wav, 7, lambda p: p.kill())
     partials = list((tmp_path / "rehearse-home" / "answers").glob("recording-*.partial.wav"))
     assert len(partials) == 1 and partials[0].stat().st_size > 16000 * 2 * 4  # at least 4 s on disk
 
