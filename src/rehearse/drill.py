@@ -15,7 +15,7 @@ from rehearse.audio import SAMPLE_RATE_HZ, WavWriter, read_all
 from rehearse.commands import Segmenter
 from rehearse.errors import AudioDeviceError
 from rehearse.questions import Question
-from rehearse.session import Interview, TurnResult, feedback_sentence
+from rehearse.session import Interview, TurnResult, after_echo, feedback_sentence
 from rehearse.voice import LevelTrack, TurnDetector
 
 # What a command does before an answer has started, while answering, and after the feedback.
@@ -91,20 +91,10 @@ class Drill(Interview):
     def _stream(self, engine, seconds: float, on_listen=None):
         """Listen for up to `seconds` of audio; yields (block, [segments]) as they come.
         `on_listen` is called once the echo tail is past: from then on, the candidate is heard."""
-        skip = int(self.settings.echo_tail_s * SAMPLE_RATE_HZ)
         seg = Segmenter()
         got = 0
         with self.open_source() as source:
-            for block in source.chunks():
-                if skip > 0:
-                    cut = min(skip, len(block))
-                    skip -= cut
-                    block = block[cut:]
-                    if not len(block):
-                        continue
-                if on_listen is not None:
-                    on_listen()
-                    on_listen = None
+            for block in after_echo(source.chunks(), self.settings.echo_tail_s, on_listen):
                 got += len(block)
                 yield block, seg.add(block)
                 if got >= seconds * SAMPLE_RATE_HZ:

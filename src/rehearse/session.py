@@ -185,22 +185,12 @@ class Interview:
         levels = LevelTrack()
         detector = TurnDetector(s.think_s, s.silence_s, s.max_s)
         decoding = engine.stream()
-        skip = int(s.echo_tail_s * SAMPLE_RATE_HZ)
         ended_by = None
         device_error = None
-        told = False
         try:
             with self.open_source() as source:
-                for block in source.chunks():
-                    if skip > 0:  # the echo tail of our own voice is never the answer
-                        cut = min(skip, len(block))
-                        skip -= cut
-                        block = block[cut:]
-                        if not len(block):
-                            continue
-                    if not told:
-                        self.events("turn", question=question)
-                        told = True
+                heard = after_echo(source.chunks(), s.echo_tail_s, lambda: self.events("turn", question=question))
+                for block in heard:
                     try:
                         writer.write(block)
                     except OSError as exc:  # a full disk: keep what was written, end the answer
@@ -315,6 +305,23 @@ class Interview:
                                       "interrupted", time.perf_counter()))
         self.session_id = None
         return results
+
+
+def after_echo(chunks, echo_tail_s: float, on_listen=None):
+    """The blocks of a source once `echo_tail_s` have passed: the echo tail of our own voice is never
+    the candidate. `on_listen` is called once, when the first block after it arrives."""
+    skip = int(echo_tail_s * SAMPLE_RATE_HZ)
+    for block in chunks:
+        if skip > 0:
+            cut = min(skip, len(block))
+            skip -= cut
+            block = block[cut:]
+            if not len(block):
+                continue
+        if on_listen is not None:
+            on_listen()
+            on_listen = None
+        yield block
 
 
 def write_private(path: Path, text: str) -> None:
