@@ -303,6 +303,9 @@ def model_install(name, from_file, md5, index_url, dest):
 
 def main() -> None:
     """Entry point: no traceback ever reaches the user; Ctrl-C exits 130."""
+    import os
+
+    os.umask(0o077)  # everything rehearse writes (answers, reports, speech) is the user's alone
     try:
         cli.main(standalone_mode=False)
     except click.exceptions.Exit as exc:
@@ -511,7 +514,7 @@ def interview(count, bank, input_device, round_, remind, target, silence, think,
     from rehearse.audio import MicrophoneSource, check_input_device
     from rehearse.questions import choose, load_bank
     from rehearse.session import Interview, Settings
-    from rehearse.speech import Speaker
+    from rehearse.tts import Speaker
     from rehearse.store import Store
 
     from rehearse.questions import Question
@@ -534,7 +537,7 @@ def interview(count, bank, input_device, round_, remind, target, silence, think,
         player = _player(output_device)
         load = _open_engine_async(engine, model, lang)
         session = Interview(
-            store, Speaker(store.root / "cache" / "tts"), player,
+            store, Speaker(), player,
             lambda: MicrophoneSource(input_device), load,
             Settings(target, think, silence, max_s, echo_tail, speak_feedback),
             events=_Console(as_json, target, enter_ok=sys.stdin is not None and sys.stdin.isatty()),
@@ -606,7 +609,7 @@ def drill(count, bank, input_device, target, silence, think, max_s, output_devic
     from rehearse.drill import Drill
     from rehearse.questions import choose, load_bank
     from rehearse.session import Settings
-    from rehearse.speech import Speaker
+    from rehearse.tts import Speaker
     from rehearse.store import Store
 
     try:
@@ -617,7 +620,7 @@ def drill(count, bank, input_device, target, silence, think, max_s, output_devic
         store = Store()
         chosen = choose(questions, count, store.practice_counts(), random.Random())
         session = Drill(
-            store, Speaker(store.root / "cache" / "tts"), player, lambda: MicrophoneSource(input_device), load,
+            store, Speaker(), player, lambda: MicrophoneSource(input_device), load,
             Settings(target, think, silence, max_s, echo_tail, True),
             events=_DrillConsole(as_json, target), spotter_for=lambda eng: spotter_for(eng, lang),
         )
@@ -655,7 +658,7 @@ def demo(answer_file, speed, target, silence, think, max_s, output_device, echo_
     from rehearse.audio import PacedFileSource
     from rehearse.questions import Question
     from rehearse.session import Interview, Settings
-    from rehearse.speech import Speaker
+    from rehearse.tts import Speaker
     from rehearse.store import Store
 
     sample = Path(__file__).resolve().parents[2] / "audio_fixtures" / "sample_answer.wav"
@@ -666,7 +669,7 @@ def demo(answer_file, speed, target, silence, think, max_s, output_device, echo_
         with tempfile.TemporaryDirectory(prefix="rehearse-demo-") as tmp:
             store = Store(Path(tmp))
             session = Interview(
-                store, Speaker(Path(tmp) / "tts"), _player(output_device),
+                store, Speaker(), _player(output_device),
                 lambda: contextlib.nullcontext(PacedFileSource(path, speed=speed)), load,
                 Settings(target, think, silence, max_s, echo_tail, speak_feedback),
                 events=_Console(as_json, target), kind="demo",
@@ -718,11 +721,11 @@ def recall(question_text, kind, text, text_file, input_device, engine, model, la
             return
         from rehearse.audio import MicrophoneSource, check_input_device
         from rehearse.session import Interview, Settings
-        from rehearse.speech import Speaker
+        from rehearse.tts import Speaker
 
         check_input_device(input_device)
         load = _open_engine_async(engine, model, lang)
-        session = Interview(store, Speaker(store.root / "cache" / "tts"), _player(None),
+        session = Interview(store, Speaker(), _player(None),
                             lambda: MicrophoneSource(input_device), load, Settings(silence_s=silence),
                             events=_Console(False, TARGET_S), kind="recall", round=1)
         click.echo(f"Answer as you did in your first interview: {q.text}", err=True)
@@ -1017,14 +1020,14 @@ def check(input_device, output_device, seconds):
     import numpy as np
 
     from rehearse.audio import MicrophoneSource, SAMPLE_RATE_HZ, read_all
-    from rehearse.speech import Speaker
+    from rehearse.tts import Speaker
     from rehearse.store import Store
     from rehearse.voice import TurnDetector
 
     try:
         store = Store()
         player = _player(output_device)
-        samples, rate = read_all(Speaker(store.root / "cache" / "tts").to_wav(
+        samples, rate = read_all(Speaker().to_wav(
             "This is rehearse. After the tone, say a sentence."))
         player.play(samples, rate)
         from rehearse.session import cue_tone

@@ -23,7 +23,8 @@ from rehearse.audio import SAMPLE_RATE_HZ, AudioSource, FileSource, Player, WavW
 from rehearse.followup import extras
 from rehearse.questions import Question
 from rehearse.scoring import Heard, Score, answer_span, hear, score_heard
-from rehearse.speech import Engine, Speaker
+from rehearse.speech import Engine
+from rehearse.tts import Speaker
 from rehearse.store import Store
 from rehearse.transcript import Word
 from rehearse.voice import FRAME_S, LevelTrack, TurnDetector, voiced_spans
