@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from rehearse.audio import FileSource
-from rehearse.commands import COMMANDS, WORDS, PocketSphinxSpotter, Segmenter, VoskSpotter
+from rehearse.voice_commands import COMMANDS, WORDS, PocketSphinxSpotter, Segmenter, VoskSpotter
 
 from conftest import espeak, flite
 from live import REAL_HOME, Loopback, ensure_virtual_audio, live_env, rehearse_cmd

@@ -334,18 +334,19 @@ def test_check_hears_speech_and_reports(tmp_path, answer_wav):
     env = live_env(tmp_path)
     proc = subprocess.Popen(rehearse_cmd("check", "--seconds", "4"), stdin=subprocess.DEVNULL,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
-    import time
-
-    time.sleep(4.0)  # the test phrase is spoken first
+    said = [proc.stderr.readline()]
+    assert said[0].startswith("Speaking a test phrase"), said  # the screen says what it is doing at once
+    said.append(proc.stderr.readline())  # printed once the phrase has been spoken: the person answers now
+    assert said[1].startswith("Recording 4 s"), said
     person = _start_speaking(answer_wav)
     out, err = proc.communicate(timeout=60)
     person.kill()
     person.wait()
     assert proc.returncode == 0, out + err
-    assert "Speech heard" in out and "dBFS" in out
+    assert "Speech heard" in out and "dBFS" in out and "transcribed by PocketSphinx" in out
     silent = subprocess.run(rehearse_cmd("check", "--seconds", "2"), capture_output=True, text=True, env=env)
     assert silent.returncode == 1 and "The microphone is silent" in silent.stdout
-    assert silent.stderr.strip() == "Error: the microphone needs attention"
+    assert silent.stderr.strip().splitlines()[-1] == "Error: the microphone needs attention"
 
 
 def test_enter_ends_the_answer_when_stdin_is_a_terminal(tmp_path, bank, answer_wav):

@@ -12,6 +12,7 @@ import pytest
 from rehearse.audio import FileSource
 from rehearse.scoring import hear, score_heard
 from rehearse.speech import PocketSphinxEngine
+from rehearse.feedback import Feedback
 from rehearse.store import Store
 
 from conftest import SAMPLE_ANSWER, LIBRIVOX
@@ -30,7 +31,9 @@ def store_answer(store, engine, session_id, question, wav: Path) -> int:
     score = score_heard(hear(src, engine), engine, src.duration_s, file=str(wav))
     kept = store.new_audio_path("answer")
     shutil.copyfile(wav, kept)
-    return store.add_answer(session_id, question, score.to_json(), str(kept), "silence", 0.01)
+    data = {**score.to_json(), "session_id": session_id, "question": question, "audio_path": str(kept),
+            "ended_by": "silence", "feedback_latency_s": 0.01}
+    return store.add_answer(Feedback.from_json(data)).answer_id
 
 
 @pytest.fixture(scope="module")

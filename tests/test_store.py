@@ -9,10 +9,15 @@ import stat
 import pytest
 
 from rehearse.errors import RehearseError
+from rehearse.feedback import Feedback
 from rehearse.store import MIGRATIONS, SCHEMA_VERSION, Store
 
 SCORE = {"duration_s": 3.0, "answer_s": 2.5, "wpm": 130.0, "transcript": "i fixed it",
          "length": {"verdict": "short"}, "car": {"action": {"covered": True}}}
+
+
+def answer(session_id, question) -> Feedback:
+    return Feedback.from_json({**SCORE, "session_id": session_id, "question": question, "ended_by": "silence"})
 
 
 def database_at(path, version: int) -> None:
@@ -37,8 +42,9 @@ def test_upgrade_from_every_earlier_version(tmp_path, version):
     assert store.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     rows = store.answers()
     if version >= 1:
-        assert [r.score["transcript"] for r in rows] == ["old answer"]  # nothing lost on the way
-    store.add_answer(None, "New question?", SCORE, None, "silence")
+        assert [r.transcript for r in rows] == ["old answer"]  # nothing lost on the way
+        assert rows[0].question == "Old question?" and rows[0].ended_by == "silence"
+    store.add_answer(answer(None, "New question?"))
     assert len(store.answers()) == (2 if version >= 1 else 1)
     cols = {r[1] for r in store.db.execute("PRAGMA table_info(answers)")}
     assert "round" in cols
@@ -63,7 +69,7 @@ def _writer(root, n, tag):
     store = Store(root)
     sid = store.start_session("interview")
     for i in range(n):
-        store.add_answer(sid, f"{tag} question {i % 3}", SCORE, None, "silence")
+        store.add_answer(answer(sid, f"{tag} question {i % 3}"))
     store.end_session(sid)
     store.close()
 

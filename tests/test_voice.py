@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from rehearse.voice import LevelTrack, voiced_spans
+from rehearse.turns import LevelTrack, voiced_spans
 
 RATE = 16_000
 

@@ -415,3 +415,26 @@ def has_device(kind: str) -> bool:
         return True
     except Exception:
         return False
+
+
+def list_devices() -> list[str]:
+    """One line per audio device: number, inputs/outputs (`*` for the defaults), name, rate."""
+    from rehearse.errors import AudioDeviceError
+
+    sd = _sounddevice()
+    try:
+        devs = sd.query_devices()
+        default_in, default_out = sd.default.device
+    except Exception as exc:
+        raise AudioDeviceError(f"cannot list audio devices ({_first_line(exc)})") from None
+    if not len(devs):
+        raise AudioDeviceError("no audio devices found (is a sound server running?)")
+    rows = []
+    for i, d in enumerate(devs):
+        kinds = []
+        if d["max_input_channels"] > 0:
+            kinds.append(("*" if i == default_in else " ") + f"in({d['max_input_channels']})")
+        if d["max_output_channels"] > 0:
+            kinds.append(("*" if i == default_out else " ") + f"out({d['max_output_channels']})")
+        rows.append(f"{i:3d}  {' '.join(kinds):22s}  {d['name']}  ({int(d['default_samplerate'])} Hz)")
+    return rows

@@ -8,7 +8,6 @@ are a lower bound, and the report says so.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 

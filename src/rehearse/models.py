@@ -330,3 +330,13 @@ def install_from_file(zip_path: Path, dest_dir: Path | None = None, md5: str | N
             raise ModelInstallError(f"checksum mismatch for {zip_path.name}: got MD5 {digest.hexdigest()}")
     name_hint = zip_path.name.removesuffix(".zip")
     return unpack(zip_path, name_hint, dest_dir or install_dir())
+
+
+def describe_engine(engine: str = "auto", model: str | None = None, lang: str = DEFAULT_LANG) -> str:
+    """Which recognizer `engine` would use, in words, without loading it."""
+    if engine in ("auto", "vosk"):
+        found = find_vosk_model(lang, model)
+        if found is not None:
+            return f"Vosk with the model {found.path.name}"
+    return ("PocketSphinx with its bundled US-English model (lower accuracy; "
+            "`rehearse model install en-us-small` adds the Vosk model)")

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
+
+from rehearse.errors import RehearseError
 
 HOME_ENV = "REHEARSE_HOME"
 APP_NAME = "rehearse"
@@ -35,3 +38,27 @@ def read_head(path: str | os.PathLike, what: str, limit: int, error: type[Except
             return f.read(limit + 1)
     except OSError as exc:
         raise error(f"cannot read {p}: {exc.strerror or exc}") from None
+
+
+MAX_TEXT_BYTES = 5_000_000
+
+
+def read_text_file(name: str) -> str:
+    """A transcript from a file or `-` (stdin), checked to be text."""
+    if name == "-":
+        data = sys.stdin.buffer.read(MAX_TEXT_BYTES + 1)
+        label = "standard input"
+    else:
+        data = read_head(name, "a transcript", MAX_TEXT_BYTES, RehearseError)
+        label = name
+    if len(data) > MAX_TEXT_BYTES:
+        raise RehearseError(f"{label} is larger than {MAX_TEXT_BYTES // 1_000_000} MB; is it really a transcript?")
+    if b"\0" in data:
+        raise RehearseError(f"{label} is not text (it holds binary data)")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise RehearseError(f"{label} is not UTF-8 text") from None
+    if not text.strip():
+        raise RehearseError(f"{label} is empty")
+    return text

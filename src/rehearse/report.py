@@ -202,7 +202,7 @@ def _transcript_html(score: dict) -> str:
 
 
 def answer_section(row, out: Path, embed: bool) -> str:
-    s = row.score
+    s = row.data
     length = s.get("length") or {}
     verdict = (length.get("verdict") or "-").replace("_", " ")
     car = s.get("car", {})
@@ -229,8 +229,8 @@ def answer_section(row, out: Path, embed: bool) -> str:
     audio = (f'<audio controls preload="auto" src="{src}"></audio>' if src
              else '<p class="meta">The recording of this answer is not on this machine.</p>')
     return f"""
-<section class="answer" id="answer-{row.id}">
-  <h3>#{row.id} · {esc(row.question or "Answer")}</h3>
+<section class="answer" id="answer-{row.answer_id}">
+  <h3>#{row.answer_id} · {esc(row.question or "Answer")}</h3>
   <div class="meta">{_date(row.created_at)} · ended by {esc(row.ended_by)}</div>
   {audio}
   <div class="figs">{"".join(figs)}</div>
@@ -253,8 +253,8 @@ def progress_svg(rows, title: str, width: int = 800) -> str:
     rows = sorted(rows, key=lambda r: r.created_at)
     h = 170
     n = len(rows)
-    target = max(((r.score.get("length") or {}).get("target_s") or TARGET_S) for r in rows)
-    top = max([target * 1.6] + [(r.score.get("answer_s") or 0) * 1.1 for r in rows])
+    target = max(((r.data.get("length") or {}).get("target_s") or TARGET_S) for r in rows)
+    top = max([target * 1.6] + [(r.data.get("answer_s") or 0) * 1.1 for r in rows])
     x = lambda i: 50 + (width - 80) * (i + 0.5) / max(n, 1)  # noqa: E731
     y = lambda v: 10 + (h - 50) * (1 - v / top)  # noqa: E731
     parts = [f'<svg class="progress" role="img" viewBox="0 0 {width} {h}" width="100%"><title>{esc(title)}: '
@@ -267,14 +267,14 @@ def progress_svg(rows, title: str, width: int = 800) -> str:
                      f'<line x1="50" x2="{width - 30}" y1="{y(v):.1f}" y2="{y(v):.1f}" stroke="#eee"/>')
     pts = []
     for i, r in enumerate(rows):
-        a = r.score.get("answer_s") or 0
-        car = r.score.get("car", {})
+        a = r.data.get("answer_s") or 0
+        car = r.data.get("car", {})
         letters = "".join(LABELS[k][0] if car.get(k, {}).get("covered") else "–" for k in COMPONENTS)
         pts.append(f"{x(i):.1f},{y(a):.1f}")
-        parts.append(f'<circle cx="{x(i):.1f}" cy="{y(a):.1f}" r="4" fill="#1f5fa8"><title>#{r.id} {_date(r.created_at)}: '
-                     f'{fmt_minutes(a)}, {letters}, {(r.score.get("wpm") or 0):.0f} wpm</title></circle>'
+        parts.append(f'<circle cx="{x(i):.1f}" cy="{y(a):.1f}" r="4" fill="#1f5fa8"><title>#{r.answer_id} {_date(r.created_at)}: '
+                     f'{fmt_minutes(a)}, {letters}, {(r.data.get("wpm") or 0):.0f} wpm</title></circle>'
                      f'<text x="{x(i):.1f}" y="{h - 26}" text-anchor="middle" class="lbl">{letters}</text>'
-                     f'<text x="{x(i):.1f}" y="{h - 12}" text-anchor="middle">{(r.score.get("wpm") or 0):.0f} wpm</text>')
+                     f'<text x="{x(i):.1f}" y="{h - 12}" text-anchor="middle">{(r.data.get("wpm") or 0):.0f} wpm</text>')
     if len(pts) > 1:
         parts.append(f'<polyline points="{" ".join(pts)}" fill="none" stroke="#1f5fa8"/>')
     parts.append("</svg>")
@@ -298,10 +298,10 @@ def build(answers, history, sessions, out: Path, title: str) -> str:
             if len(rs) > 1:
                 body.append(f"<h3>{esc(q)}</h3>" + progress_svg(rs, q))
         attempts = "".join(
-            f"<tr><td>#{r.id}</td><td>{_date(r.created_at)}</td><td>{esc(r.question or '')}</td>"
-            f"<td>{fmt_minutes(r.score.get('answer_s') or 0)}</td>"
-            f"<td>{''.join(LABELS[k][0] if r.score.get('car', {}).get(k, {}).get('covered') else '–' for k in COMPONENTS)}</td>"
-            f"<td>{(r.score.get('wpm') or 0):.0f}</td></tr>" for r in sorted(history, key=lambda r: r.created_at))
+            f"<tr><td>#{r.answer_id}</td><td>{_date(r.created_at)}</td><td>{esc(r.question or '')}</td>"
+            f"<td>{fmt_minutes(r.data.get('answer_s') or 0)}</td>"
+            f"<td>{''.join(LABELS[k][0] if r.data.get('car', {}).get(k, {}).get('covered') else '–' for k in COMPONENTS)}</td>"
+            f"<td>{(r.data.get('wpm') or 0):.0f}</td></tr>" for r in sorted(history, key=lambda r: r.created_at))
         body.append("<details><summary>Progress as a table</summary><table><tr><th>Answer</th><th>Date</th>"
                     f"<th>Question</th><th>Length</th><th>C/A/R</th><th>Words a minute</th></tr>{attempts}</table></details>")
     if sessions:
@@ -323,3 +323,17 @@ def write(answers, history, sessions, out: Path, title: str) -> Path:
     return out
 
 
+
+
+def write_report(store, answer=None, session_id=None, all_answers=False, output=None) -> Path:
+    """Write the page for one answer, one session (the latest by default) or every answer."""
+    import time
+
+    from rehearse.errors import RehearseError
+
+    chosen, title = store.report_selection(answer, session_id, all_answers)
+    out = output or store.root / "reports" / f"report-{time.strftime('%Y%m%d-%H%M%S')}.html"
+    try:
+        return write(chosen, store.answers(), store.sessions(), Path(out), title)
+    except OSError as exc:
+        raise RehearseError(f"cannot write the report to {out}: {exc.strerror or exc}") from None

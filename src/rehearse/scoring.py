@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 
 import numpy as np
 
 from rehearse.analysis import Analysis, analyze, TARGET_S
-from rehearse.audio import SAMPLE_RATE_HZ, AudioSource
+from rehearse.audio import AudioSource
 from rehearse.speech import Engine
 from rehearse.transcript import Span, Word
-from rehearse.voice import LevelTrack, voiced_spans
+from rehearse.turns import voiced_spans
 
 WORD_OVERLAP_S = 0.3
 
@@ -28,18 +27,15 @@ class Heard:
 
 
 def hear(source: AudioSource, engine: Engine) -> Heard:
-    """Stream a source through a recognizer and a level track at once."""
-    decoding = engine.stream()
-    levels = LevelTrack()
-    samples = 0
-    for block in source.chunks():
-        samples += len(block)
-        decoding.accept(block)
-        levels.add(block)
-    t0 = time.perf_counter()
-    words = decoding.finish()
-    finish_s = time.perf_counter() - t0
-    return Heard(words, voiced_spans(levels.levels), samples / SAMPLE_RATE_HZ, finish_s, levels.levels)
+    """Stream a source to its end through the one listening loop, with no turn detection."""
+    from contextlib import nullcontext
+
+    from rehearse.take import record
+
+    take = record(lambda: nullcontext(source), engine, None)
+    if take.error:
+        raise take.error
+    return Heard(take.words, voiced_spans(take.levels), take.recorded_s, take.finish_s, take.levels)
 
 
 def answer_span(spans: list[Span], words: list[Word]) -> Span | None:

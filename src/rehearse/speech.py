@@ -163,7 +163,12 @@ class PocketSphinxEngine:
         self.model = "pocketsphinx en-us (bundled)"
 
     def stream(self) -> PocketSphinxDecoding:
-        return PocketSphinxDecoding(self._decoder, self._ps.Endpointer(sample_rate=SAMPLE_RATE_HZ))
+        """A fresh decoding; an utterance left open by a decoding that died half-way is closed first."""
+        last = getattr(self, "_last", None)
+        if last is not None and last.in_utterance:
+            self._decoder.end_utt()
+        self._last = PocketSphinxDecoding(self._decoder, self._ps.Endpointer(sample_rate=SAMPLE_RATE_HZ))
+        return self._last
 
 
 class PocketSphinxDecoding:
@@ -179,6 +184,11 @@ class PocketSphinxDecoding:
         self._words: list[Word] = []
         self._utt_start_s: float | None = None
         self._utt_samples = 0
+
+    @property
+    def in_utterance(self) -> bool:
+        """Has the decoder been given speech it has not yet finished?"""
+        return self._utt_start_s is not None
 
     def accept(self, block: np.ndarray) -> None:
         data = np.concatenate([self._rest, block]) if len(self._rest) else block

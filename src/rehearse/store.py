@@ -11,10 +11,10 @@ import json
 import os
 import sqlite3
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 from rehearse.errors import RehearseError
+from rehearse.feedback import COMPONENTS, Feedback
 from rehearse.paths import user_dir
 
 BUSY_TIMEOUT_MS = 10_000
@@ -70,20 +70,6 @@ def private_dir(path: Path) -> Path:
     except OSError:
         pass
     return path
-
-
-@dataclass
-class AnswerRow:
-    id: int
-    session_id: int | None
-    question: str | None
-    created_at: float
-    audio_path: str | None
-    ended_by: str
-    score: dict
-    feedback_latency_s: float | None
-    round: int = 1
-    kind: str = "behavioural"
 
 
 class Store:
@@ -145,36 +131,32 @@ class Store:
         stamp = time.strftime("%Y%m%d-%H%M%S", time.localtime(now)) + f"{now % 1:.3f}"[1:]
         return self.answers_dir / f"{stamp}-{os.getpid()}-{stem}.wav"
 
-    def add_answer(
-        self,
-        session_id: int | None,
-        question: str | None,
-        score: dict,
-        audio_path: str | None,
-        ended_by: str,
-        feedback_latency_s: float | None = None,
-        question_kind: str = "behavioural",
-        round: int = 1,
-    ) -> int:
-        qid = self.question_id(question, question_kind) if question else None
-        car = score.get("car", {})
+    def add_answer(self, feedback: Feedback) -> Feedback:
+        """Keep one answer's feedback; returns it with its answer number and time."""
+        data = feedback.to_json()
+        question = data.get("question")
+        qid = self.question_id(question, data.get("question_kind") or "behavioural") if question else None
+        car = data.get("car") or {}
+        now = time.time()
+        stored = {k: v for k, v in data.items() if k not in ("answer_id", "created_at")}
         cur = self.db.execute(
             """INSERT INTO answers (session_id, question_id, created_at, audio_path, ended_by,
                duration_s, answer_s, verdict, wpm, challenge, action, result, transcript,
                score_json, feedback_latency_s, round)
                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
             (
-                session_id, qid, time.time(), audio_path, ended_by, score.get("duration_s"),
-                score.get("answer_s"), (score.get("length") or {}).get("verdict"), score.get("wpm"),
-                *(int(bool(car.get(k, {}).get("covered"))) for k in ("challenge", "action", "result")),
-                score.get("transcript"), json.dumps(score, ensure_ascii=False), feedback_latency_s, round,
+                data.get("session_id"), qid, now, data.get("audio_path"), data.get("ended_by") or "text",
+                data.get("duration_s"), data.get("answer_s"), (data.get("length") or {}).get("verdict"),
+                data.get("wpm"), *(int(bool(car.get(k, {}).get("covered"))) for k in COMPONENTS),
+                data.get("transcript"), json.dumps(stored, ensure_ascii=False), data.get("feedback_latency_s"),
+                data.get("round") or 1,
             ),
         )
-        return cur.lastrowid
+        return Feedback.from_json({**data, "answer_id": cur.lastrowid, "created_at": now})
 
     # --- reading ---
 
-    def _rows(self, where: str = "", args: tuple = (), join_sessions: bool = False) -> list[AnswerRow]:
+    def _rows(self, where: str = "", args: tuple = (), join_sessions: bool = False) -> list[Feedback]:
         join = "LEFT JOIN sessions s ON s.id = a.session_id" if join_sessions else ""
         rows = self.db.execute(
             f"""SELECT a.id, a.session_id, q.text, a.created_at, a.audio_path, a.ended_by,
@@ -183,23 +165,30 @@ class Store:
                 ORDER BY a.created_at DESC, a.id DESC""",
             args,
         ).fetchall()
-        return [AnswerRow(r[0], r[1], r[2], r[3], r[4], r[5], json.loads(r[6]), r[7], r[8], r[9] or "behavioural")
-                for r in rows]
+        out = []
+        for r in rows:
+            data = json.loads(r[6])
+            # the columns are the truth for who/when; older answers kept only the score in their JSON
+            data.update({"answer_id": r[0], "session_id": r[1], "question": r[2], "created_at": r[3],
+                         "audio_path": r[4], "ended_by": r[5], "feedback_latency_s": r[7], "round": r[8],
+                         "question_kind": r[9] or "behavioural"})
+            out.append(Feedback.from_json(data))
+        return out
 
-    def round1(self) -> dict[str, AnswerRow]:
+    def round1(self) -> dict[str, Feedback]:
         """The latest recalled first-interview answer to each question."""
-        out: dict[str, AnswerRow] = {}
+        out: dict[str, Feedback] = {}
         for r in self._rows("WHERE a.round = 1 AND s.kind = 'recall'", join_sessions=True):
             out.setdefault(r.question, r)
         return out
 
-    def answers(self, question: str | None = None) -> list[AnswerRow]:
+    def answers(self, question: str | None = None) -> list[Feedback]:
         """Answers newest first, optionally those whose question contains `question`."""
         if question:
             return self._rows("WHERE q.text LIKE ?", (f"%{question}%",))
         return self._rows()
 
-    def answer(self, answer_id: int | str) -> AnswerRow:
+    def answer(self, answer_id: int | str) -> Feedback:
         if answer_id == "last":
             rows = self._rows()
             if not rows:
@@ -224,29 +213,34 @@ class Store:
         keys = ("id", "kind", "started_at", "ended_at", "engine", "answers")
         return [dict(zip(keys, r)) for r in rows]
 
-    def session_answers(self, session_id: int) -> list[AnswerRow]:
+    def session_answers(self, session_id: int) -> list[Feedback]:
         return self._rows("WHERE a.session_id = ?", (session_id,))
 
     def stats(self) -> dict:
         """Practice in numbers: answers, time spent answering, share on target, most missing part."""
-        from collections import Counter
+        from rehearse.feedback import practice_stats
 
-        rows = self.answers()
-        spoken = [r for r in rows if r.score.get("answer_s")]
-        verdicts = Counter((r.score.get("length") or {}).get("verdict") for r in spoken)
-        parts = ("challenge", "action", "result")
-        missing = Counter(k for r in rows for k in parts if not r.score.get("car", {}).get(k, {}).get("covered"))
-        complete = sum(1 for r in rows if all(r.score.get("car", {}).get(k, {}).get("covered") for k in parts))
-        return {
-            "answers": len(rows),
-            "sessions": len(self.sessions()),
-            "questions": len({r.question for r in rows}),
-            "practice_s": round(sum(r.score.get("answer_s") or 0 for r in spoken), 1),
-            "on_target_share": round(verdicts["on_target"] / len(spoken), 3) if spoken else None,
-            "complete_car_share": round(complete / len(rows), 3) if rows else None,
-            "most_missing": missing.most_common(1)[0][0] if missing else None,
-            "missing_counts": dict(missing),
-        }
+        return practice_stats(self.answers(), len(self.sessions()))
+
+    def report_selection(self, answer=None, session_id: int | None = None, all_answers: bool = False
+                         ) -> tuple[list[Feedback], str]:
+        """The answers a report shows, oldest first, and its title: one answer, one session (the
+        latest when none is named) or everything."""
+        if not self.answers():
+            raise RehearseError("no answers recorded yet; start with `rehearse interview`")
+        if all_answers:
+            chosen, title = self.answers(), "All your answers"
+        elif answer:
+            fb = self.answer(answer)
+            chosen, title = [fb], f"Answer #{fb.answer_id}"
+        else:
+            sessions = self.sessions()
+            sid = session_id if session_id is not None else (sessions[0]["id"] if sessions else None)
+            chosen = self.session_answers(sid) if sid is not None else []
+            if not chosen:
+                raise RehearseError(f"no answers in session {sid}")
+            title = f"Practice session {sid}"
+        return sorted(chosen, key=lambda fb: (fb.created_at, fb.answer_id)), title
 
     def practice_counts(self) -> dict[str, int]:
         """How often each question has been answered."""

@@ -153,3 +153,9 @@ def spotter_for(engine, lang: str):
     if engine.name == "vosk":
         return VoskSpotter(engine, lang)
     return PocketSphinxSpotter(lang)
+
+
+def spoken_help() -> str:
+    """The commands, said aloud."""
+    return ("Say a command on its own, with a pause before and after: next, repeat, skip, again, replay, "
+            "pause, resume, done, go back, or stop.")

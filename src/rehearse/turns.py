@@ -127,6 +127,11 @@ class TurnDetector:
     def speaking(self) -> bool:
         return self.last_voice_s is not None and self.elapsed_s - self.last_voice_s < 0.3
 
+    def resume(self) -> None:
+        """After a pause: the silence before it does not count towards ending the answer."""
+        if self.speech_start_s is not None:
+            self.last_voice_s = self.elapsed_s
+
     def add(self, block: np.ndarray) -> str | None:
         """Take a block; return why the turn ended (`silence`, `max`, `no_speech`) or None."""
         data = np.concatenate([self._rest, block]) if len(self._rest) else block

@@ -1,0 +1,215 @@
+"""One answer's feedback, live or stored: the object every view renders and the store keeps.
+
+Its JSON is the contract of `score --json`, `interview --json`, drill answer events and
+`history --json`. Stored answers are re-analysed from their timed words with the current checker
+(analysis is cheap), so history, stats and the report never mix two versions of the checker.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from rehearse.transcript import Span, Word
+
+COMPONENTS = ("challenge", "action", "result")
+ENDED_BY_WORDS = {
+    "silence": "you paused",
+    "enter": "you pressed Enter",
+    "max": "time limit",
+    "command": "voice command",
+    "interrupted": "stopped",
+    "text": "typed",
+    "no_speech": "no answer",
+    None: "",
+}
+
+
+@dataclass
+class Feedback:
+    """The feedback on one answer. `data` is its JSON; the properties read it with its defaults."""
+
+    data: dict = field(default_factory=dict)
+
+    @classmethod
+    def from_json(cls, data: dict) -> Feedback:
+        """Feedback from its JSON (as printed or stored)."""
+        if not isinstance(data, dict):
+            raise ValueError("feedback JSON must be an object")
+        return cls(dict(data))
+
+    def to_json(self) -> dict:
+        return dict(self.data)
+
+    # --- who and when ---
+    @property
+    def answer_id(self) -> int | None:
+        return self.data.get("answer_id")
+
+    @property
+    def id(self) -> int | None:  # the store's name for it
+        return self.answer_id
+
+    @property
+    def question(self) -> str | None:
+        return self.data.get("question")
+
+    @property
+    def kind(self) -> str:
+        return self.data.get("question_kind") or "behavioural"
+
+    @property
+    def session_id(self) -> int | None:
+        return self.data.get("session_id")
+
+    @property
+    def round(self) -> int:
+        return self.data.get("round") or 1
+
+    @property
+    def created_at(self) -> float:
+        return self.data.get("created_at") or 0.0
+
+    @property
+    def ended_by(self) -> str | None:
+        return self.data.get("ended_by")
+
+    @property
+    def ended_by_words(self) -> str:
+        """How the answer ended, said plainly."""
+        return ENDED_BY_WORDS.get(self.ended_by, self.ended_by or "")
+
+    @property
+    def audio_path(self) -> str | None:
+        return self.data.get("audio_path")
+
+    @property
+    def engine(self) -> str | None:
+        return self.data.get("engine")
+
+    @property
+    def model(self) -> str | None:
+        return self.data.get("model")
+
+    # --- the answer ---
+    @property
+    def answer_s(self) -> float:
+        return self.data.get("answer_s") or 0.0
+
+    @property
+    def spoken(self) -> bool:
+        """Was this answer heard (rather than typed)?"""
+        return self.data.get("answer_s") is not None
+
+    @property
+    def wpm(self) -> float | None:
+        return self.data.get("wpm")
+
+    @property
+    def length(self) -> dict:
+        return self.data.get("length") or {}
+
+    @property
+    def verdict(self) -> str | None:
+        return self.length.get("verdict")
+
+    @property
+    def transcript(self) -> str:
+        return self.data.get("transcript") or ""
+
+    @property
+    def words(self) -> list[Word]:
+        return [Word(w["word"], w["start"], w["end"]) for w in self.data.get("words") or []]
+
+    @property
+    def car(self) -> dict:
+        return self.data.get("car") or {}
+
+    def covered(self, component: str) -> bool:
+        return bool(self.car.get(component, {}).get("covered"))
+
+    @property
+    def missing(self) -> list[str]:
+        """The story's parts not told (only for questions judged by C/A/R)."""
+        return [k for k in COMPONENTS if self.car and not self.covered(k)]
+
+    @property
+    def checks(self) -> list[dict]:
+        return self.data.get("checks") or []
+
+    @property
+    def rubric(self) -> str | None:
+        return self.data.get("rubric")
+
+    @property
+    def tips(self) -> list[str]:
+        return self.data.get("tips") or []
+
+    @property
+    def delivery(self) -> dict:
+        return self.data.get("delivery") or {}
+
+    @property
+    def reliable(self) -> bool:
+        return self.data.get("reliable", True) is not False
+
+    @property
+    def reliable_reason(self) -> str | None:
+        return self.data.get("reliable_reason")
+
+    @property
+    def extras(self) -> dict:
+        """Second-interview, objection and own-question feedback, when the question has it."""
+        return {k: self.data[k] for k in ("round2", "objection", "topics") if self.data.get(k)}
+
+    @property
+    def feedback_latency_s(self) -> float | None:
+        return self.data.get("feedback_latency_s")
+
+    def answer_span(self) -> Span | None:
+        start, end = self.data.get("answer_start_s"), self.data.get("answer_end_s")
+        return Span(start, end) if start is not None and end is not None else None
+
+
+def no_answer_json(question, ended_by: str) -> dict:
+    """The JSON of a question that got no answer."""
+    return {"question": question.text, "question_kind": question.kind, "answer_id": None, "audio_path": None,
+            "ended_by": ended_by, "feedback_latency_s": None}
+
+
+def practice_stats(answers: list[Feedback], sessions: int) -> dict:
+    """Practice in numbers: answers, time spent answering, share on target, what is most often missing
+    (in each question's own yardstick: a story's parts, or the checks its kind is judged by)."""
+    from collections import Counter
+
+    spoken = [a for a in answers if a.answer_s]
+    verdicts = Counter(a.verdict for a in spoken)
+    missing: Counter = Counter()
+    for a in answers:
+        if a.car and a.reliable:
+            missing.update(a.missing)
+        missing.update(c["name"] for c in a.checks if not c.get("passed") and c["name"] not in COMPONENTS)
+    judged = [a for a in answers if a.car and a.reliable]
+    complete = sum(1 for a in judged if not a.missing)
+    return {
+        "answers": len(answers),
+        "sessions": sessions,
+        "questions": len({a.question for a in answers}),
+        "practice_s": round(sum(a.answer_s for a in spoken), 1),
+        "on_target_share": round(verdicts["on_target"] / len(spoken), 3) if spoken else None,
+        "complete_car_share": round(complete / len(judged), 3) if judged else None,
+        "most_missing": missing.most_common(1)[0][0] if missing else None,
+        "missing_counts": dict(missing),
+    }
+
+
+def text_feedback(text: str, name: str | None, duration_s: float | None, target_s: float) -> Feedback:
+    """Feedback on a written or transcribed answer (`rehearse analyze`)."""
+    from rehearse.analysis import analyze, words_from_text
+
+    a = analyze(words_from_text(text), Span(0.0, duration_s) if duration_s else None, target_s)
+    data = {"file": name, "transcript": a.transcript, "car": a.car_json(), "tips": a.tips,
+            "delivery": a.delivery.to_json()}
+    if duration_s:
+        data.update({"duration_s": duration_s, "answer_s": duration_s, "answer_start_s": 0.0,
+                     "answer_end_s": duration_s, "wpm": a.wpm, "length": a.length.to_json()})
+    return Feedback.from_json(data)

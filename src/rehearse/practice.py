@@ -1,0 +1,519 @@
+"""Practice: mock interviews, hands-free drills, recalling a first interview. No Click, no printing.
+
+A `Coach` holds the services (store, speaker, player, microphone or file, recognizer) and does
+what every kind of practice shares: say a question, listen through the one loop in `take`, score
+and keep the answer, speak feedback. `Interview` and `Drill` use a coach; they differ only in how
+they move from question to question. An `events` callback is told what happens, for the CLI to show.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from rehearse.analysis import TARGET_S
+from rehearse.audio import SAMPLE_RATE_HZ, FileSource, Player, read_all, write_wav
+from rehearse.errors import RehearseError
+from rehearse.feedback import Feedback, no_answer_json
+from rehearse.followup import extras
+from rehearse.questions import Question, choose, load_bank
+from rehearse.recording import Recording, forget, pending
+from rehearse.scoring import Heard, answer_span, score_heard
+from rehearse.speech import Engine
+from rehearse.store import Store
+from rehearse.take import Command, ListenSettings, OpenSource, Take, listen_for_command, record
+from rehearse.transcript import Word
+from rehearse.tts import Speaker
+from rehearse.turns import FRAME_S, voiced_spans
+
+PRE_ROLL_S = 0.25  # kept before the first voiced frame, so the first word's onset is whole
+POST_ROLL_S = 0.25
+CUE_TONE_S = 0.12
+MIN_ANSWER_S = 2.0  # shorter than this with fewer than MIN_ANSWER_WORDS words is not an answer
+MIN_ANSWER_WORDS = 4
+
+
+@dataclass
+class Settings:
+    """How a practice session listens and coaches."""
+
+    target_s: float = TARGET_S
+    think_s: float = 30.0
+    silence_s: float = 4.0
+    max_s: float = 240.0
+    echo_tail_s: float = 0.5  # input ignored after the tool stops speaking
+    speak_feedback: bool = False
+
+    def listen(self) -> ListenSettings:
+        return ListenSettings(self.think_s, self.silence_s, self.max_s, self.echo_tail_s)
+
+
+@dataclass
+class Services:
+    """The parts a practice session talks to; tests pass their own."""
+
+    store: Store
+    speaker: Speaker
+    player: Player
+    open_source: OpenSource
+    engine: Callable[[], Engine]  # may still be loading in the background
+    spotter_for: Callable[[Engine], object] | None = None
+    enter_pressed: Callable[[], bool] = lambda: False
+
+
+@dataclass
+class Turn:
+    """How one question went: feedback on a kept answer, or no answer at all."""
+
+    question: Question
+    ended_by: str
+    feedback: Feedback | None = None
+    command: str | None = None
+
+    @property
+    def interrupted(self) -> bool:
+        return self.ended_by == "interrupted"
+
+    @property
+    def answer_id(self) -> int | None:
+        return self.feedback.answer_id if self.feedback else None
+
+    def to_json(self) -> dict:
+        return self.feedback.to_json() if self.feedback else no_answer_json(self.question, self.ended_by)
+
+
+def cue_tone() -> np.ndarray:
+    """Two rising notes: your turn."""
+    t = np.arange(int(SAMPLE_RATE_HZ * CUE_TONE_S)) / SAMPLE_RATE_HZ
+    fade = np.minimum(1.0, np.minimum(t, t[::-1]) / 0.01)
+    notes = [0.2 * np.sin(2 * np.pi * hz * t) * fade for hz in (660.0, 880.0)]
+    return np.concatenate(notes).astype(np.float32)
+
+
+def spoken_time(seconds: float) -> str:
+    """A length as it is said aloud: "1 minute 20 seconds"."""
+    m, s = divmod(int(round(seconds)), 60)
+    if m == 0:
+        return f"{s} seconds"
+    return f"{m} minute{'s' if m > 1 else ''} {s} seconds" if s else f"{m} minute{'s' if m > 1 else ''}"
+
+
+def feedback_sentence(fb: Feedback) -> str:
+    """What is said aloud after an answer: length, what was missing, one tip."""
+    if not fb.words and not fb.transcript:
+        return "I did not hear an answer."
+    parts = [f"That ran {spoken_time(fb.answer_s)}, {(fb.verdict or '').replace('_', ' ')}."]
+    if fb.car and fb.reliable:
+        missing = fb.missing
+        parts.append("Missing: " + " and ".join(missing) + "." if missing
+                     else "You covered the challenge, your actions and the result.")
+    if fb.tips:
+        parts.append(fb.tips[0].split(":")[0] + ".")
+    return " ".join(parts)
+
+
+def is_answer(take: Take) -> bool:
+    """A stretch under about 2 s with fewer than 4 words (a cough, a misheard command) is no answer."""
+    if take.speech_start_s is None:
+        return False
+    spoken_s = (take.last_voice_s or take.recorded_s) - take.speech_start_s
+    return spoken_s >= MIN_ANSWER_S or len(take.words) >= MIN_ANSWER_WORDS
+
+
+def _command_name(command: Command | None) -> str | None:
+    """The command to act on: "unclear" for one heard without enough confidence."""
+    if command is None:
+        return None
+    return command.command if command.confident else "unclear"
+
+
+class Coach:
+    """What every kind of practice shares: ask, listen, keep, give feedback."""
+
+    def __init__(self, services: Services, settings: Settings, events: Callable[..., None] = lambda *a, **k: None,
+                 practice: str = "interview", round: int = 1, previous: dict | None = None):
+        self.services, self.settings, self.events = services, settings, events
+        self.store = services.store
+        self.practice, self.round = practice, round
+        self.previous = previous or {}  # question text -> round-1 feedback JSON, for round-2 feedback
+        self.session_id: int | None = None
+        self._engine: Engine | None = None
+
+    @property
+    def engine(self) -> Engine:
+        if self._engine is None:
+            self._engine = self.services.engine()
+        return self._engine
+
+    def start(self) -> None:
+        """Open the session (once the recognizer is known)."""
+        if self.session_id is None:
+            self.session_id = self.store.start_session(self.practice, self.engine.name, self.engine.model, self.round)
+
+    def end(self) -> None:
+        if self.session_id is not None:
+            self.store.end_session(self.session_id)
+
+    def say(self, text: str) -> None:
+        samples, rate = read_all(self.services.speaker.to_wav(text))
+        self.services.player.play(samples, rate)
+
+    def cue(self) -> None:
+        self.services.player.play(cue_tone(), SAMPLE_RATE_HZ)
+
+    def presynthesize(self, texts: list[str]) -> None:
+        """Synthesize later sentences in the background, so each is ready when its turn comes."""
+        import threading
+
+        def work():
+            for text in texts:
+                try:
+                    self.services.speaker.to_wav(text)
+                except Exception:
+                    return  # asked again in the foreground, where an error is reported
+
+        threading.Thread(target=work, daemon=True).start()
+
+    def listen(self, question: Question, spot=None, on_turn=None) -> tuple[Take, Turn]:
+        """Record one answer through the one loop, then keep it (or say that none came).
+        `on_turn` is called when listening starts (the echo of the question is past)."""
+        engine = self.engine
+        self.start()
+        recording = Recording(self.store.answers_dir, question, self.session_id, self.practice, self.round)
+
+        def events(event, **data):
+            if event == "turn" and on_turn is not None:
+                on_turn()
+            self.events(event, question=question, **data)
+
+        take = record(self.services.open_source, engine, self.settings.listen(), recording, spot=spot,
+                      enter_pressed=self.services.enter_pressed, events=events)
+        if not is_answer(take):
+            recording.discard()
+            turn = Turn(question, "silence" if take.ended_by in ("no_speech", "silence") else take.ended_by,
+                        command=_command_name(take.command))
+            if take.command is None:
+                self.events("no_answer", turn=turn)
+            if take.error:
+                raise take.error
+            return take, turn
+        start = max(0.0, take.speech_start_s - PRE_ROLL_S)
+        end = take.recorded_s
+        if take.cut_at_s is not None:
+            end = max(take.speech_start_s + 0.1, take.cut_at_s - 0.1)
+        elif take.ended_by == "silence" and take.last_voice_s is not None:
+            end = min(end, take.last_voice_s + POST_ROLL_S)
+        turn = self.keep(question, recording.path, take.words, take.levels, start, end, take.ended_by,
+                         take.detected_at)
+        turn.command = _command_name(take.command)
+        if take.error:
+            raise type(take.error)(f"{take.error}; the answer so far was kept as #{turn.answer_id}")
+        return take, turn
+
+    def keep(self, question: Question, partial: Path, words: list[Word], levels: np.ndarray, start: float,
+             end: float, ended_by: str, detected_at: float) -> Turn:
+        """Cut the recording to the answer, score it, store it, then drop the raw recording."""
+        import os
+
+        samples, _ = read_all(partial)
+        clip = samples[int(start * SAMPLE_RATE_HZ) : int(end * SAMPLE_RATE_HZ)]
+        final = self.store.new_audio_path("answer")
+        try:
+            write_wav(final, clip)
+        except OSError:  # no room for a trimmed copy (a full disk): keep the whole recording instead
+            final.unlink(missing_ok=True)
+            os.replace(partial, final)
+            clip, start, end = samples, 0.0, len(samples) / SAMPLE_RATE_HZ
+            self.events("warning", message="the disk is full; the recording was kept untrimmed")
+        duration_s = len(clip) / SAMPLE_RATE_HZ
+        shifted = [Word(w.word, max(0.0, w.start - start), min(duration_s, w.end - start))
+                   for w in words if w.end > start and w.start < end]
+        lv = levels[int(start / FRAME_S) : int(end / FRAME_S)]
+        heard = Heard(shifted, voiced_spans(lv), duration_s, 0.0)
+        score = score_heard(heard, self.engine, duration_s, self.settings.target_s, file=str(final))
+        data = score.to_json()
+        more = extras(question.kind, data, self.previous.get(question.text))
+        if more:
+            data.update(more)
+            data["tips"] = ([t for v in more.values() for t in v["tips"]] + data["tips"])[:3]
+        data.update({"question": question.text, "question_kind": question.kind, "audio_path": str(final),
+                     "ended_by": ended_by, "round": self.round, "session_id": self.session_id})
+        data["feedback_latency_s"] = round(time.perf_counter() - detected_at, 4)
+        fb = self.store.add_answer(Feedback.from_json(data))
+        forget(partial)
+        turn = Turn(question, ended_by, fb)
+        self.events("answer", turn=turn)
+        return turn
+
+    def recover(self) -> list[Turn]:
+        """Find recordings a crash left unfinished, score them and keep them under their question."""
+        turns = []
+        found = pending(self.store.answers_dir)
+        if not found:
+            return turns
+        saved = (self.session_id, self.round, self.practice)
+        try:
+            for p in found:
+                source = FileSource(p.path)
+                take = record(lambda s=source: _Opened(s), self.engine, None)
+                span = answer_span(voiced_spans(take.levels), take.words)
+                if span is None:
+                    forget(p.path)
+                    continue
+                self.session_id, self.round, self.practice = p.session_id, p.round, p.practice
+                start = max(0.0, span.start - PRE_ROLL_S)
+                end = min(take.recorded_s, span.end + POST_ROLL_S)
+                self.events("recovered", path=str(p.path), question=p.question)
+                turns.append(self.keep(p.question, p.path, take.words, take.levels, start, end, "interrupted",
+                                       time.perf_counter()))
+        finally:
+            self.session_id, self.round, self.practice = saved
+        return turns
+
+    def speak_feedback(self, turn: Turn) -> None:
+        self.say(feedback_sentence(turn.feedback))
+        self.events("feedback_spoken", turn=turn)
+
+
+class _Opened:
+    """A source that needs no opening, as a context manager."""
+
+    def __init__(self, source):
+        self.source = source
+
+    def __enter__(self):
+        return self.source
+
+    def __exit__(self, *exc):
+        return False
+
+
+class Interview:
+    """Questions one after another; every answer is kept and gets its card."""
+
+    def __init__(self, coach: Coach, remind: bool = False):
+        self.coach = coach
+        self.remind = remind
+
+    def run(self, questions: list[Question]) -> list[Turn]:
+        coach = self.coach
+        turns: list[Turn] = []
+        if pending(coach.store.answers_dir):
+            coach.recover()
+        coach.presynthesize([q.text for q in questions[1:]])
+        try:
+            for i, q in enumerate(questions, 1):
+                coach.events("question", question=q, number=i, total=len(questions))
+                turn = self.ask(q)
+                turns.append(turn)
+                if turn.interrupted:
+                    break
+        finally:
+            coach.end()
+        return turns
+
+    def ask(self, question: Question) -> Turn:
+        """Speak one question, record and score the answer, store it."""
+        coach = self.coach
+        before = coach.previous.get(question.text)
+        if self.remind and before and before.get("transcript"):
+            words = before["transcript"].split()
+            coach.events("reminder", question=question, text=" ".join(words[:30]))
+            coach.say("In your first interview you said: " + " ".join(words[:30]))
+        coach.say(question.text)
+        coach.cue()
+        _take, turn = coach.listen(question)
+        if turn.feedback is not None and coach.settings.speak_feedback and not turn.interrupted:
+            coach.speak_feedback(turn)
+        return turn
+
+
+# What a drill does with each command, once an answer (if any) is over; said before it is done,
+# so a mishearing is noticed at once.
+DRILL_AGAIN = {"repeat", "again"}
+SAID_BEFORE = {
+    "next": "Next question.", "skip": "Skipping this one.", "repeat": "Here is the question again.",
+    "again": "Answer it again.", "replay": "Here is your answer.", "back": "Going back to the previous question.",
+    "stop": "Stopping the drill.", "unclear": "Sorry, I did not catch that. Nothing was done.",
+}
+AFTER_FEEDBACK = {"next", "skip", "again", "repeat", "replay", "stop", "back", "help", "done", "unclear"}
+
+
+class Drill:
+    """A hands-free drill: voice commands instead of a keyboard, feedback always spoken."""
+
+    def __init__(self, coach: Coach, spotter_for: Callable[[Engine], object]):
+        self.coach = coach
+        self.spotter_for = spotter_for
+        self.spotter = None
+        self.last_turn: Turn | None = None
+
+    def spot(self, audio: np.ndarray) -> Command | None:
+        """The spotter's verdict on one stretch of speech, as a `Command`."""
+        found = self.spotter.spot(audio)
+        if found is None:
+            return None
+        if isinstance(found, str):
+            return Command(found)
+        return Command(found.command, bool(getattr(found, "confident", True)), getattr(found, "heard", None))
+
+    def run(self, questions: list[Question]) -> list[Turn]:
+        coach = self.coach
+        turns: list[Turn] = []
+        i, ask = 0, True
+        try:
+            self.spotter = self.spotter_for(coach.engine)
+            coach.start()
+            while i < len(questions):
+                q = questions[i]
+                announce = None
+                if ask:
+                    coach.say(q.text)
+                    coach.cue()
+                    announce = lambda q=q, n=i + 1: coach.events("question", question=q, number=n,  # noqa: E731
+                                                                total=len(questions))
+                ask = True
+                _take, turn = coach.listen(q, spot=self.spot, on_turn=announce)
+                command = turn.command
+                if turn.feedback is not None:
+                    turns.append(turn)
+                    self.last_turn = turn
+                    if turn.interrupted:
+                        break
+                    coach.speak_feedback(turn)
+                    if command is None or command == "done":
+                        command = self.wait_command()
+                elif turn.interrupted:
+                    break
+                while command == "unclear":  # say so, do nothing, and listen again
+                    coach.say(SAID_BEFORE["unclear"])
+                    command = self.wait_command() if turn.feedback is not None else "listen"
+                if command in SAID_BEFORE:
+                    coach.say(SAID_BEFORE[command])
+                if command == "stop":
+                    break
+                if command in DRILL_AGAIN:
+                    continue  # the same question, asked again
+                if command in ("replay", "help", "listen"):
+                    if command == "replay":
+                        self.replay()
+                    elif command == "help":
+                        self.help()
+                    ask = False
+                    continue
+                if command == "back":
+                    i = max(0, i - 1)
+                    continue
+                i += 1
+        finally:
+            coach.end()
+            coach.events("end", turns=turns)
+        return turns
+
+    def wait_command(self) -> str | None:
+        """After the feedback: wait for what to do next; silence for the think time moves on."""
+        coach = self.coach
+        found = listen_for_command(coach.services.open_source, self.spot, coach.settings.think_s,
+                                   coach.settings.echo_tail_s, AFTER_FEEDBACK, events=coach.events)
+        return _command_name(found)
+
+    def replay(self) -> None:
+        if self.last_turn and self.last_turn.feedback and self.last_turn.feedback.audio_path:
+            samples, rate = read_all(self.last_turn.feedback.audio_path)
+            self.coach.services.player.play(samples, rate)
+        else:
+            self.coach.say("There is no answer to replay yet.")
+
+    def help(self) -> None:
+        from rehearse.voice_commands import spoken_help
+
+        self.coach.say(spoken_help())
+        self.coach.events("help_spoken")
+
+
+def replay(fb: Feedback, player: Player, on_word: Callable[[Word], None]) -> None:
+    """Play a stored answer, calling `on_word` as each word is reached."""
+    import threading
+
+    if not fb.audio_path or not Path(fb.audio_path).is_file():
+        raise RehearseError(f"the recording of answer #{fb.answer_id} is missing ({fb.audio_path})")
+    samples, rate = read_all(fb.audio_path)
+    failure: list[Exception] = []
+
+    def play():
+        try:
+            player.play(samples, rate)
+        except Exception as exc:  # reported below, in the caller's thread
+            failure.append(exc)
+
+    thread = threading.Thread(target=play, daemon=True)
+    t0 = time.monotonic()
+    thread.start()
+    for w in fb.words:
+        delay = w.start - (time.monotonic() - t0)
+        if delay > 0:
+            time.sleep(delay)
+        on_word(w)
+    thread.join()
+    if failure:
+        err = failure[0]
+        raise err if isinstance(err, RehearseError) else RehearseError(str(err))
+
+
+def recall_text(store: Store, question: Question, text: str) -> int:
+    """Keep a first-interview answer given as text, as round 1; returns its answer number."""
+    from rehearse.analysis import analyze, words_from_text
+
+    a = analyze(words_from_text(text))
+    data = {"file": None, "engine": None, "transcript": a.transcript, "words": [], "car": a.car_json(),
+            "tips": a.tips, "answer_s": None, "wpm": None, "length": None, "delivery": a.delivery.to_json(),
+            "question": question.text, "question_kind": question.kind, "ended_by": "text", "audio_path": None,
+            "round": 1}
+    sid = store.start_session("recall", round=1)
+    data["session_id"] = sid
+    fb = store.add_answer(Feedback.from_json(data))
+    store.end_session(sid)
+    return fb.answer_id
+
+
+def recall_by_voice(coach: Coach, question: Question) -> Turn:
+    """Keep a first-interview answer said out loud now, as round 1."""
+    turn = coach.listen(question)[1]
+    coach.end()
+    if turn.feedback is None:
+        raise RehearseError("no answer was heard; nothing was kept")
+    return turn
+
+
+def round_two_questions(store: Store, bank: str | None, count: int, rng: random.Random) -> tuple[list[Question], dict]:
+    """Round 2: the recalled first-interview questions first, then second-interview questions.
+    Returns the questions and the round-1 feedback JSON by question text."""
+    recalled = store.round1()
+    if not recalled:
+        raise RehearseError("nothing recalled from a first interview yet; run `rehearse recall` first")
+    previous = {q: fb.to_json() for q, fb in recalled.items()}
+    first = [Question(q, fb.kind) for q, fb in recalled.items()]
+    more = [q for q in load_bank(bank or "second-interview") if q.text not in previous]
+    chosen = first + choose(more, count, store.practice_counts(), rng)
+    return chosen[: max(count, len(first))], previous
+
+
+def first_round_questions(store: Store, bank: str | None, count: int, rng: random.Random) -> list[Question]:
+    """Questions for a first interview or a drill: second-interview questions only when chosen."""
+    questions = load_bank(bank)
+    if not bank:
+        questions = [q for q in questions if q.kind != "second-interview"]
+    return choose(questions, count, store.practice_counts(), rng)
+
+
+@dataclass
+class SessionPlan:
+    """What `interview` and `drill` need to start: questions and round-1 answers."""
+
+    questions: list[Question]
+    previous: dict = field(default_factory=dict)

@@ -1,0 +1,171 @@
+"""Every text view of the tool: the feedback card, history, summaries, stats, the microphone check.
+Pure: each function returns text for the CLI to print."""
+
+from __future__ import annotations
+
+import datetime
+
+from rehearse.analysis import PACE_HIGH_WPM, PACE_LOW_WPM, fmt_minutes
+from rehearse.feedback import COMPONENTS, Feedback
+
+VERDICT_TEXT = {"short": "short", "on_target": "on target", "long": "long", None: "-"}
+EVIDENCE_CHARS = 70
+CHECK_NAMES = {
+    "challenge": "Challenge", "action": "Action", "result": "Result",
+}
+
+
+def _quote(text: str, limit: int = EVIDENCE_CHARS) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _label(name: str) -> str:
+    return CHECK_NAMES.get(name, name.replace("_", " ").capitalize())
+
+
+def answer_title(fb: Feedback) -> str:
+    """"Answer #3 (you paused)": which answer, and how it ended, in words."""
+    how = fb.ended_by_words
+    return f"Answer #{fb.answer_id}" + (f" ({how})" if how else "")
+
+
+def card(fb: Feedback, title: str | None = None) -> str:
+    """The feedback card: length against target, pace, the question's checks with evidence, tips."""
+    lines = [title or fb.data.get("file") or "answer"]
+    spoken = fb.spoken
+    if spoken and fb.engine:
+        lines.append(f"  Heard by  {fb.engine}: {fb.model}")
+    if spoken and (not fb.words or fb.data.get("answer_start_s") is None):
+        lines.append("  No speech was recognized in this recording.")
+    if fb.length and fb.data.get("answer_start_s") is not None:
+        ln = fb.length
+        lines.append(
+            f"  Length   {fmt_minutes(fb.answer_s)}  {VERDICT_TEXT.get(ln.get('verdict'), '-')} "
+            f"(target {fmt_minutes(ln['target_s'])}, on target {fmt_minutes(ln['low_s'])}-{fmt_minutes(ln['high_s'])})"
+        )
+    if fb.wpm is not None:
+        lines.append(f"  Pace     {fb.wpm:.0f} words a minute (comfortable: {PACE_LOW_WPM}-{PACE_HIGH_WPM})")
+    if not fb.reliable:
+        lines.append(f"  Story    not judged: {fb.reliable_reason or 'the transcript is too unsure'}")
+    elif fb.car:
+        for key in COMPONENTS:
+            part = fb.car.get(key, {})
+            if part.get("covered") and part.get("evidence"):
+                first = part["evidence"][0]
+                at = f" at {fmt_minutes(first['start'])}" if first.get("start") is not None else ""
+                lines.append(f"  {key.title():10s}yes{at}: \"{_quote(first['text'])}\"")
+            else:
+                lines.append(f"  {key.title():10s}MISSING")
+    if fb.reliable:
+        for check in fb.checks:
+            if check["name"] in COMPONENTS and fb.car:
+                continue
+            ev = check.get("evidence") or []
+            said = f": \"{_quote(ev[0]['text'])}\"" if ev else ""
+            lines.append(f"  {_label(check['name']):10s}{'yes' if check.get('passed') else 'no'}{said}")
+    d = fb.delivery
+    if d and (fb.words or fb.transcript):
+        bits = []
+        if d.get("fillers_per_min") is not None:
+            bits.append(f"{d['fillers_per_min']:.0f} fillers a minute")
+        else:
+            bits.append(f"{d.get('fillers', 0)} filler{'s' if d.get('fillers', 0) != 1 else ''}")
+        bits.append(f"{d.get('hedges', 0)} hedge{'s' if d.get('hedges', 0) != 1 else ''}")
+        if spoken:
+            bits.append(f"{len(d.get('long_pauses', []))} pauses over 2.5 s")
+        if d.get("repeated"):
+            bits.append("repeated: " + ", ".join(f"'{r['text']}' x{r['count']}" for r in d["repeated"][:2]))
+        lines.append("  Delivery " + ", ".join(bits))
+    extra = extras(fb)
+    if extra:
+        lines.append(extra)
+    if fb.tips:
+        lines.append("  Next time:")
+        lines += [f"   {i}. {tip}" for i, tip in enumerate(fb.tips, 1)]
+    return "\n".join(lines)
+
+
+def extras(fb: Feedback) -> str:
+    """Lines for second-interview, objection and own-question feedback."""
+    extra = fb.extras
+    lines = []
+    r2 = extra.get("round2")
+    if r2:
+        back = f'yes ("{r2["refers_back"]}")' if r2["refers_back"] else "no"
+        lines.append(f"  Round 2  referred back to the first interview: {back}")
+        same = f'{r2["similarity"]:.0%} the same words as round 1' + (" (a retold story)" if r2["retold"] else "")
+        lines.append(f"           {same}")
+        if r2["shared_phrases"]:
+            lines.append("           said again: " + "; ".join(f'"{p}"' for p in r2["shared_phrases"][:3]))
+        ch = r2["change"]
+        if ch["answer_s"] is not None:
+            lines.append(f"           length {ch['answer_s']:+.0f} s against round 1"
+                         + (f"; now covers {', '.join(ch['newly_covered'])}" if ch["newly_covered"] else "")
+                         + (f"; no longer covers {', '.join(ch['now_missing'])}" if ch["now_missing"] else ""))
+    ob = extra.get("objection")
+    if ob and not fb.checks:
+        lines.append(f"  Objection acknowledged: {'yes' if ob['acknowledged'] else 'no'}; "
+                     f"example: {'yes' if ob['concrete_example'] else 'no'}; plan: {'yes' if ob['plan'] else 'no'}")
+    tp = extra.get("topics")
+    if tp and not fb.checks:
+        lines.append(f"  Your questions covered: {', '.join(tp['covered']) or 'none of the usual topics'}")
+        if tp["missing"]:
+            lines.append(f"  Not asked yet: {', '.join(tp['missing'])}")
+    return "\n".join(lines)
+
+
+def verdict_line(fb: Feedback) -> str:
+    """One answer in a line: length, verdict, and what its yardstick found."""
+    if fb.car and fb.reliable:
+        parts = " ".join(f"{k[0].upper()}:{'yes' if fb.covered(k) else 'no'}" for k in COMPONENTS)
+    elif fb.checks and fb.reliable:
+        passed = sum(1 for c in fb.checks if c.get("passed"))
+        parts = f"{passed}/{len(fb.checks)} checks"
+    else:
+        parts = "not judged"
+    verdict = VERDICT_TEXT.get(fb.verdict, "-") if fb.spoken else "typed"
+    return f"{fmt_minutes(fb.answer_s)} {verdict:9s} {parts}"
+
+
+def history(answers: list[Feedback]) -> str:
+    """Answers newest first, then each repeated question's attempts, oldest first."""
+    lines = []
+    for fb in answers:
+        when = datetime.datetime.fromtimestamp(fb.created_at).strftime("%Y-%m-%d %H:%M")
+        lines.append(f"#{fb.answer_id:<4d} {when}  {verdict_line(fb)}  {fb.question or ''}")
+    by_q: dict[str, list[Feedback]] = {}
+    for fb in reversed(answers):
+        by_q.setdefault(fb.question or "(no question)", []).append(fb)
+    repeated = {q: fbs for q, fbs in by_q.items() if len(fbs) > 1}
+    if repeated:
+        lines.append("\nProgress per question (oldest attempt first)")
+        for q, fbs in repeated.items():
+            lines.append(q)
+            for fb in fbs:
+                lines.append(f"   #{fb.answer_id:<4d} {verdict_line(fb)}" + (f"  tip: {fb.tips[0]}" if fb.tips else ""))
+    return "\n".join(lines)
+
+
+def summary(turns) -> str:
+    """One line per question for the end of a session."""
+    lines = ["Session summary"]
+    for i, t in enumerate(turns, 1):
+        if t.feedback is None:
+            lines.append(f"{i}. {t.question.text}\n   no answer")
+        else:
+            lines.append(f"{i}. {t.question.text}\n   #{t.feedback.answer_id}  {verdict_line(t.feedback)}")
+    return "\n".join(lines)
+
+
+def stats(out: dict) -> str:
+    """`rehearse stats` as text."""
+    lines = [f"Answers      {out['answers']} to {out['questions']} questions in {out['sessions']} sessions",
+             f"Practice     {fmt_minutes(out['practice_s'])} of answering"]
+    if out["on_target_share"] is not None:
+        lines.append(f"On target    {out['on_target_share']:.0%} of spoken answers ran about the right length")
+    if out["complete_car_share"] is not None:
+        lines.append(f"Complete     {out['complete_car_share']:.0%} of stories told the challenge, action and result")
+    if out["most_missing"]:
+        lines.append(f"Most missing {_label(out['most_missing']).lower()} "
+                     f"({out['missing_counts'][out['most_missing']]} answers)")
+    return "\n".join(lines)

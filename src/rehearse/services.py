@@ -1,0 +1,77 @@
+"""The real services a command works with: store, speaker, player, microphone, recognizer."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from rehearse.audio import DevicePlayer, MicrophoneSource, Player, SilentPlayer, has_device
+from rehearse.errors import RehearseError
+from rehearse.practice import Services
+from rehearse.store import Store
+from rehearse.tts import Speaker
+
+
+def player(output_device, warn: Callable[[str], None]) -> Player:
+    """The speaker, or a silent stand-in that keeps the timing where there is no output device."""
+    if output_device is None and not has_device("output"):
+        warn("no output device: questions are printed, not spoken")
+        return SilentPlayer()
+    return DevicePlayer(output_device)
+
+
+def load_engine_in_background(engine: str, model: str | None, lang: str, warn) -> Callable:
+    """Load the recognizer in a thread (while the question is spoken); errors surface on first use."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from rehearse.models import open_engine
+
+    pool = ThreadPoolExecutor(max_workers=1)
+    future = pool.submit(open_engine, engine, model, lang, warn)
+    pool.shutdown(wait=False)
+    return future.result
+
+
+def microphone(input_device) -> Callable:
+    """Opens the microphone afresh for each turn."""
+    return lambda: MicrophoneSource(input_device)
+
+
+def live(*, input_device=None, output_device=None, engine="auto", model=None, lang="en-us", warn,
+         enter_pressed=lambda: False, store: Store | None = None, spotter: bool = False) -> Services:
+    """Everything a live session at the microphone needs."""
+    from rehearse.audio import check_input_device
+
+    check_input_device(input_device)
+    out = player(output_device, warn)
+    load = load_engine_in_background(engine, model, lang, warn)
+    spotter_for = None
+    if spotter:
+        from rehearse.voice_commands import spotter_for as make
+
+        spotter_for = lambda eng: make(eng, lang)  # noqa: E731
+    return Services(store or Store(), Speaker(), out, microphone(input_device), load, spotter_for, enter_pressed)
+
+
+class App:
+    """What the command line works with, built on demand: tests may pass their own as `obj=`."""
+
+    def __init__(self, warn: Callable[[str], None]):
+        self.warn = warn
+        self._store: Store | None = None
+
+    def store(self) -> Store:
+        if self._store is None:
+            self._store = Store()
+        return self._store
+
+    def player(self, output_device) -> Player:
+        return player(output_device, self.warn)
+
+    def engine(self, engine: str, model: str | None, lang: str) -> Callable:
+        return load_engine_in_background(engine, model, lang, self.warn)
+
+    def live(self, **options) -> Services:
+        return live(warn=self.warn, store=self.store(), **options)
+
+
+__all__ = ["App", "RehearseError", "live", "load_engine_in_background", "microphone", "player"]

@@ -1,0 +1,321 @@
+"""Interview and drill in-process, through the one listening loop, on recorded speech fed faster than
+real time (the end-to-end versions on PulseAudio devices are in test_live.py and test_drill.py)."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+
+import numpy as np
+import pytest
+
+from rehearse.audio import SAMPLE_RATE_HZ, PacedFileSource
+from rehearse.practice import Coach, Drill, Interview, Services, Settings
+from rehearse.questions import Question
+from rehearse.recording import Recording, pending
+from rehearse.speech import PocketSphinxEngine
+from rehearse.store import Store
+from rehearse.take import Command, ListenSettings, record
+from rehearse.tts import Speaker
+
+from conftest import flite
+
+ANSWER = ("Our deployment scripts kept failing every week. I rewrote them myself and added tests. "
+          "As a result, releases took ten minutes instead of two hours.")
+Q1 = Question("Tell me about a time you fixed something that was broken.")
+Q2 = Question("Tell me about a time you had to meet a tight deadline.")
+SPEED = 8.0  # audio time runs eight times faster than the clock: decisions are made in audio time
+
+
+class Heard:
+    """A player that plays nothing and notes what it was given (a stand-in for the speaker)."""
+
+    def __init__(self):
+        self.played: list[float] = []
+
+    def play(self, samples, rate_hz):
+        self.played.append(len(samples) / rate_hz)
+
+
+class Script:
+    """A person at the microphone: each time the microphone is opened, the next recording is said,
+    then the room is quiet."""
+
+    def __init__(self, *paths):
+        self.paths = list(paths)
+        self.opened = 0
+
+    def __call__(self):
+        self.opened += 1
+        path = self.paths.pop(0) if self.paths else None
+        return contextlib.nullcontext(_Quiet() if path is None else _Said(path))
+
+
+class _Quiet:
+    def chunks(self):
+        import time
+
+        block = np.zeros(1600, dtype=np.float32)
+        while True:
+            time.sleep(0.1 / SPEED)
+            yield block
+
+
+class _Said:
+    """A second of quiet (the person draws breath after the cue), then the recording, then quiet."""
+
+    def __init__(self, path):
+        self.file = PacedFileSource(path, speed=SPEED)
+
+    def chunks(self):
+        import time
+
+        for _ in range(10):
+            time.sleep(0.1 / SPEED)
+            yield np.zeros(1600, dtype=np.float32)
+        yield from self.file.chunks()
+
+
+@pytest.fixture(scope="module")
+def engine():
+    return PocketSphinxEngine()
+
+
+@pytest.fixture(scope="module")
+def answer_wav(tmp_path_factory):
+    return flite(ANSWER, tmp_path_factory.mktemp("a") / "answer.wav")
+
+
+def coach_for(tmp_path, engine, source, practice="interview", events=None, **settings):
+    store = Store(tmp_path / "home")
+    services = Services(store, Speaker(tmp_path / "speech"), Heard(), source, lambda: engine)
+    got = [] if events is None else events
+    s = Settings(**{"think_s": 6.0, "silence_s": 2.0, **settings})
+    return Coach(services, s, lambda event, **data: got.append((event, data)), practice), got
+
+
+def test_interview_keeps_a_scored_answer_with_its_question(tmp_path, engine, answer_wav):
+    coach, events = coach_for(tmp_path, engine, Script(answer_wav))
+    turns = Interview(coach).run([Q1])
+    fb = turns[0].feedback
+    assert fb.ended_by == "silence" and fb.question == Q1.text
+    assert "releases" in fb.transcript and fb.covered("result")
+    stored = coach.store.answers()
+    assert [s.answer_id for s in stored] == [fb.answer_id]
+    assert stored[0].to_json()["transcript"] == fb.transcript
+    assert [e for e, _ in events].count("answer") == 1
+    assert not pending(coach.store.answers_dir)  # the raw recording is gone once the answer is kept
+
+
+def test_silence_is_no_answer_and_nothing_is_kept(tmp_path, engine):
+    coach, events = coach_for(tmp_path, engine, Script(), think_s=1.0)
+    turns = Interview(coach).run([Q1])
+    assert turns[0].feedback is None and turns[0].ended_by == "silence"
+    assert coach.store.answers() == []
+    assert "no_answer" in [e for e, _ in events]
+
+
+def test_a_short_noise_is_not_an_answer(tmp_path, engine):
+    """Under about 2 s and fewer than 4 words: not stored, not counted (issue 16.11)."""
+    blip = tmp_path / "blip.wav"
+    flite("but ah", blip)
+    coach, _ = coach_for(tmp_path, engine, Script(blip), think_s=3.0)
+    turns = Interview(coach).run([Q1])
+    assert turns[0].feedback is None
+    assert coach.store.answers() == []
+
+
+def test_a_drill_answer_cut_by_a_crash_comes_back_with_its_question(tmp_path, engine, answer_wav):
+    class Crash(Exception):
+        pass
+
+    class Crashing:
+        def chunks(self):
+            for i, block in enumerate(PacedFileSource(answer_wav, speed=SPEED).chunks()):
+                if i == 40:  # four seconds into the answer, the process dies
+                    raise Crash
+                yield block
+
+    store = Store(tmp_path / "home")
+    recording = Recording(store.answers_dir, Q2, None, "drill")
+    with pytest.raises(Crash):
+        record(lambda: contextlib.nullcontext(Crashing()), engine, ListenSettings(silence_s=2.0), recording)
+    left = pending(store.answers_dir)
+    assert [p.question.text for p in left] == [Q2.text] and left[0].practice == "drill"
+
+    coach, events = coach_for(tmp_path, engine, Script(), think_s=1.0)
+    Interview(coach).run([Q1])
+    recovered = [fb for fb in coach.store.answers() if fb.ended_by == "interrupted"]
+    assert [fb.question for fb in recovered] == [Q2.text]
+    assert "recovered" in [e for e, _ in events]
+
+
+def _joined(path, *parts):
+    """Recordings said one after another with a second of quiet between them."""
+    import soundfile
+
+    xs, rate = [], None
+    for p in parts:
+        x, rate = soundfile.read(str(p), dtype="float32")
+        xs += [x, np.zeros(rate, dtype=np.float32)]
+    soundfile.write(str(path), np.concatenate(xs), rate)
+    return path
+
+
+def test_pause_keeps_nothing_said_while_paused(tmp_path, engine, answer_wav):
+    """`pause` closes the source; what is said before `resume` never enters the answer."""
+    pause = flite("pause", tmp_path / "pause.wav")
+    resume = flite("resume", tmp_path / "resume.wav")
+    secret = flite("my secret password is banana", tmp_path / "secret.wav")
+    script = Script(_joined(tmp_path / "1.wav", answer_wav, pause), _joined(tmp_path / "2.wav", secret, resume),
+                    answer_wav)
+    store = Store(tmp_path / "home")
+    recording = Recording(store.answers_dir, Q1, None)
+
+    def rule(audio):  # a stand-in spotter: the short stretches are the commands, in script order
+        if len(audio) > 0.9 * SAMPLE_RATE_HZ:
+            return None
+        return Command("pause") if script.opened == 1 else Command("resume")
+
+    events = []
+    take = record(script, engine, ListenSettings(silence_s=2.0, think_s=6.0), recording, spot=rule,
+                  events=lambda e, **d: events.append(e))
+    assert script.opened == 3  # closed on pause, opened to hear "resume", opened again for the answer
+    assert "paused" in events and "resumed" in events
+    words = " ".join(w.word for w in take.words)
+    assert "banana" not in words and "password" not in words and "secret" not in words
+    assert words.count("releases") == 2, words  # both halves of the answer are in it
+    assert take.ended_by == "silence"
+
+
+def test_drill_steered_by_commands(tmp_path, engine, answer_wav):
+    """repeat → the same question again; an answer; next → the next question; stop ends the drill."""
+    repeat = flite("repeat", tmp_path / "repeat.wav")
+    nxt = flite("next", tmp_path / "next.wav")
+    stop = flite("stop", tmp_path / "stop.wav")
+    script = Script(repeat, answer_wav, nxt, stop)
+    coach, events = coach_for(tmp_path, engine, script, practice="drill", think_s=8.0)
+    from rehearse.voice_commands import spotter_for
+
+    drill = Drill(coach, lambda eng: spotter_for(eng, "en-us"))
+    turns = drill.run([Q1, Q2, Question("Why do you want this job?", "motivation")])
+    names = [e for e, _ in events if e in ("question", "command", "answer", "feedback_spoken", "end")]
+    assert names == ["question", "command", "question", "answer", "feedback_spoken", "command", "question",
+                     "command", "end"], names
+    asked = [d["question"].text for e, d in events if e == "question"]
+    assert asked == [Q1.text, Q1.text, Q2.text]
+    assert [d["command"] for e, d in events if e == "command"] == ["repeat", "next", "stop"]
+    assert len(turns) == 1 and turns[0].feedback.question == Q1.text
+    json.dumps(turns[0].to_json())
+
+
+# --- the JSON and text contract: what scripts and the report rely on -----------------------------
+
+ANSWER_KEYS = {"file", "engine", "model", "duration_s", "answer_start_s", "answer_end_s", "answer_s", "speech_s",
+               "transcript", "words", "wpm", "length", "car", "tips", "delivery", "clauses", "question",
+               "question_kind", "answer_id", "audio_path", "ended_by", "feedback_latency_s"}
+NO_ANSWER_KEYS = {"question", "question_kind", "answer_id", "audio_path", "ended_by", "feedback_latency_s"}
+HISTORY_EXTRA = {"created_at", "session_id", "round"}
+
+
+def test_interview_json_history_json_and_card_keep_their_shape(tmp_path, engine, answer_wav):
+    from click.testing import CliRunner
+
+    from rehearse import render
+    from rehearse.cli import cli
+
+    coach, _ = coach_for(tmp_path, engine, Script(answer_wav), think_s=3.0)
+    turns = Interview(coach).run([Q1, Q2])
+    answered, silent = turns[0].to_json(), turns[1].to_json()
+    assert ANSWER_KEYS <= set(answered)
+    assert set(silent) == NO_ANSWER_KEYS and silent["answer_id"] is None and silent["ended_by"] == "silence"
+    assert {"challenge", "action", "result"} == set(answered["car"])
+    assert all({"covered", "share", "evidence"} <= set(v) for v in answered["car"].values())
+    assert set(answered["words"][0]) == {"word", "start", "end"}
+
+    import os
+
+    os.environ["REHEARSE_HOME"] = str(tmp_path / "home")  # the autouse fixture restores it after the test
+    out = CliRunner().invoke(cli, ["history", "--json"], catch_exceptions=False).output
+    rows = [json.loads(line) for line in out.strip().splitlines()]
+    assert len(rows) == 1 and ANSWER_KEYS | HISTORY_EXTRA <= set(rows[0])
+    assert rows[0]["transcript"] == answered["transcript"] and rows[0]["answer_id"] == answered["answer_id"]
+
+    card = render.card(turns[0].feedback, title=render.answer_title(turns[0].feedback)).splitlines()
+    assert card[0] == f"Answer #{answered['answer_id']} (you paused)"
+    heads = [line.split()[0] for line in card[1:] if line.startswith("  ") and not line.startswith("   ")]
+    assert heads[:7] == ["Heard", "Length", "Pace", "Challenge", "Action", "Result", "Delivery"], card
+    assert "comfortable: 120-160" in card[3]
+
+
+def test_drill_events_keep_their_shape(tmp_path, engine, answer_wav):
+    from rehearse.console import DrillConsole
+
+    stop = flite("stop", tmp_path / "stop.wav")
+    coach, _ = coach_for(tmp_path, engine, Script(answer_wav, stop), practice="drill", think_s=6.0)
+    lines = []
+    console = DrillConsole(True, 120.0)
+    console.out = lines.append  # what would go to stdout, one JSON object per line
+    coach.events = console
+    from rehearse.voice_commands import spotter_for
+
+    Drill(coach, lambda eng: spotter_for(eng, "en-us")).run([Q1, Q2])
+    events = [json.loads(line) for line in lines]
+    kinds = [e["event"] for e in events]
+    assert kinds == ["question", "answer", "feedback_spoken", "command", "end"], kinds
+    assert set(events[0]) == {"event", "text", "number"}
+    assert ANSWER_KEYS <= set(events[1]) - {"event"}
+    assert events[2] == {"event": "feedback_spoken", "answer_id": events[1]["answer_id"]}
+    assert events[3] == {"event": "command", "command": "stop"}
+    assert events[4] == {"event": "end", "answers": [events[1]["answer_id"]]}
+
+
+class Words:
+    """A speaker that notes what it is asked to say and answers with a short silence."""
+
+    def __init__(self, folder):
+        from rehearse.audio import write_wav
+
+        self.said: list[str] = []
+        self.path = folder / "quiet.wav"
+        write_wav(self.path, np.zeros(1600, dtype=np.float32))
+
+    def to_wav(self, text):
+        self.said.append(text)
+        return self.path
+
+
+class InOrder:
+    """A stand-in spotter: each short stretch of speech is the next command in the list."""
+
+    def __init__(self, commands):
+        self.commands = list(commands)
+
+    def spot(self, audio):
+        if len(audio) > 1.0 * SAMPLE_RATE_HZ or not self.commands:
+            return None
+        return self.commands.pop(0)
+
+
+def test_an_unclear_command_is_said_to_be_unclear_and_go_back_returns(tmp_path, engine, answer_wav):
+    word = flite("next", tmp_path / "word.wav")
+    script = Script(word, answer_wav, word, word, word)
+    store = Store(tmp_path / "home")
+    speaker = Words(tmp_path)
+    events = []
+    services = Services(store, speaker, Heard(), script, lambda: engine)
+    coach = Coach(services, Settings(think_s=6.0, silence_s=2.0), lambda e, **d: events.append((e, d)), "drill")
+    spotted = InOrder([Command("next", confident=False), Command("next"), Command("back"), Command("stop")])
+    turns = Drill(coach, lambda eng: spotted).run([Q1, Q2])
+    said = speaker.said
+    # an unclear "next" changes nothing: the tool says so and keeps listening for the answer
+    assert said.index("Sorry, I did not catch that. Nothing was done.") == 1
+    assert said[0] == Q1.text and Q1.text not in said[1:3]
+    assert len(turns) == 1 and turns[0].feedback.question == Q1.text  # the answer came after it
+    # what was heard is said before it is done, then "go back" asks the first question again
+    i = said.index("Next question.")
+    assert said[i + 1] == Q2.text
+    j = said.index("Going back to the previous question.")
+    assert j > i and said[j + 1] == Q1.text
+    assert said[-1] == "Stopping the drill."
+    assert [d["command"] for e, d in events if e == "command"] == ["next", "back", "stop"]
