@@ -20,6 +20,7 @@ import json
 import random
 import re
 import sys
+import time
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -115,11 +116,15 @@ def main() -> None:
     rng = random.Random(0)
     by_writer: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
     errors = []
+    choose_s = []
     for writer, ident, _q, sentences in dev_answers():
         gap = true_gap(sentences)
         prose = " ".join(s["text"] for s in sentences)
         for form, text in (("written", prose), ("recognizer", recognizer_form(prose))):
-            fu = choose(analyze(words_from_text(text)), "behavioural", None, True, rng=rng)
+            analysis = analyze(words_from_text(text))
+            t0 = time.perf_counter()
+            fu = choose(analysis, "behavioural", None, True, rng=rng)
+            choose_s.append(time.perf_counter() - t0)
             chosen = fu.reason if fu else NONE
             by_writer[(writer, form)].append((gap, chosen))
             by_writer[("ALL", form)].append((gap, chosen))
@@ -148,6 +153,8 @@ def main() -> None:
         for g in ORDER:
             print(f"  {g:18s}" + "".join(f"{table[(g, c)]:13d}" for c in cols))
         print("  chosen in all:   " + ", ".join(f"{c} {n}" for c, n in Counter(c for _, c in rows).most_common()))
+    print(f"\nchoose() after analyze(): mean {1000 * sum(choose_s) / len(choose_s):.2f} ms, "
+          f"max {1000 * max(choose_s):.2f} ms over {len(choose_s)} answers")
     if show_errors:
         print("\nwrong choices:")
         print("\n".join(errors))

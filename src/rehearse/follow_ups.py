@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 
 from rehearse.analysis import (
-    COMPONENTS, LABEL_MIN, Analysis, Clause, fmt_minutes, score_clause, split_clauses, words_from_text,
+    COMPONENTS, LABEL_MIN, ON_TARGET_LOW, Analysis, Clause, fmt_minutes, score_clause, split_clauses, words_from_text,
 )
 from rehearse.lexicon import ACTION_PHRASES, I_DID, I_DO, MEASURE, NUMBER_WORDS, RELATIVE, WE_DID
 
@@ -69,11 +69,17 @@ PHRASINGS: dict[str, tuple[str, ...]] = {
     ),
     CHALLENGE_EXPERIENCE: (
         "You've {claim}; why would you manage {bigger}?",
-        "{Claim_done} is a long way from {bigger}. What makes you think you're ready?",
+        "It's a big step from having {claim} to {bigger}. What makes you think you're ready?",
         "So far you've {claim}. How would you cope with {bigger}?",
         "You've {claim}. What would you do differently with {bigger}?",
     ),
 }
+# The same, over years of experience claimed ("three years"), against more years ("ten").
+CHALLENGE_YEARS = (
+    "You have {claim} of experience; others here have {bigger}. Why you?",
+    "{claim} isn't long. What have you done in that time that someone with {bigger} hasn't?",
+    "With {claim} behind you, how would you hold your own next to people with {bigger}?",
+)
 # When a short answer names nothing concrete to ask about.
 TOO_SHORT_PLAIN = (
     "Can you take me through that in a bit more detail?",
@@ -177,7 +183,9 @@ def gap_confidence(entry: dict, clauses: list[Clause], component: str) -> float:
         return max(0.0, min(1.0, 1.0 - float(probability)))
     if entry.get("covered"):
         return 0.0
-    best = max((c.scores.get(component, 0.0) for c in clauses), default=0.0)
+    # "then I would write it up" is no outcome, however outcome-like its words
+    real = [c for c in clauses if component != "result" or not HYPOTHETICAL.search(c.text.lower())]
+    best = max((c.scores.get(component, 0.0) for c in real), default=0.0)
     sure = max(0.0, min(1.0, (LABEL_MIN - best) / LABEL_MIN))
     actions = _action_indexes(clauses)
     if actions and component == "result":
@@ -211,8 +219,8 @@ SHAPE_WORDS_MIN = 2
 SHAPE_DOUBT = 0.4
 # a measure told elsewhere in the answer than its result may be the result's measure after all
 NO_MEASURE_ELSEWHERE = 0.6
-HYPOTHETICAL = re.compile(r"\b(i would|i'd|i will|i'll|we would|we'd|you would|you'd|if (a|an|the|someone|somebody|"
-                          r"they|he|she|i|you))\b")
+HYPOTHETICAL = re.compile(r"\b((i would|i'd|i will|i'll|we would|we'd|you would|you'd)(?! (say|guess|think|imagine|argue|"
+                          r"have to say)\b)|if (a|an|the|someone|somebody|they|he|she|i|you))\b")
 OPINION = re.compile(r"\b(i (really )?(think|believe|feel|guess|like|love|enjoy)|honestly|in my (opinion|view)|"
                      r"that'?s (why|what|how)|it'?s (all )?about|the main thing|so yeah|yeah)\b")
 NO_OUTCOME = re.compile(r"\b(i (don'?t|do not|didn'?t|did not|never) (know|find out|found out|hear|heard|see|saw) "
@@ -244,7 +252,7 @@ OTHER_SUBJECT = re.compile(r"\b(he|she|they|it|everyone|everybody|nobody|people|
                            r" (\w+ )?(?=(\w{2,}ed|got|went|came|left|found|put|made|took|gave|became|kept|brought|"
                            r"grew|rose|fell|won|sold|paid)\b)")
 EVENT = re.compile(r"(?<!\bwas )(?<!\bwere )(?<!\bgot )(?<!\bfelt )(?<!\bseemed )(?<!\bbeen )(?<!\bis )(?<!\bare )"
-                   r"\b(?!(?:need|want|us|seem|feel|hop|felt)ed\b)(\w{2,}ed|got|went|came|left|found|put|made|took|gave|"
+                   r"\b(?!(?:need|want|seem|feel|hop)ed\b)(\w{2,}ed|got|went|came|left|found|put|made|took|gave|"
                    r"became|kept|brought|began|grew|rose|fell|won|lost|sold|paid|ran|built|wrote|sent|spent|"
                    r"told|said|stopped|started|finished)\b")
 
@@ -378,7 +386,6 @@ def _low_s(target, low_s: float | None) -> float | None:
     if target is None:
         return low_s
     if isinstance(target, (int, float)):
-        from rehearse.analysis import ON_TARGET_LOW
         return float(target) * ON_TARGET_LOW
     if isinstance(target, (tuple, list)):
         return float(target[1])
@@ -388,7 +395,7 @@ def _low_s(target, low_s: float | None) -> float | None:
 # --- noun phrases for "tell me more about ..." ----------------------------------------------
 
 DETERMINERS = {"the": "the", "our": "the", "my": "your", "their": "the", "his": "the", "her": "the", "its": "the",
-               "this": "the", "that": "that", "these": "those", "those": "those", "a": "the", "an": "the"}
+               "this": "the", "these": "those", "those": "those", "a": "the", "an": "the"}
 FILLER_RUNS = [("you", "know"), ("i", "mean"), ("kind", "of"), ("sort", "of"), ("like",), ("um",), ("uh",),
                ("er",), ("erm",), ("basically",), ("actually",), ("literally",), ("really",), ("just",), ("very",)]
 FUNCTION_WORDS = set(
@@ -399,7 +406,8 @@ FUNCTION_WORDS = set(
     "would could should can will shall may might must 'd 'll 's 've i'd i'll i've we'd we'll we've "
     "um uh er erm like just really very also still even only too quite so such same other another each every "
     "both either neither own back again away around through across against between during until since "
-    "per via yeah okay ok well oh right".split()
+    "per via yeah okay ok well oh right always never rather though although straight ago later again yet already "
+    "ever together instead anyway mr mrs ms dr sir".split()
 )
 # Heads too vague to ask about ("tell me more about the end").
 VAGUE_HEADS = set(
@@ -415,9 +423,15 @@ COMMON_VERBS = set(
     "helps start starts stop stops try tries use uses find finds feel feels leave leaves seem seems become "
     "becomes bring brings hold holds run runs turn turns move moves pay pays meet meets sit sits stand "
     "stands lose loses happen happens went came took gave made saw told kept left felt found brought held "
-    "ran began led wrote rewrote built sent spent set cut hit".split()
+    "ran began led wrote rewrote built sent spent set cut hit lost heard knew thought met sat stood won sold "
+    "paid taught bought caught fought".split()
 )
 MAX_NP_WORDS = 4
+# Inside a phrase these end it: "the centre last christmas", "the bus safe", "the doors shut".
+PLACE_WORDS = {"last", "next", "first", "this", "that", "every", "each", "safe", "shut", "due", "open", "closed",
+               "ready", "sure", "able", "free", "happy", "sick", "busy", "full", "empty", "late", "early", "fine",
+               "okay", "look", "stay", "stays", "looks"}
+NP_WORDS_PREFERRED = {2: 3.0, 3: 2.5, 1: 1.0, 4: 1.0}  # two words are concrete and still easy to say back
 _FUNCTION = FUNCTION_WORDS | COMMON_VERBS
 
 
@@ -464,7 +478,9 @@ def noun_phrases(clauses: list[Clause]) -> list[NounPhrase]:
                 continue
             run = []
             for w in toks[i + 1 : i + 1 + MAX_NP_WORDS]:
-                if not _content(w):
+                inner = bool(run)
+                if not _content(w) or "n't" in w or (inner and (w in NUMBER_WORDS or w.isdigit() or w in PLACE_WORDS
+                                                               or w.endswith("ed") or w.endswith("ing"))):
                     break
                 run.append(w)
             while run and (run[-1].endswith("ed") or run[-1].endswith("ing")):
@@ -476,8 +492,10 @@ def noun_phrases(clauses: list[Clause]) -> list[NounPhrase]:
             text = f"{DETERMINERS[t]} {' '.join(run)}"
             if text not in found:
                 found[text] = NounPhrase(text, len(run), c.label)
-    ranked = sorted(found.values(), key=lambda p: (-min(p.words, 3) - (0.5 if p.clause_label in ("action", "challenge") else 0),
-                                                   list(found).index(p.text)))
+    order = list(found)
+    ranked = sorted(found.values(), key=lambda p: (-NP_WORDS_PREFERRED[p.words]
+                                                   - (0.5 if p.clause_label in ("action", "challenge") else 0.0),
+                                                   order.index(p.text)))
     return ranked
 
 
@@ -558,9 +576,10 @@ def _bigger(n: int) -> int:
 class Claim:
     """Experience an answer claims, in its own words: "led a team of two"."""
 
-    done: str  # "led a team of two", said as "You've led a team of two"
-    bigger: str  # "a team of ten"
+    done: str  # "led a team of two", said as "You've led a team of two"; for years, "three years"
+    bigger: str  # "a team of ten"; for years, "ten years"
     number: int
+    kind: str = "team"  # team | years
 
 
 def find_claim(text: str) -> Claim | None:
@@ -577,7 +596,8 @@ def find_claim(text: str) -> Claim | None:
         return Claim(f"{verb} {m['n']} {m['who']}", f"{spoken_number(_bigger(n))} {m['who']}", n)
     m = _CLAIM_YEARS.search(t)
     if m and (n := _number(m["n"])):
-        return Claim(f"had {m['n']} years of experience", f"a role that expects {spoken_number(_bigger(n))} years", n)
+        years = "year" if n == 1 else "years"
+        return Claim(f"{m['n']} {years}", f"{spoken_number(max(_bigger(n), 10))} years", n, "years")
     return None
 
 
@@ -647,8 +667,9 @@ def choose(
     if kind in CHALLENGING_KINDS:
         claim = find_claim(v.transcript)
         if claim is not None:
-            question, pid = _pick(CHALLENGE_EXPERIENCE, PHRASINGS[CHALLENGE_EXPERIENCE], rng, history_of_phrasings,
-                                  claim=claim.done, Claim_done=claim.done, bigger=claim.bigger)
+            name, options = ((CHALLENGE_EXPERIENCE, PHRASINGS[CHALLENGE_EXPERIENCE]) if claim.kind == "team"
+                             else (CHALLENGE_EXPERIENCE + "_years", CHALLENGE_YEARS))
+            question, pid = _pick(name, options, rng, history_of_phrasings, claim=claim.done, bigger=claim.bigger)
             return FollowUp(question, CHALLENGE_EXPERIENCE, pid, claim.done)
     if kind not in STORY_KINDS and kind != "closing":
         low_s = _low_s(target, v.low_s)
