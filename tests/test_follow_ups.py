@@ -201,3 +201,19 @@ def test_follow_up_json_shape():
     assert follow_up_json(fu) == {"question": fu.question, "reason": "missing_result", "answer": None}
     assert follow_up_json(fu, {"transcript": "it worked"})["answer"] == {"transcript": "it worked"}
     assert follow_up_json(None) is None
+
+
+def test_a_we_only_story_told_in_the_present_is_asked_about_own_part():
+    text = ("At my last job the company brings new tills and at first everything is slow with long queues. "
+            "We practise together after closing and we make a small card with the steps. "
+            "After two weeks the queue is shorter than before, about five minutes.")
+    assert reason(text) == "missing_action"
+    assert reason(text.replace("We practise", "I practise").replace("we make", "I make")) is None
+
+
+def test_a_complete_second_interview_story_is_challenged_on_its_claim():
+    text = ("Our night shift kept missing its picking targets and orders went out late. I led a team of four "
+            "pickers and I rebuilt the pick routes by aisle. As a result late orders fell from forty a week to five.")
+    fu = choose(analyze(words_from_text(text)), "second-interview", rng=random.Random(0))
+    assert fu.reason == "challenge_experience" and "four pickers" in fu.question and "twenty pickers" in fu.question
+    assert reason(text) is None  # the same story to a behavioural question is complete

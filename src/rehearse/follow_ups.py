@@ -328,9 +328,16 @@ def _own_actions(clauses: list[Clause]) -> tuple[int, int]:
         t = RELATIVE.sub("", c.text.lower())
         if _is_own(t):
             own += 1
-        elif WE_DID.search(t):
+        elif WE_DID.search(t) or WE_DO.search(t):
             we += 1
     return own, we
+
+
+# "we practise together after the shift": a team's action told in the present, as many speakers do
+WE_DO = re.compile(r"\b(we|our team|the team) (also |then |just |all |together )?(?!(?:are|were|was|is|had|have|would|could|"
+                   r"should|can|will|need|needed|want|wanted|think|thought|feel|felt|know|knew|got|get|did|do|"
+                   r"didn't|don't|couldn't|weren't|wasn't|never|always|still|really|only|not|like|liked|love|"
+                   r"loved|hope|hoped|mean|meant|say|said|see|saw|went|go|came|come|became|'re|'d|'ve|'ll)\b)[a-z]{3,}\b")
 
 
 def _has_measure(clauses: list[Clause]) -> bool:
@@ -362,9 +369,10 @@ def gaps(answer, target=None) -> list[tuple[str, float]]:
     if not v.car["challenge"]["covered"] or challenge_gap > 0:
         found.append((MISSING_CHALLENGE, challenge_gap))
     if result["covered"] and result_gap < GAP_CONFIDENCE_MIN:
-        # where results are told: the result clauses, what follows the last action, the second half
+        # where is the result told? in the result clauses and what follows the last action (only a
+        # result the detector found: asking for the measure of a result it only guessed at misfires)
         actions = _action_indexes(v.clauses)
-        after = actions[-1] + 1 if actions else 0
+        after = actions[-1] + 1 if actions else len(v.clauses)
         # a result's measure is often told just before its cue ("in ten minutes ... and in the end he was fine")
         # (or at the end of the clause before, when speech without punctuation ran the two together)
         before = []
