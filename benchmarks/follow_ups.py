@@ -33,10 +33,12 @@ from devset import CHECK_SET, DEV_SET, load  # noqa: E402
 from rehearse.analysis import analyze, words_from_text  # noqa: E402
 from rehearse.follow_ups import choose, spoken_number  # noqa: E402
 from rehearse.lexicon import MEASURE  # noqa: E402
+from rehearse.transcript import Span  # noqa: E402
 
 DEV = REPO / "tests" / "data" / "dev"
 NONE = "none"
 COMPLETE = "complete"
+SPOKEN_WPM = 150
 ORDER = ["missing_result", "missing_action", "missing_challenge", "no_measure", COMPLETE]
 
 
@@ -153,6 +155,20 @@ def main() -> None:
         for g in ORDER:
             print(f"  {g:18s}" + "".join(f"{table[(g, c)]:13d}" for c in cols))
         print("  chosen in all:   " + ", ".join(f"{c} {n}" for c, n in Counter(c for _, c in rows).most_common()))
+    # too_short: the same answers timed as if spoken at SPOKEN_WPM against a two-minute target
+    short, named, examples = 0, 0, []
+    for writer, ident, _q, sentences in dev_answers():
+        text = recognizer_form(" ".join(s["text"] for s in sentences))
+        span = Span(0.0, len(text.split()) / SPOKEN_WPM * 60.0)
+        fu = choose(analyze(words_from_text(text), span, 120.0), "behavioural", None, True, rng=rng)
+        if fu is not None and fu.reason == "too_short":
+            short += 1
+            named += fu.detail is not None
+            if len(examples) < 12:
+                examples.append(f"  {ident}: {fu.question}")
+    print(f"\ntoo_short, answers timed at {SPOKEN_WPM} words a minute against a 120 s target: chosen for {short} "
+          f"(those with no gap), naming a noun phrase from the answer in {named}; examples:")
+    print("\n".join(examples))
     print(f"\nchoose() after analyze(): mean {1000 * sum(choose_s) / len(choose_s):.2f} ms, "
           f"max {1000 * max(choose_s):.2f} ms over {len(choose_s)} answers")
     if show_errors:

@@ -64,8 +64,8 @@ PHRASINGS: dict[str, tuple[str, ...]] = {
     TOO_SHORT: (
         "Tell me more about {np}.",
         "Can you go into a bit more detail on {np}?",
-        "You mentioned {np}. What exactly did that involve?",
-        "Walk me through {np} a little more.",
+        "You mentioned {np}. Can you tell me more about that?",
+        "I'd like to hear more about {np}.",
     ),
     CHALLENGE_EXPERIENCE: (
         "You've {claim}; why would you manage {bigger}?",
@@ -162,6 +162,40 @@ CHECK_PHRASINGS: dict[str, tuple[str, ...]] = {
     ),
 }
 
+# --- cues to the story's shape ----------------------------------------------------------
+
+# Content words a stretch of story needs before its shape counts as telling a part, and how much
+# that shape lowers the certainty that the part is missing.
+SHAPE_WORDS_MIN = 2
+SHAPE_DOUBT = 0.4
+# a measure told elsewhere in the answer than its result may be the result's measure after all
+NO_MEASURE_ELSEWHERE = 0.6
+HYPOTHETICAL = re.compile(r"\b((i would|i'd|i will|i'll|we would|we'd|you would|you'd)(?! (say|guess|think|imagine|argue|"
+                          r"have to say)\b)|if (a|an|the|someone|somebody|they|he|she|i|you))\b")
+OPINION = re.compile(r"\b(i (really )?(think|believe|feel|guess|like|love|enjoy)|honestly|in my (opinion|view)|"
+                     r"that'?s (why|what|how)|it'?s (all )?about|the main thing|so yeah|yeah)\b")
+NO_OUTCOME = re.compile(r"\b(i (don'?t|do not|didn'?t|did not|never) (know|find out|found out|hear|heard|see|saw) "
+                        r"(what|how|if|whether)|not sure (what|how|if|whether)|never (found out|heard|knew)|"
+                        r"(no|don'?t have any|didn'?t get any) (idea|news|update) (what|how|if|whether|about))\b")
+_WORD = re.compile(r"[a-z][a-z']+")
+PURPOSE = re.compile(r"(and |but )?(so|so that|in order|to make sure) (i|we|he|she|they|it|the \w+|everyone|people|"
+                     r"nobody|no one)? ?(could|can|would|might|wouldn'?t|couldn'?t)\b")
+PREPOSITIONS = {"to", "by", "with", "for", "of", "at", "on", "in", "from", "about", "than", "like", "all"}
+OTHER_SUBJECT = re.compile(r"\b(he|she|they|it|everyone|everybody|nobody|people|the \w+|our \w+|his \w+|her \w+|their \w+)"
+                           r" (\w+ )?(?=(\w{2,}ed|got|went|came|left|found|put|made|took|gave|became|kept|brought|"
+                           r"grew|rose|fell|won|sold|paid)\b)")
+# a verb in the past tense, not right after "was"/"were"/"got" (where it reads as an adjective: "he was scared")
+EVENT = re.compile(r"(?<!\bwas )(?<!\bwere )(?<!\bgot )(?<!\bfelt )(?<!\bseemed )(?<!\bbeen )(?<!\bis )(?<!\bare )"
+                   r"\b(?!(?:need|want|seem|feel|hop)ed\b)(\w{2,}ed|got|went|came|left|found|put|made|took|gave|"
+                   r"became|kept|brought|began|grew|rose|fell|won|lost|sold|paid|ran|built|wrote|sent|spent|"
+                   r"told|said|stopped|started|finished)\b")
+# "we practise together after the shift": a team's action told in the present, as many speakers do
+WE_DO = re.compile(r"\b(we|our team|the team) (also |then |just |all |together )?(?!(?:are|were|was|is|had|have|would|could|"
+                   r"should|can|will|need|needed|want|wanted|think|thought|feel|felt|know|knew|got|get|did|do|"
+                   r"didn't|don't|couldn't|weren't|wasn't|never|always|still|really|only|not|like|liked|love|"
+                   r"loved|hope|hoped|mean|meant|say|said|see|saw|went|go|came|come|became|'re|'d|'ve|'ll)\b)[a-z]{3,}\b")
+
+
 # --- confidence -----------------------------------------------------------------------------
 
 # How sure the analysis must be that a part is missing before the interviewer asks about it (0 to 1).
@@ -201,34 +235,6 @@ def gap_confidence(entry: dict, clauses: list[Clause], component: str) -> float:
     return sure
 
 
-def _action_indexes(clauses: list[Clause]) -> list[int]:
-    """Where the speaker's own actions are told (else any action, for a story told as "we")."""
-    acted = [i for i, c in enumerate(clauses) if c.label == "action" and not HYPOTHETICAL.search(c.text.lower())]
-    own = [i for i in acted if _is_own(clauses[i].text)]
-    return own or acted
-
-
-def _is_own(text: str) -> bool:
-    t = RELATIVE.sub("", text.lower())
-    return bool(I_DID.search(t) or I_DO.search(t) or ACTION_PHRASES.search(t))
-
-
-# Content words a stretch of story needs before its shape counts as telling a part, and how much
-# that shape lowers the certainty that the part is missing.
-SHAPE_WORDS_MIN = 2
-SHAPE_DOUBT = 0.4
-# a measure told elsewhere in the answer than its result may be the result's measure after all
-NO_MEASURE_ELSEWHERE = 0.6
-HYPOTHETICAL = re.compile(r"\b((i would|i'd|i will|i'll|we would|we'd|you would|you'd)(?! (say|guess|think|imagine|argue|"
-                          r"have to say)\b)|if (a|an|the|someone|somebody|they|he|she|i|you))\b")
-OPINION = re.compile(r"\b(i (really )?(think|believe|feel|guess|like|love|enjoy)|honestly|in my (opinion|view)|"
-                     r"that'?s (why|what|how)|it'?s (all )?about|the main thing|so yeah|yeah)\b")
-NO_OUTCOME = re.compile(r"\b(i (don'?t|do not|didn'?t|did not|never) (know|find out|found out|hear|heard|see|saw) "
-                        r"(what|how|if|whether)|not sure (what|how|if|whether)|never (found out|heard|knew)|"
-                        r"(no|don'?t have any|didn'?t get any) (idea|news|update) (what|how|if|whether|about))\b")
-_WORD = re.compile(r"[a-z][a-z']+")
-
-
 def _told(clauses: list[Clause], events_only: bool = False) -> int:
     """Content words in a stretch of an answer, leaving out opinions, fillers, purposes and
     hypotheticals; with `events_only`, only clauses where something happened (a verb in the past
@@ -244,17 +250,19 @@ def _told(clauses: list[Clause], events_only: bool = False) -> int:
     return n
 
 
-PURPOSE = re.compile(r"(and |but )?(so|so that|in order|to make sure) (i|we|he|she|they|it|the \w+|everyone|people|"
-                     r"nobody|no one)? ?(could|can|would|might|wouldn'?t|couldn'?t)\b")
-# a verb in the past tense, not right after "was"/"were"/"got" (where it reads as an adjective: "he was scared")
-PREPOSITIONS = {"to", "by", "with", "for", "of", "at", "on", "in", "from", "about", "than", "like", "all"}
-OTHER_SUBJECT = re.compile(r"\b(he|she|they|it|everyone|everybody|nobody|people|the \w+|our \w+|his \w+|her \w+|their \w+)"
-                           r" (\w+ )?(?=(\w{2,}ed|got|went|came|left|found|put|made|took|gave|became|kept|brought|"
-                           r"grew|rose|fell|won|sold|paid)\b)")
-EVENT = re.compile(r"(?<!\bwas )(?<!\bwere )(?<!\bgot )(?<!\bfelt )(?<!\bseemed )(?<!\bbeen )(?<!\bis )(?<!\bare )"
-                   r"\b(?!(?:need|want|seem|feel|hop)ed\b)(\w{2,}ed|got|went|came|left|found|put|made|took|gave|"
-                   r"became|kept|brought|began|grew|rose|fell|won|lost|sold|paid|ran|built|wrote|sent|spent|"
-                   r"told|said|stopped|started|finished)\b")
+def _action_indexes(clauses: list[Clause]) -> list[int]:
+    """Where the speaker's own actions are told (else any action, for a story told as "we")."""
+    acted = [i for i, c in enumerate(clauses) if c.label == "action" and not HYPOTHETICAL.search(c.text.lower())]
+    own = [i for i in acted if _is_own(clauses[i].text)]
+    return own or acted
+
+
+def _is_own(text: str) -> bool:
+    t = RELATIVE.sub("", text.lower())
+    return bool(I_DID.search(t) or I_DO.search(t) or ACTION_PHRASES.search(t))
+
+
+
 
 
 # --- what choose returns --------------------------------------------------------------------
@@ -331,13 +339,6 @@ def _own_actions(clauses: list[Clause]) -> tuple[int, int]:
         elif WE_DID.search(t) or WE_DO.search(t):
             we += 1
     return own, we
-
-
-# "we practise together after the shift": a team's action told in the present, as many speakers do
-WE_DO = re.compile(r"\b(we|our team|the team) (also |then |just |all |together )?(?!(?:are|were|was|is|had|have|would|could|"
-                   r"should|can|will|need|needed|want|wanted|think|thought|feel|felt|know|knew|got|get|did|do|"
-                   r"didn't|don't|couldn't|weren't|wasn't|never|always|still|really|only|not|like|liked|love|"
-                   r"loved|hope|hoped|mean|meant|say|said|see|saw|went|go|came|come|became|'re|'d|'ve|'ll)\b)[a-z]{3,}\b")
 
 
 def _has_measure(clauses: list[Clause]) -> bool:
@@ -423,7 +424,8 @@ VAGUE_HEADS = set(
     "beginning middle rest lot bit whole first last next one ones kind sort part point case fact idea "
     "situation problem issue example question answer job work side place number people person guy guys "
     "everyone everything something anything nothing morning evening night afternoon today tomorrow "
-    "yesterday same".split()
+    "yesterday same weekend weekends season seasons quarter hour hours minute minutes summer winter spring "
+    "autumn christmas monday tuesday wednesday thursday friday saturday sunday".split()
 )
 COMMON_VERBS = set(
     "make makes go goes get gets got take takes come comes say says said see sees know knows think thinks want "
@@ -440,6 +442,8 @@ PLACE_WORDS = {"last", "next", "first", "this", "that", "every", "each", "safe",
                "ready", "sure", "able", "free", "happy", "sick", "busy", "full", "empty", "late", "early", "fine",
                "okay", "look", "stay", "stays", "looks"}
 NP_WORDS_PREFERRED = {2: 3.0, 3: 2.5, 1: 1.0, 4: 1.0}  # two words are concrete and still easy to say back
+# what the speaker worked on is the most natural thing to ask about, then what went wrong
+NP_LABEL_PREFERRED = {"action": 1.5, "challenge": 0.5}
 _FUNCTION = FUNCTION_WORDS | COMMON_VERBS
 
 
@@ -471,7 +475,8 @@ def _content(word: str) -> bool:
 
 
 def noun_phrases(clauses: list[Clause]) -> list[NounPhrase]:
-    """Determiner or possessive + adjectives + noun(s), from every clause, most concrete first.
+    """Determiner or possessive + adjectives + noun(s), from every clause: two-word phrases from the
+    speaker's actions first.
 
     A deliberately simple chunker that needs no tagger: after a determiner it takes the following
     content words (not function words, fillers, common verbs or -ly adverbs), drops trailing
@@ -501,8 +506,7 @@ def noun_phrases(clauses: list[Clause]) -> list[NounPhrase]:
             if text not in found:
                 found[text] = NounPhrase(text, len(run), c.label)
     order = list(found)
-    ranked = sorted(found.values(), key=lambda p: (-NP_WORDS_PREFERRED[p.words]
-                                                   - (0.5 if p.clause_label in ("action", "challenge") else 0.0),
+    ranked = sorted(found.values(), key=lambda p: (-NP_WORDS_PREFERRED[p.words] - NP_LABEL_PREFERRED.get(p.clause_label, 0.0),
                                                    order.index(p.text)))
     return ranked
 
