@@ -20,7 +20,7 @@ from rehearse.analysis import TARGET_S
 from rehearse.audio import SAMPLE_RATE_HZ, FileSource, Player, read_all, write_wav
 from rehearse.errors import RehearseError
 from rehearse.feedback import Feedback, no_answer_json
-from rehearse.followup import extras
+from rehearse.second_round import extras
 from rehearse.questions import Question, choose, load_bank
 from rehearse.recording import Recording, forget, pending
 from rehearse.scoring import Heard, answer_span, score_heard

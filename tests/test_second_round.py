@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rehearse.followup import extras, objection, refers_back, second_round, similarity, topics
+from rehearse.second_round import extras, objection, refers_back, second_round, similarity, topics
 
 ROUND1 = ("Our deployment scripts kept failing every week. I rewrote the deployment scripts myself and added "
           "tests. As a result releases took ten minutes instead of two hours.")
