@@ -90,7 +90,7 @@ def coach_for(tmp_path, engine, source, practice="interview", events=None, **set
     store = Store(tmp_path / "home")
     services = Services(store, Speaker(tmp_path / "speech"), Heard(), source, lambda: engine)
     got = [] if events is None else events
-    s = Settings(**{"think_s": 6.0, "silence_s": 2.0, **settings})
+    s = Settings(**{"think_s": 6.0, "silence_s": 2.0, "follow_ups": 0, **settings})
     return Coach(services, s, lambda event, **data: got.append((event, data)), practice), got
 
 
@@ -304,7 +304,8 @@ def test_an_unclear_command_is_said_to_be_unclear_and_go_back_returns(tmp_path, 
     speaker = Words(tmp_path)
     events = []
     services = Services(store, speaker, Heard(), script, lambda: engine)
-    coach = Coach(services, Settings(think_s=6.0, silence_s=2.0), lambda e, **d: events.append((e, d)), "drill")
+    coach = Coach(services, Settings(think_s=6.0, silence_s=2.0, follow_ups=0), lambda e, **d: events.append((e, d)),
+                  "drill")
     spotted = InOrder([Command("next", confident=False), Command("next"), Command("back"), Command("stop")])
     turns = Drill(coach, lambda eng: spotted).run([Q1, Q2])
     said = speaker.said
@@ -319,3 +320,34 @@ def test_an_unclear_command_is_said_to_be_unclear_and_go_back_returns(tmp_path, 
     assert j > i and said[j + 1] == Q1.text
     assert said[-1] == "Stopping the drill."
     assert [d["command"] for e, d in events if e == "command"] == ["next", "back", "stop"]
+
+
+def test_an_answer_without_its_result_gets_an_outcome_follow_up(tmp_path, engine):
+    """The follow-up is asked, its reply kept linked, and the story judged over both."""
+    no_result = flite("Our support queue kept growing every week and customers were angry. "
+                      "I sorted the tickets myself and wrote answers for the ten most common problems.",
+                      tmp_path / "no-result.wav")
+    reply = flite("As a result the queue fell by half within a month.", tmp_path / "reply.wav")
+    coach, events = coach_for(tmp_path, engine, Script(no_result, reply), follow_ups=1)
+    speaker = coach.services.speaker
+    turn = Interview(coach).run([Q1])[0]
+    fb = turn.feedback
+    assert fb.follow_up["reason"] == "missing_result", fb.follow_up
+    assert not fb.car["result"]["covered"] and fb.data["story_car"]["result"]["covered"]
+    assert fb.data["story_car"]["result"]["told_in"] == "follow_up"
+    assert "queue" in fb.follow_up["answer"]["transcript"]
+    assert speaker.cached(fb.follow_up["question"]) is not None  # it was spoken
+    stored = coach.store.answers()
+    assert [s.answer_id for s in stored] == [fb.answer_id]  # the reply is not a separate answer
+    assert stored[0].follow_up["answer"]["answer_id"] == coach.store.answer(fb.answer_id + 1).answer_id
+    assert coach.store.answer(fb.answer_id + 1).data["parent_id"] == fb.answer_id
+    answer_events = [d["turn"] for e, d in events if e == "answer"]
+    assert len(answer_events) == 1 and answer_events[0].feedback.follow_up is not None
+
+
+def test_no_follow_up_when_turned_off(tmp_path, engine):
+    no_result = flite("Our support queue kept growing and customers were angry. I sorted the tickets myself.",
+                      tmp_path / "no-result.wav")
+    coach, events = coach_for(tmp_path, engine, Script(no_result), follow_ups=0)
+    fb = Interview(coach).run([Q1])[0].feedback
+    assert fb.follow_up is None and "follow_up" not in [e for e, _ in events]

@@ -189,8 +189,7 @@ def _log_crash() -> str:
 
 # --- live practice ---------------------------------------------------------------------------
 
-BANK_HELP = ("A TOML question bank, or a built-in kind: " + ", ".join(
-    ("behavioural", "second-interview", "objection", "motivation", "closing")) + ".")
+from rehearse.cli_review import BANK_HELP  # noqa: E402
 
 
 def _live_options(speak_feedback: bool = True):
@@ -211,6 +210,8 @@ def _live_options(speak_feedback: bool = True):
             click.option("--engine", type=click.Choice(ENGINES), default="auto", show_default=True),
             click.option("--model", type=str, default=None, help="Path to a Vosk model folder."),
             click.option("--lang", default="en-us", show_default=True),
+            click.option("--follow-ups", type=click.IntRange(0, 1), default=1, show_default=True,
+                         help="Follow-up questions after an answer with a gap (0: none)."),
         ]
         if speak_feedback:
             options.append(click.option("--speak-feedback/--no-speak-feedback", default=False, show_default=True,
@@ -222,10 +223,10 @@ def _live_options(speak_feedback: bool = True):
     return wrap
 
 
-def _settings(target, think, silence, max_s, echo_tail, speak_feedback=False):
+def _settings(target, think, silence, max_s, echo_tail, speak_feedback=False, follow_ups=0):
     from rehearse.practice import Settings
 
-    return Settings(target, think, silence, max_s, echo_tail, speak_feedback)
+    return Settings(target, think, silence, max_s, echo_tail, speak_feedback, follow_ups)
 
 
 def _finish(store, turns, session_id, as_json, report=True):
@@ -256,7 +257,7 @@ def _finish(store, turns, session_id, as_json, report=True):
 @_live_options()
 @click.pass_obj
 def interview(obj, count, bank, input_device, round_, remind, target, silence, think, max_s, output_device,
-              echo_tail, as_json, engine, model, lang, speak_feedback):
+              echo_tail, as_json, engine, model, lang, follow_ups, speak_feedback):
     """A spoken mock interview: hear a question, answer out loud, get feedback at once.
 
     Every answer is kept (audio, transcript, scores); see `rehearse history`.
@@ -281,8 +282,8 @@ def interview(obj, count, bank, input_device, round_, remind, target, silence, t
         else:
             chosen = first_round_questions(services.store, bank, count, random.Random())
         console = Console(as_json, target, enter_ok=sys.stdin is not None and sys.stdin.isatty(), think_s=think)
-        coach = Coach(services, _settings(target, think, silence, max_s, echo_tail, speak_feedback), console,
-                      "interview", round_, previous)
+        coach = Coach(services, _settings(target, think, silence, max_s, echo_tail, speak_feedback, follow_ups),
+                      console, "interview", round_, previous)
         turns = Interview(coach, remind).run(chosen)
         _finish(services.store, turns, coach.session_id, as_json)
     except RehearseError as exc:
@@ -296,7 +297,7 @@ def interview(obj, count, bank, input_device, round_, remind, target, silence, t
 @_live_options(speak_feedback=False)
 @click.pass_obj
 def drill(obj, count, bank, input_device, target, silence, think, max_s, output_device, echo_tail,
-          as_json, engine, model, lang):
+          as_json, engine, model, lang, follow_ups):
     """A hands-free drill steered by voice: no keyboard, question after question, feedback spoken.
 
     Say a command on its own, with a pause before and after:
@@ -318,7 +319,7 @@ def drill(obj, count, bank, input_device, target, silence, think, max_s, output_
         services = obj.live(input_device=input_device, output_device=output_device, engine=engine, model=model,
                             lang=lang, spotter=True)
         chosen = first_round_questions(services.store, bank, count, random.Random())
-        coach = Coach(services, _settings(target, think, silence, max_s, echo_tail, True),
+        coach = Coach(services, _settings(target, think, silence, max_s, echo_tail, True, follow_ups),
                       DrillConsole(as_json, target, think_s=think), "drill")
         turns = Drill(coach, services.spotter_for).run(chosen)
         _finish(services.store, turns, coach.session_id, True)
@@ -334,7 +335,7 @@ def drill(obj, count, bank, input_device, target, silence, think, max_s, output_
 @_live_options()
 @click.pass_obj
 def demo(obj, answer_file, speed, target, silence, think, max_s, output_device, echo_tail, as_json,
-         engine, model, lang, speak_feedback):
+         engine, model, lang, follow_ups, speak_feedback):
     """A complete mock interview with no person and no keyboard.
 
     Asks a question aloud (printed where there is no speaker), then a recorded answer is played
@@ -426,149 +427,10 @@ def recall(obj, question_text, kind, text, text_file, input_device, engine, mode
         raise _fail(exc) from None
 
 
-@cli.command()
-@click.option("--json", "as_json", is_flag=True, help="The figures as one JSON object.")
-@click.pass_obj
-def stats(obj, as_json):
-    """Your practice in numbers: time, answers, share on target, what is most often missing.
+from rehearse.cli_review import history, questions, replay, report, stats  # noqa: E402
 
-    \b
-    Example:
-      rehearse stats
-    """
-    from rehearse import render
-
-    try:
-        out = obj.store().stats()
-    except RehearseError as exc:
-        raise _fail(exc) from None
-    if as_json:
-        click.echo(json.dumps(out))
-    elif not out["answers"]:
-        click.echo("No answers yet. Start with `rehearse interview`.", err=True)
-    else:
-        click.echo(render.stats(out))
-
-
-@cli.group()
-def questions():
-    """Question banks.
-
-    \b
-    Examples:
-      rehearse questions list
-      rehearse questions list --bank objection
-      rehearse questions list --bank my-bank.toml
-    """
-
-
-@questions.command("list")
-@click.option("--bank", default=None, help=BANK_HELP)
-@click.pass_obj
-def questions_list(obj, bank):
-    """List the questions of a bank with how often you have practised each.
-
-    \b
-    Example:
-      rehearse questions list --bank second-interview
-    """
-    from rehearse.questions import load_bank
-
-    try:
-        qs = load_bank(bank)
-        counts = obj.store().practice_counts()
-    except RehearseError as exc:
-        raise _fail(exc) from None
-    for q in qs:
-        click.echo(f"{counts.get(q.text, 0):3d}  {q.kind:16s}  {q.text}")
-
-
-@cli.command()
-@click.option("--json", "as_json", is_flag=True, help="One JSON object per answer, one per line.")
-@click.option("--question", default=None, help="Only answers to questions containing this text.")
-@click.pass_obj
-def history(obj, as_json, question):
-    """Your answers, newest first, and how each question's attempts improved.
-
-    \b
-    Examples:
-      rehearse history
-      rehearse history --question "difficult problem"
-      rehearse history --json
-    """
-    from rehearse import render
-
-    try:
-        answers = obj.store().answers(question)
-    except RehearseError as exc:
-        raise _fail(exc) from None
-    if as_json:
-        for fb in answers:
-            click.echo(json.dumps(fb.to_json(), ensure_ascii=False))
-    elif not answers:
-        click.echo("No answers yet. Start with `rehearse interview`.", err=True)
-    else:
-        click.echo(render.history(answers))
-
-
-@cli.command()
-@click.argument("answer", default="last")
-@click.option("--output-device", default=None, help="Speaker: device number or name.")
-@click.pass_obj
-def replay(obj, answer, output_device):
-    """Play a recorded answer with its transcript in time, then its feedback.
-
-    \b
-    Examples:
-      rehearse replay
-      rehearse replay 12
-    """
-    from rehearse import render
-    from rehearse.practice import replay as play_answer
-
-    try:
-        fb = obj.store().answer(answer)
-        player = obj.player(output_device)
-        click.echo(f"Answer #{fb.answer_id}: {fb.question or ''}", err=True)
-        play_answer(fb, player, lambda w: (click.echo(w.word + " ", nl=False), sys.stdout.flush()))
-    except RehearseError as exc:
-        raise _fail(exc) from None
-    click.echo()
-    click.echo(render.card(fb, title=render.answer_title(fb)))
-
-
-@cli.command()
-@click.argument("answer", required=False)
-@click.option("--session", "session_id", type=int, default=None, help="Every answer of one session.")
-@click.option("--all", "all_answers", is_flag=True, help="Every answer you have recorded.")
-@click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
-              help="Where to write the page (default: $REHEARSE_HOME/reports/).")
-@click.option("--open", "open_it", is_flag=True, help="Open the page in your browser.")
-@click.pass_obj
-def report(obj, answer, session_id, all_answers, output, open_it):
-    """Write a self-contained HTML page: timeline, synced audio and transcript, progress.
-
-    ANSWER is an answer number or `last`; with nothing given, the latest session.
-
-    \b
-    Examples:
-      rehearse report
-      rehearse report last --open
-      rehearse report --all -o ~/interview-practice.html
-    """
-    if sum(bool(x) for x in (answer, session_id, all_answers)) > 1:
-        raise click.UsageError("give one of ANSWER, --session or --all")
-    from rehearse.report import write_report
-
-    try:
-        path = write_report(obj.store(), answer, session_id, all_answers, output)
-    except RehearseError as exc:
-        raise _fail(exc) from None
-    click.echo(str(path))
-    if open_it:
-        import webbrowser
-
-        webbrowser.open(path.resolve().as_uri())
+for _command in (stats, questions, history, replay, report):
+    cli.add_command(_command)
 
 
 @cli.command()

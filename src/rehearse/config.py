@@ -19,8 +19,9 @@ KEYS: dict[str, tuple] = {
     "target": NUMBER, "silence": NUMBER, "think": NUMBER, "max": NUMBER, "echo_tail": NUMBER,
     "engine": (str,), "model": (str,), "lang": (str,), "input_device": (str, int),
     "output_device": (str, int), "speak_feedback": (bool,), "questions": (str,), "count": (int,),
+    "follow_ups": (int,), "endpoint": (str,),
 }
-CHOICES = {"engine": ("auto", "vosk", "pocketsphinx")}
+CHOICES = {"engine": ("auto", "vosk", "pocketsphinx"), "follow_ups": (0, 1), "endpoint": ("smart", "fixed")}
 
 
 class ConfigError(RehearseError):

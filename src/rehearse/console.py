@@ -113,6 +113,9 @@ class Console:
         else:
             self.out(render.card(turn.feedback, title=render.answer_title(turn.feedback)))
 
+    def on_follow_up(self, question, **_):
+        self.err(f"Follow-up: {question}")
+
     def on_paused(self, **_):
         self.err("Paused. Say \"resume\" to go on, or \"stop\".")
 
@@ -143,6 +146,8 @@ class DrillConsole(Console):
             row = {"event": "command", "command": data["command"]}
         elif event == "not_understood":
             row = {"event": "not_understood", "heard": data["command"].heard}
+        elif event == "follow_up":
+            row = {"event": "follow_up", "question": data["question"], "reason": data["reason"]}
         elif event == "answer":
             row = {"event": "answer", **data["turn"].to_json()}
         elif event == "feedback_spoken":

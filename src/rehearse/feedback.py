@@ -124,8 +124,13 @@ class Feedback:
     def car(self) -> dict:
         return self.data.get("car") or {}
 
+    @property
+    def story(self) -> dict:
+        """C/A/R over the answer and its follow-up together (the answer alone when none was asked)."""
+        return self.data.get("story_car") or self.car
+
     def covered(self, component: str) -> bool:
-        return bool(self.car.get(component, {}).get("covered"))
+        return bool(self.story.get(component, {}).get("covered"))
 
     @property
     def missing(self) -> list[str]:
@@ -133,8 +138,13 @@ class Feedback:
         return [k for k in COMPONENTS if self.car and not self.covered(k)]
 
     @property
+    def follow_up(self) -> dict | None:
+        """The follow-up question asked after this answer, its reason, and the reply's feedback JSON."""
+        return self.data.get("follow_up")
+
+    @property
     def checks(self) -> list[dict]:
-        return self.data.get("checks") or []
+        return self.data.get("story_checks") or self.data.get("checks") or []
 
     @property
     def rubric(self) -> str | None:

@@ -48,6 +48,7 @@ class Settings:
     max_s: float = 240.0
     echo_tail_s: float = 0.5  # input ignored after the tool stops speaking
     speak_feedback: bool = False
+    follow_ups: int = 1  # at most one follow-up question per answer; 0 asks none
 
     def listen(self) -> ListenSettings:
         return ListenSettings(self.think_s, self.silence_s, self.max_s, self.echo_tail_s)
@@ -117,10 +118,13 @@ def feedback_sentence(fb: Feedback) -> str:
     return " ".join(parts)
 
 
-def is_answer(take: Take) -> bool:
-    """A stretch under about 2 s with fewer than 4 words (a cough, a misheard command) is no answer."""
+def is_answer(take: Take, main: bool = True) -> bool:
+    """A stretch under about 2 s with fewer than 4 words (a cough, a misheard command) is no main
+    answer; a reply to a follow-up of any length is an answer."""
     if take.speech_start_s is None:
         return False
+    if not main:
+        return bool(take.words) or take.recorded_s > 0
     spoken_s = (take.last_voice_s or take.recorded_s) - take.speech_start_s
     return spoken_s >= MIN_ANSWER_S or len(take.words) >= MIN_ANSWER_WORDS
 
@@ -143,6 +147,8 @@ class Coach:
         self.previous = previous or {}  # question text -> round-1 feedback JSON, for round-2 feedback
         self.session_id: int | None = None
         self._engine: Engine | None = None
+        self.rng = random.Random()
+        self.phrasings: list[str] = []  # follow-up phrasings used this session, so they vary
 
     @property
     def engine(self) -> Engine:
@@ -179,7 +185,54 @@ class Coach:
 
         threading.Thread(target=work, daemon=True).start()
 
-    def listen(self, question: Question, spot=None, on_turn=None) -> tuple[Take, Turn]:
+    def answer(self, question: Question, spot=None, on_turn=None) -> Turn:
+        """Listen to an answer, follow it up once when it has a confident gap, then show the feedback."""
+        _take, turn = self.listen(question, spot=spot, on_turn=on_turn)
+        if turn.feedback is not None:
+            if not turn.interrupted and turn.command is None:
+                reply = self.follow_up(turn, spot)
+                if reply is not None and reply.command is not None:
+                    turn.command = None if reply.command in ("skip", "next", "done") else reply.command
+                if reply is not None and reply.interrupted:
+                    turn.ended_by = "interrupted"
+            self.events("answer", turn=turn)
+        return turn
+
+    def follow_up(self, turn: Turn, spot=None) -> Turn | None:
+        """Ask at most one follow-up about the answer's most important confident gap, record the
+        reply through the same loop, keep it linked, and judge the story over both."""
+        from rehearse.follow_ups import choose, story_car, story_checks
+
+        fb = turn.feedback
+        if self.settings.follow_ups <= 0:
+            return None
+        ln = fb.length
+        target = (ln["target_s"], ln["low_s"], ln["high_s"]) if ln else None
+        failed = [c for c in fb.checks if not c.get("passed") and not fb.car]
+        fu = choose(fb.to_json(), fb.kind, target=target, transcript_reliable=fb.reliable,
+                    failed_checks=failed or None, rng=self.rng, history_of_phrasings=self.phrasings)
+        if fu is None:
+            return None
+        self.phrasings.append(fu.phrasing)
+        samples, rate = read_all(self.services.speaker.quick_wav(fu.question))
+        self.events("follow_up", question=fu.question, reason=fu.reason)
+        self.services.player.play(samples, rate)
+        q = Question(fu.question, fb.kind)
+        _take, reply = self.listen(q, spot=spot, main=False, parent=fb)
+        data = fb.to_json()
+        data["follow_up"] = fu.to_json(reply.feedback.to_json() if reply.feedback else None)
+        if reply.feedback is not None:
+            data["follow_up"]["answer"].pop("follow_up", None)
+            if fb.car:
+                data["story_car"] = story_car(fb.to_json(), reply.feedback.to_json())
+            elif fb.checks:
+                data["story_checks"] = story_checks(fb.checks, reply.feedback.checks)
+        turn.feedback = Feedback.from_json(data)
+        self.store.update_answer(turn.feedback)
+        return reply
+
+    def listen(self, question: Question, spot=None, on_turn=None, main: bool = True,
+               parent: Feedback | None = None) -> tuple[Take, Turn]:
         """Record one answer through the one loop, then keep it (or say that none came).
         `on_turn` is called when listening starts (the echo of the question is past)."""
         engine = self.engine
@@ -193,11 +246,11 @@ class Coach:
 
         take = record(self.services.open_source, engine, self.settings.listen(), recording, spot=spot,
                       enter_pressed=self.services.enter_pressed, events=events)
-        if not is_answer(take):
+        if not is_answer(take, main):
             recording.discard()
             turn = Turn(question, "silence" if take.ended_by in ("no_speech", "silence") else take.ended_by,
                         command=_command_name(take.command))
-            if take.command is None:
+            if take.command is None and main:
                 self.events("no_answer", turn=turn)
             if take.error:
                 raise take.error
@@ -209,14 +262,14 @@ class Coach:
         elif take.ended_by == "silence" and take.last_voice_s is not None:
             end = min(end, take.last_voice_s + POST_ROLL_S)
         turn = self.keep(question, recording.path, take.words, take.levels, start, end, take.ended_by,
-                         take.detected_at)
+                         take.detected_at, parent)
         turn.command = _command_name(take.command)
         if take.error:
             raise type(take.error)(f"{take.error}; the answer so far was kept as #{turn.answer_id}")
         return take, turn
 
     def keep(self, question: Question, partial: Path, words: list[Word], levels: np.ndarray, start: float,
-             end: float, ended_by: str, detected_at: float) -> Turn:
+             end: float, ended_by: str, detected_at: float, parent: Feedback | None = None) -> Turn:
         """Cut the recording to the answer, score it, store it, then drop the raw recording."""
         import os
 
@@ -242,13 +295,12 @@ class Coach:
             data.update(more)
             data["tips"] = ([t for v in more.values() for t in v["tips"]] + data["tips"])[:3]
         data.update({"question": question.text, "question_kind": question.kind, "audio_path": str(final),
-                     "ended_by": ended_by, "round": self.round, "session_id": self.session_id})
+                     "ended_by": ended_by, "round": self.round, "session_id": self.session_id,
+                     "parent_id": parent.answer_id if parent else None})
         data["feedback_latency_s"] = round(time.perf_counter() - detected_at, 4)
         fb = self.store.add_answer(Feedback.from_json(data))
         forget(partial)
-        turn = Turn(question, ended_by, fb)
-        self.events("answer", turn=turn)
-        return turn
+        return Turn(question, ended_by, fb)
 
     def recover(self) -> list[Turn]:
         """Find recordings a crash left unfinished, score them and keep them under their question."""
@@ -269,8 +321,10 @@ class Coach:
                 start = max(0.0, span.start - PRE_ROLL_S)
                 end = min(take.recorded_s, span.end + POST_ROLL_S)
                 self.events("recovered", path=str(p.path), question=p.question)
-                turns.append(self.keep(p.question, p.path, take.words, take.levels, start, end, "interrupted",
-                                       time.perf_counter()))
+                turn = self.keep(p.question, p.path, take.words, take.levels, start, end, "interrupted",
+                                 time.perf_counter())
+                self.events("answer", turn=turn)
+                turns.append(turn)
         finally:
             self.session_id, self.round, self.practice = saved
         return turns
@@ -327,7 +381,7 @@ class Interview:
             coach.say("In your first interview you said: " + " ".join(words[:30]))
         coach.say(question.text)
         coach.cue()
-        _take, turn = coach.listen(question)
+        turn = coach.answer(question)
         if turn.feedback is not None and coach.settings.speak_feedback and not turn.interrupted:
             coach.speak_feedback(turn)
         return turn
@@ -378,7 +432,7 @@ class Drill:
                     announce = lambda q=q, n=i + 1: coach.events("question", question=q, number=n,  # noqa: E731
                                                                 total=len(questions))
                 ask = True
-                _take, turn = coach.listen(q, spot=self.spot, on_turn=announce)
+                turn = coach.answer(q, spot=self.spot, on_turn=announce)
                 command = turn.command
                 if turn.feedback is not None:
                     turns.append(turn)
@@ -484,6 +538,8 @@ def recall_text(store: Store, question: Question, text: str) -> int:
 def recall_by_voice(coach: Coach, question: Question) -> Turn:
     """Keep a first-interview answer said out loud now, as round 1."""
     turn = coach.listen(question)[1]
+    if turn.feedback is not None:
+        coach.events("answer", turn=turn)
     coach.end()
     if turn.feedback is None:
         raise RehearseError("no answer was heard; nothing was kept")

@@ -15,6 +15,13 @@ CHECK_NAMES = {
 }
 
 
+REASON_WORDS = {
+    "missing_result": "no result yet", "missing_action": "your own part was not told",
+    "missing_challenge": "no challenge yet", "no_measure": "a result without a measure",
+    "too_short": "the answer was short", "challenge_experience": "testing your experience",
+}
+
+
 def _quote(text: str, limit: int = EVIDENCE_CHARS) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
@@ -49,11 +56,13 @@ def card(fb: Feedback, title: str | None = None) -> str:
         lines.append(f"  Story    not judged: {fb.reliable_reason or 'the transcript is too unsure'}")
     elif fb.car:
         for key in COMPONENTS:
-            part = fb.car.get(key, {})
+            part = fb.story.get(key, {})
             if part.get("covered") and part.get("evidence"):
-                first = part["evidence"][0]
+                told = part.get("told_in") or "answer"
+                first = next((e for e in part["evidence"] if e.get("part", "answer") == told), part["evidence"][0])
                 at = f" at {fmt_minutes(first['start'])}" if first.get("start") is not None else ""
-                lines.append(f"  {key.title():10s}yes{at}: \"{_quote(first['text'])}\"")
+                where = " in the follow-up" if told == "follow_up" else ""
+                lines.append(f"  {key.title():10s}yes{where}{at}: \"{_quote(first['text'])}\"")
             else:
                 lines.append(f"  {key.title():10s}MISSING")
     if fb.reliable:
@@ -76,6 +85,11 @@ def card(fb: Feedback, title: str | None = None) -> str:
         if d.get("repeated"):
             bits.append("repeated: " + ", ".join(f"'{r['text']}' x{r['count']}" for r in d["repeated"][:2]))
         lines.append("  Delivery " + ", ".join(bits))
+    fu = fb.follow_up
+    if fu:
+        reply = fu.get("answer")
+        said = f"answered in {fmt_minutes(reply.get('answer_s') or 0)}" if reply else "no reply"
+        lines.append(f"  Follow-up \"{fu['question']}\" ({REASON_WORDS.get(fu['reason'], fu['reason'])}): {said}")
     extra = extras(fb)
     if extra:
         lines.append(extra)

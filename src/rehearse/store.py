@@ -59,7 +59,12 @@ _V2 = """
         ALTER TABLE answers ADD COLUMN round INTEGER NOT NULL DEFAULT 1;
 """
 
-MIGRATIONS = [_V1, _V2]  # MIGRATIONS[i] is the SQL that upgrades a database from version i to i + 1
+# Version 3: a follow-up's reply is an answer linked to the answer it followed up.
+_V3 = """
+        ALTER TABLE answers ADD COLUMN parent_id INTEGER REFERENCES answers(id);
+"""
+
+MIGRATIONS = [_V1, _V2, _V3]  # MIGRATIONS[i] is the SQL that upgrades a database from version i to i + 1
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -142,17 +147,24 @@ class Store:
         cur = self.db.execute(
             """INSERT INTO answers (session_id, question_id, created_at, audio_path, ended_by,
                duration_s, answer_s, verdict, wpm, challenge, action, result, transcript,
-               score_json, feedback_latency_s, round)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+               score_json, feedback_latency_s, round, parent_id)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
             (
                 data.get("session_id"), qid, now, data.get("audio_path"), data.get("ended_by") or "text",
                 data.get("duration_s"), data.get("answer_s"), (data.get("length") or {}).get("verdict"),
                 data.get("wpm"), *(int(bool(car.get(k, {}).get("covered"))) for k in COMPONENTS),
                 data.get("transcript"), json.dumps(stored, ensure_ascii=False), data.get("feedback_latency_s"),
-                data.get("round") or 1,
+                data.get("round") or 1, data.get("parent_id"),
             ),
         )
         return Feedback.from_json({**data, "answer_id": cur.lastrowid, "created_at": now})
+
+    def update_answer(self, feedback: Feedback) -> None:
+        """Rewrite a kept answer's feedback (after its follow-up, the story is judged again)."""
+        data = feedback.to_json()
+        stored = {k: v for k, v in data.items() if k not in ("answer_id", "created_at")}
+        self.db.execute("UPDATE answers SET score_json = ? WHERE id = ?",
+                        (json.dumps(stored, ensure_ascii=False), feedback.answer_id))
 
     # --- reading ---
 
@@ -160,7 +172,7 @@ class Store:
         join = "LEFT JOIN sessions s ON s.id = a.session_id" if join_sessions else ""
         rows = self.db.execute(
             f"""SELECT a.id, a.session_id, q.text, a.created_at, a.audio_path, a.ended_by,
-                       a.score_json, a.feedback_latency_s, a.round, q.kind
+                       a.score_json, a.feedback_latency_s, a.round, q.kind, a.parent_id
                 FROM answers a LEFT JOIN questions q ON q.id = a.question_id {join} {where}
                 ORDER BY a.created_at DESC, a.id DESC""",
             args,
@@ -171,26 +183,27 @@ class Store:
             # the columns are the truth for who/when; older answers kept only the score in their JSON
             data.update({"answer_id": r[0], "session_id": r[1], "question": r[2], "created_at": r[3],
                          "audio_path": r[4], "ended_by": r[5], "feedback_latency_s": r[7], "round": r[8],
-                         "question_kind": r[9] or "behavioural"})
+                         "question_kind": r[9] or "behavioural", "parent_id": r[10]})
             out.append(Feedback.from_json(data))
         return out
 
     def round1(self) -> dict[str, Feedback]:
         """The latest recalled first-interview answer to each question."""
         out: dict[str, Feedback] = {}
-        for r in self._rows("WHERE a.round = 1 AND s.kind = 'recall'", join_sessions=True):
+        for r in self._rows("WHERE a.round = 1 AND s.kind = 'recall' AND a.parent_id IS NULL", join_sessions=True):
             out.setdefault(r.question, r)
         return out
 
     def answers(self, question: str | None = None) -> list[Feedback]:
-        """Answers newest first, optionally those whose question contains `question`."""
+        """Answers newest first (follow-up replies are inside their answer's feedback), optionally
+        those whose question contains `question`."""
         if question:
-            return self._rows("WHERE q.text LIKE ?", (f"%{question}%",))
-        return self._rows()
+            return self._rows("WHERE a.parent_id IS NULL AND q.text LIKE ?", (f"%{question}%",))
+        return self._rows("WHERE a.parent_id IS NULL")
 
     def answer(self, answer_id: int | str) -> Feedback:
         if answer_id == "last":
-            rows = self._rows()
+            rows = self.answers()
             if not rows:
                 raise RehearseError("no answers recorded yet")
             return rows[0]
@@ -207,14 +220,14 @@ class Store:
         """Every session with at least one answer, newest first."""
         rows = self.db.execute(
             """SELECT s.id, s.kind, s.started_at, s.ended_at, s.engine, COUNT(a.id)
-               FROM sessions s JOIN answers a ON a.session_id = s.id
+               FROM sessions s JOIN answers a ON a.session_id = s.id AND a.parent_id IS NULL
                GROUP BY s.id ORDER BY s.started_at DESC, s.id DESC"""
         ).fetchall()
         keys = ("id", "kind", "started_at", "ended_at", "engine", "answers")
         return [dict(zip(keys, r)) for r in rows]
 
     def session_answers(self, session_id: int) -> list[Feedback]:
-        return self._rows("WHERE a.session_id = ?", (session_id,))
+        return self._rows("WHERE a.session_id = ? AND a.parent_id IS NULL", (session_id,))
 
     def stats(self) -> dict:
         """Practice in numbers: answers, time spent answering, share on target, most missing part."""

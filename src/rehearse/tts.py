@@ -86,6 +86,25 @@ class Speaker:
             tmp.unlink(missing_ok=True)
         raise AudioDeviceError(f"speech synthesis failed ({'; '.join(problems)}); is espeak-ng installed?")
 
+    def quick_wav(self, text: str) -> Path:
+        """The WAV of `text` at once: cached, or synthesized by espeak-ng directly (a tenth of a
+        second, where pyttsx3's process takes most of a second), for a follow-up that cannot wait."""
+        path = self.cached(text)
+        if path is not None:
+            return path
+        espeak = shutil.which("espeak-ng") or shutil.which("espeak")
+        if espeak is None:
+            return self.to_wav(text)
+        path = self.path_for(text)
+        self.cache_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        tmp = path.with_suffix(f".{os.getpid()}-{threading.get_ident()}.tmp.wav")
+        try:
+            if self._run([espeak, "-s", str(self.rate_wpm), "-w", str(tmp), text], tmp, "espeak-ng") is None:
+                return self._keep(tmp, path, "espeak-ng")
+        finally:
+            tmp.unlink(missing_ok=True)
+        return self.to_wav(text)
+
     def _run(self, cmd: list[str], out: Path, name: str) -> str | None:
         """Run one synthesis; None when it left a readable WAV, else what went wrong."""
         from rehearse.audio import probe
