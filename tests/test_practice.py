@@ -281,7 +281,13 @@ class Words:
         write_wav(self.path, np.zeros(1600, dtype=np.float32))
 
     def to_wav(self, text):
-        self.said.append(text)
+        return self.path  # filling the cache ahead: nothing is said
+
+    def quick_wav(self, text):
+        import threading
+
+        if threading.current_thread() is threading.main_thread():  # not the cache filling ahead
+            self.said.append(text)
         return self.path
 
 

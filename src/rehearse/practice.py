@@ -166,20 +166,25 @@ class Coach:
             self.store.end_session(self.session_id)
 
     def say(self, text: str) -> None:
-        samples, rate = read_all(self.services.speaker.to_wav(text))
+        """Speak `text` now: from the cache, else synthesized at once with espeak-ng (pyttsx3 fills the
+        cache in the background, see `presynthesize`)."""
+        samples, rate = read_all(self.services.speaker.quick_wav(text))
         self.services.player.play(samples, rate)
 
     def cue(self) -> None:
         self.services.player.play(cue_tone(), SAMPLE_RATE_HZ)
 
-    def presynthesize(self, texts: list[str]) -> None:
-        """Synthesize later sentences in the background, so each is ready when its turn comes."""
+    def presynthesize(self, questions: list[str], quick: list[str] = ()) -> None:
+        """Synthesize later questions (pyttsx3) and short fixed sentences (espeak-ng, a tenth of a second
+        each) in the background, so each is ready when its turn comes."""
         import threading
 
+        speaker = self.services.speaker
+
         def work():
-            for text in texts:
+            for text, make in [(t, speaker.to_wav) for t in questions] + [(t, speaker.quick_wav) for t in quick]:
                 try:
-                    self.services.speaker.to_wav(text)
+                    make(text)
                 except Exception:
                     return  # asked again in the foreground, where an error is reported
 
@@ -359,7 +364,7 @@ class Interview:
         turns: list[Turn] = []
         if pending(coach.store.answers_dir):
             coach.recover()
-        coach.presynthesize([q.text for q in questions[1:]])
+        coach.presynthesize([q.text for q in questions[1:]], fixed_sentences())
         try:
             for i, q in enumerate(questions, 1):
                 coach.events("question", question=q, number=i, total=len(questions))
@@ -420,6 +425,7 @@ class Drill:
         coach = self.coach
         turns: list[Turn] = []
         i, ask = 0, True
+        coach.presynthesize([q.text for q in questions[1:]], fixed_sentences())
         try:
             self.spotter = self.spotter_for(coach.engine)
             coach.start()
@@ -488,6 +494,15 @@ class Drill:
 
         self.coach.say(spoken_help())
         self.coach.events("help_spoken")
+
+
+def fixed_sentences() -> list[str]:
+    """What the tool may say whatever the answer: follow-up phrasings and the drill's replies, so each
+    is ready in the cache before it is needed."""
+    from rehearse.follow_ups import CHECK_PHRASINGS, PHRASINGS
+
+    said = [p for group in (*PHRASINGS.values(), *CHECK_PHRASINGS.values()) for p in group if "{" not in p]
+    return said + list(SAID_BEFORE.values())
 
 
 def replay(fb: Feedback, player: Player, on_word: Callable[[Word], None]) -> None:
