@@ -19,9 +19,9 @@ from conftest import flite, read_float
 from test_score_cli import rehearse
 
 ANSWERS = [  # short, so the tests stay quick: each is about three seconds of speech
-    ("slt", "I rewrote the deployment scripts myself."),
+    ("awb", "I rewrote the deployment scripts myself."),
     ("rms", "The support queue fell to one day."),
-    ("awb", "I fixed the billing error for them."),
+    ("rms", "I fixed the billing error for them."),
 ]
 
 
@@ -43,7 +43,8 @@ def test_two_jobs_give_the_same_json_as_one_in_input_order(answers):
     two, _ = score_json("--jobs", "2", *answers)
     assert two.stdout == one.stdout
     assert [r["file"] for r in rows] == [str(p) for p in answers]
-    assert "deployment" in rows[0]["transcript"] and "billing" in rows[2]["transcript"]
+    assert "deployment" in rows[0]["transcript"] and "one day" in rows[1]["transcript"]
+    assert "billing" in rows[2]["transcript"]
     # Each file scores as it does alone: nothing carries over from the file before it.
     _, alone = score_json(answers[2])
     assert alone == rows[2:]
@@ -65,9 +66,10 @@ def test_a_bad_file_among_good_ones(answers, tmp_path):
     assert "2 of 5 files could not be scored" in proc.stderr and "Traceback" not in proc.stderr
     one, _ = score_json("--jobs", "1", *files, check_ok=False)
     assert one.returncode == 1 and one.stdout == proc.stdout
-    # As cards: the good answers are printed, the bad ones are their Error lines on stderr.
-    cards = rehearse("score", "--engine", "pocketsphinx", "--jobs", "2", *map(str, files), check_ok=False)
-    assert cards.returncode == 1 and cards.stdout.count("Challenge") == 3
+    # As cards: a good answer is printed, a bad file is its one Error line on stderr.
+    cards = rehearse("score", "--engine", "pocketsphinx", str(junk), str(answers[2]), check_ok=False)
+    assert cards.returncode == 1 and cards.stdout.count("Challenge") == 1
+    assert [line for line in cards.stderr.splitlines() if line.startswith("Error: ")] == [errors[0]]
 
 
 def test_a_folder_is_its_audio_files_sorted_by_name(answers, tmp_path):
