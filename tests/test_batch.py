@@ -12,11 +12,10 @@ import time
 import numpy as np
 import pytest
 import soundfile
-
-from rehearse.batch import AUDIO_EXTENSIONS, expand_inputs
-
 from conftest import flite, read_float
 from test_score_cli import rehearse
+
+from rehearse.batch import AUDIO_EXTENSIONS, expand_inputs
 
 ANSWERS = [  # short, so the tests stay quick: each is about three seconds of speech
     ("awb", "I rewrote the deployment scripts myself."),

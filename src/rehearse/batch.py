@@ -103,8 +103,8 @@ def expand_inputs(paths: Iterable[str | os.PathLike]) -> list[tuple[Path, str | 
             out.append((p, f"cannot read the folder {p}: {exc.strerror or exc}"))
             continue
         if not children:
-            out.append((p, f"{p} is a directory with no audio files in it "
-                           f"(looked for {' '.join(AUDIO_EXTENSIONS)})"))
+            looked = " ".join(AUDIO_EXTENSIONS)
+            out.append((p, f"{p} is a directory with no audio files in it (looked for {looked})"))
         out.extend((c, None) for c in children)
     return out
 
@@ -311,10 +311,12 @@ def _score_in_workers(inputs, good, n_workers, spec, target_s, order, on_warning
     ctx = multiprocessing.get_context("spawn")
     todo = list(reversed(good))  # popped from the end: input order
     warned: set[str] = set()
-    workers = [_Worker(ctx, spec) for _ in range(n_workers)]
+    workers: list[_Worker] = []
     window = IN_FLIGHT_PER_WORKER * n_workers
     clean = False
     try:
+        for _ in range(n_workers):  # inside the try: an interrupt while starting ends those started
+            workers.append(_Worker(ctx, spec))
         while order.next < order.total:
             in_flight = sum(len(w.tasks) for w in workers) + order.unpassed
             if not workers:  # every worker ended and none was needed: cannot happen, never spin
