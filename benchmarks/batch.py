@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import subprocess
 import sys
 import time
@@ -82,17 +83,21 @@ def make_files() -> list[Path]:
     return files
 
 
-def timed_score(files: list[Path], jobs: int, engine: str) -> tuple[float, str]:
+def timed_score(files: list[Path], jobs: int, engine: str) -> tuple[float, float, str]:
+    """Wall-clock seconds, CPU seconds (the process and its workers) and the JSON printed."""
     env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     proc = subprocess.run(
         [str(BIN / "rehearse"), "score", "--json", "--engine", engine, "--jobs", str(jobs), *map(str, files)],
         check=False, capture_output=True, text=True, env=env, stdin=subprocess.DEVNULL,
     )
     wall_s = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if proc.returncode != 0:
         sys.exit(f"score --jobs {jobs} failed: {proc.stderr}")
-    return wall_s, proc.stdout
+    cpu_s = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall_s, cpu_s, proc.stdout
 
 
 def main() -> None:
@@ -111,12 +116,15 @@ def main() -> None:
     ratios = []
     for run in range(1, args.runs + 1):
         load = os.getloadavg()[0]
-        one_s, one_out = timed_score(files, 1, args.engine)
-        many_s, many_out = timed_score(files, args.jobs, args.engine)
+        one_s, one_cpu_s, one_out = timed_score(files, 1, args.engine)
+        many_s, many_cpu_s, many_out = timed_score(files, args.jobs, args.engine)
         same = "same JSON" if one_out == many_out else "JSON DIFFERS"
         ratios.append(one_s / many_s)
-        print(f"run {run}: --jobs 1 {one_s:6.1f} s, --jobs {args.jobs} {many_s:6.1f} s, "
-              f"speed-up {one_s / many_s:.2f}x ({same}; load average {load:.1f} at the start)")
+        # CPU seconds do not depend on what else runs: their ratio is the cost of the workers
+        # (start-up, one engine each), the speed-up's ceiling being jobs x that ratio.
+        print(f"run {run}: --jobs 1 {one_s:6.1f} s ({one_cpu_s:.0f} s CPU), --jobs {args.jobs} {many_s:6.1f} s "
+              f"({many_cpu_s:.0f} s CPU), speed-up {one_s / many_s:.2f}x ({same}; load average {load:.1f} "
+              f"at the start)", flush=True)
     print(f"speed-up --jobs {args.jobs} / --jobs 1: " + ", ".join(f"{r:.2f}x" for r in ratios))
 
 
