@@ -160,3 +160,42 @@ def test_ctrl_c_ends_workers_prints_what_is_done_and_exits_130(answers, tmp_path
     while any(_alive(w) for w in workers) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not any(_alive(w) for w in workers)
+
+
+def _score_workers(pid: int) -> list[int]:
+    """The engine workers among a process's children (not multiprocessing's resource tracker)."""
+    found = []
+    for child in _children(pid):
+        try:
+            with open(f"/proc/{child}/cmdline", "rb") as f:
+                if b"spawn_main" in f.read():
+                    found.append(child)
+        except OSError:
+            pass
+    return found
+
+
+def test_a_worker_that_dies_costs_only_its_file(answers, tmp_path):
+    x, rate = read_float(answers[2])
+    files = []
+    for k in range(6):
+        p = tmp_path / f"part-{k}.wav"
+        soundfile.write(str(p), np.concatenate([x] * 3), rate, subtype="PCM_16")
+        files.append(p)
+    exe = os.path.join(os.path.dirname(sys.executable), "rehearse")
+    proc = subprocess.Popen([exe, "score", "--json", "--engine", "pocketsphinx", "--jobs", "2", *map(str, files)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True)
+    try:
+        first = proc.stdout.readline()
+        victim = _score_workers(proc.pid)[0]
+        os.kill(victim, signal.SIGKILL)  # as the OOM killer would
+        rest, err = proc.communicate(timeout=300)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    rows = [json.loads(first)] + [json.loads(line) for line in rest.splitlines()]
+    assert [r["file"] for r in rows] == [str(p) for p in files]
+    failed = [r for r in rows if "error" in r]
+    assert len(failed) == 1 and "the speech engine stopped on this file" in failed[0]["error"]
+    assert all("billing" in r["transcript"] for r in rows if "error" not in r)
+    assert proc.returncode == 1 and "Traceback" not in err
