@@ -47,6 +47,7 @@ install_model() {
 }
 
 if [ "$model_only" = 1 ]; then
+  [ "$with_model" = 1 ] || { echo "install.sh: --model-only and --no-model contradict each other" >&2; exit 2; }
   install_model
   exit 0
 fi
