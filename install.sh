@@ -1,18 +1,56 @@
 #!/usr/bin/env bash
 # Installs rehearse and everything it needs on Debian/Ubuntu (system packages too), then runs
-# the main job on the defaults (a demo mock interview). Pass --no-run to install only; --test to add the test tools.
+# the main job on the defaults (a demo mock interview). Pass --no-run to install only; --test to add
+# the test tools; --no-model to skip the Vosk model download; --model-only to do only that step.
 set -euo pipefail
 cd "$(dirname "$0")"
 
 run_job=1
 with_tests=0
+with_model=1
+model_only=0
 for arg in "$@"; do
   case "$arg" in
     --no-run) run_job=0 ;;
     --test) with_tests=1 ;;
-    *) echo "usage: ./install.sh [--no-run] [--test]" >&2; exit 2 ;;
+    --no-model) with_model=0 ;;
+    --model-only) model_only=1 ;;
+    *) echo "usage: ./install.sh [--no-run] [--test] [--no-model | --model-only]" >&2; exit 2 ;;
   esac
 done
+
+# The official small US-English Vosk model (about 40 MB) gives far better transcripts than
+# PocketSphinx. It is fetched with the tool's own installer (model list, size and MD5 checked,
+# unpacked atomically into ~/.cache/vosk). Without network this gives up within
+# $REHEARSE_CONNECT_TIMEOUT_S seconds (5 here) and install goes on: it never fails for the model.
+install_model() {
+  local rehearse=.venv/bin/rehearse log reason
+  [ -x "$rehearse" ] || rehearse=$(command -v rehearse || true)
+  if [ -z "$rehearse" ]; then
+    echo "Vosk model not installed (rehearse is not installed yet): PocketSphinx will be used." >&2
+    return 0
+  fi
+  if "$rehearse" model path --lang en-us >/dev/null 2>&1; then
+    return 0  # a US-English Vosk model is already there
+  fi
+  log=$(mktemp)
+  if REHEARSE_CONNECT_TIMEOUT_S=${REHEARSE_CONNECT_TIMEOUT_S:-5} "$rehearse" model install en-us-small \
+      >/dev/null 2>"$log" </dev/null; then
+    echo "Installed the Vosk model en-us-small for better transcripts." >&2
+  else
+    reason=$(grep '^Error: ' "$log" | tail -n 1 | sed 's/^Error: //')
+    echo "Vosk model not installed (${reason:-the installer failed}): PocketSphinx will be used;" \
+      "add the model later with: $rehearse model install en-us-small" >&2
+  fi
+  rm -f "$log"
+  return 0
+}
+
+if [ "$model_only" = 1 ]; then
+  [ "$with_model" = 1 ] || { echo "install.sh: --model-only and --no-model contradict each other" >&2; exit 2; }
+  install_model
+  exit 0
+fi
 
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"
@@ -43,6 +81,7 @@ extras=""
 .venv/bin/python -m pip install -q --disable-pip-version-check -e ".${extras}" 2>&1 | grep -v "^WARNING: Location" >&2 || true
 .venv/bin/python -c 'import rehearse, vosk, pocketsphinx, soundfile, soxr, click' \
   || { echo "Error: the Python packages did not install" >&2; exit 1; }
+[ "$with_model" = 1 ] && install_model
 
 if [ "$run_job" = 1 ]; then
   # The main job: a mock interview. With no person at the desk, the demo asks a question aloud

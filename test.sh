@@ -3,7 +3,7 @@
 # devices (a speaker and a microphone) when none is running, then runs pytest.
 set -euo pipefail
 cd "$(dirname "$0")"
-./install.sh --no-run --test
+./install.sh --no-run --test --no-model  # the tests bring their own models
 # shellcheck source=scripts/virtual-audio.sh
 . scripts/virtual-audio.sh
 exec .venv/bin/python -m pytest "$@"

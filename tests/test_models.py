@@ -5,18 +5,20 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import os
 import stat
+import subprocess
+import sys
 import threading
 import zipfile
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-
-from rehearse.models import find_vosk_model
-
 from conftest import espeak
 from test_score_cli import rehearse
+
+from rehearse.models import find_vosk_model
 
 
 class Server:
@@ -91,21 +93,21 @@ def cache(home: Path) -> Path:
 
 
 def test_install_fake_model_and_find_it(server, isolated_home):
-    server.publish("vosk-model-small-xx-0.1", fake_model_zip("vosk-model-small-xx-0.1"), "xx")
-    proc = rehearse("model", "install", "xx-small", "--index-url", server.index)
-    target = cache(isolated_home) / "vosk-model-small-xx-0.1"
+    server.publish("vosk-model-small-tg-0.1", fake_model_zip("vosk-model-small-tg-0.1"), "tg")
+    proc = rehearse("model", "install", "tg-small", "--index-url", server.index)
+    target = cache(isolated_home) / "vosk-model-small-tg-0.1"
     assert proc.stdout.strip() == str(target)
     assert (target / "am" / "final.mdl").is_file()
-    assert sorted(p.name for p in cache(isolated_home).iterdir()) == ["vosk-model-small-xx-0.1"]
-    assert rehearse("model", "path", "--lang", "xx").stdout.strip() == str(target)
-    assert "vosk-model-small-xx-0.1" in rehearse("model", "list").stdout
-    again = rehearse("model", "install", "xx-small", "--index-url", server.index, check_ok=False)
+    assert sorted(p.name for p in cache(isolated_home).iterdir()) == ["vosk-model-small-tg-0.1"]
+    assert rehearse("model", "path", "--lang", "tg").stdout.strip() == str(target)
+    assert "vosk-model-small-tg-0.1" in rehearse("model", "list").stdout
+    again = rehearse("model", "install", "tg-small", "--index-url", server.index, check_ok=False)
     assert again.returncode == 1 and "already installed" in again.stderr
 
 
 def test_index_url_from_environment(server, isolated_home):
-    server.publish("vosk-model-small-xx-0.1", fake_model_zip("vosk-model-small-xx-0.1"), "xx")
-    rehearse("model", "install", "xx-small", env={"REHEARSE_MODEL_INDEX": server.index})
+    server.publish("vosk-model-small-tg-0.1", fake_model_zip("vosk-model-small-tg-0.1"), "tg")
+    rehearse("model", "install", "tg-small", env={"REHEARSE_MODEL_INDEX": server.index})
     assert "/model-list.json" in server.hits
 
 
@@ -147,51 +149,51 @@ def _assert_refused(proc, message, isolated_home):
     ],
 )
 def test_install_refuses_bad_downloads(server, isolated_home, tmp_path, case, message):
-    name = "vosk-model-small-xx-0.1"
+    name = "vosk-model-small-tg-0.1"
     good = fake_model_zip(name)
     if case == "checksum":
-        server.publish(name, good, "xx", md5="0" * 32)
+        server.publish(name, good, "tg", md5="0" * 32)
     elif case == "truncated":
-        server.publish(name, good[: len(good) // 2], "xx", md5=hashlib.md5(good).hexdigest(), claimed=len(good))
+        server.publish(name, good[: len(good) // 2], "tg", md5=hashlib.md5(good).hexdigest(), claimed=len(good))
     elif case == "traversal":
-        server.publish(name, fake_model_zip(name, {"../../evil.txt": b"gotcha"}), "xx")
+        server.publish(name, fake_model_zip(name, {"../../evil.txt": b"gotcha"}), "tg")
     elif case == "absolute":
-        server.publish(name, fake_model_zip(name, {"/tmp/evil-absolute.txt": b"gotcha"}), "xx")
+        server.publish(name, fake_model_zip(name, {"/tmp/evil-absolute.txt": b"gotcha"}), "tg")
     elif case == "symlink":
-        server.publish(name, fake_model_zip(name, symlink="/etc/passwd"), "xx")
+        server.publish(name, fake_model_zip(name, symlink="/etc/passwd"), "tg")
     elif case == "not a model":
         buf = io.BytesIO()
         with zipfile.ZipFile(buf, "w") as z:
             z.writestr(f"{name}/readme.txt", b"hello")
-        server.publish(name, buf.getvalue(), "xx")
+        server.publish(name, buf.getvalue(), "tg")
     else:
-        server.publish(name, b"this is not a zip archive at all", "xx")
-    proc = rehearse("model", "install", "xx-small", "--index-url", server.index, check_ok=False)
+        server.publish(name, b"this is not a zip archive at all", "tg")
+    proc = rehearse("model", "install", "tg-small", "--index-url", server.index, check_ok=False)
     _assert_refused(proc, message, isolated_home)
     assert not (isolated_home / "evil.txt").exists() and not (isolated_home.parent / "evil.txt").exists()
 
 
 def test_install_errors_from_the_list(server, isolated_home):
-    server.publish("vosk-model-small-xx-0.1", fake_model_zip("vosk-model-small-xx-0.1"), "xx")
-    proc = rehearse("model", "install", "zz-small", "--index-url", server.index, check_ok=False)
-    _assert_refused(proc, "no current small model for 'zz'", isolated_home)
-    proc = rehearse("model", "install", "xx-small", "--index-url", server.url + "/nothing.json", check_ok=False)
+    server.publish("vosk-model-small-tg-0.1", fake_model_zip("vosk-model-small-tg-0.1"), "tg")
+    proc = rehearse("model", "install", "te-small", "--index-url", server.index, check_ok=False)
+    _assert_refused(proc, "no current small model for 'te'", isolated_home)
+    proc = rehearse("model", "install", "tg-small", "--index-url", server.url + "/nothing.json", check_ok=False)
     _assert_refused(proc, "404", isolated_home)
     server.routes["/bad.json"] = (b"{not json", None)
-    proc = rehearse("model", "install", "xx-small", "--index-url", server.url + "/bad.json", check_ok=False)
+    proc = rehearse("model", "install", "tg-small", "--index-url", server.url + "/bad.json", check_ok=False)
     _assert_refused(proc, "not a Vosk model list", isolated_home)
-    proc = rehearse("model", "install", "xx-small", "--index-url", "http://127.0.0.1:9/x.json", check_ok=False)
+    proc = rehearse("model", "install", "tg-small", "--index-url", "http://127.0.0.1:9/x.json", check_ok=False)
     _assert_refused(proc, "cannot reach", isolated_home)
 
 
 def test_install_from_file(tmp_path, isolated_home):
-    archive = tmp_path / "vosk-model-small-xx-0.1.zip"
-    archive.write_bytes(fake_model_zip("vosk-model-small-xx-0.1"))
+    archive = tmp_path / "vosk-model-small-tg-0.1.zip"
+    archive.write_bytes(fake_model_zip("vosk-model-small-tg-0.1"))
     bad = rehearse("model", "install", "--from", str(archive), "--md5", "1" * 32, check_ok=False)
     _assert_refused(bad, "checksum mismatch", isolated_home)
     md5 = hashlib.md5(archive.read_bytes()).hexdigest()
     out = rehearse("model", "install", "--from", str(archive), "--md5", md5).stdout.strip()
-    assert Path(out) == cache(isolated_home) / "vosk-model-small-xx-0.1"
+    assert Path(out) == cache(isolated_home) / "vosk-model-small-tg-0.1"
     usage = rehearse("model", "install", check_ok=False)
     assert usage.returncode == 2 and "either a model NAME or --from" in usage.stderr
 
@@ -212,3 +214,58 @@ def test_lookup_order(tmp_path, monkeypatch, isolated_home):
     assert find_vosk_model("en-in") is None  # another accent is not taken for en-us, nor the reverse
     assert find_vosk_model("de") is None
     assert find_vosk_model("en").path == user_models  # plain "en" takes any English model
+
+
+def test_unknown_names_are_refused_before_any_network_use(server, isolated_home):
+    server.publish("vosk-model-small-tg-0.1", fake_model_zip("vosk-model-small-tg-0.1"), "tg")
+    for name in ("en-us-tiny", "zz-small", "english"):
+        proc = rehearse("model", "install", name, "--index-url", server.index, check_ok=False)
+        _assert_refused(proc, f"unknown model name '{name}'", isolated_home)
+        assert "en-us-small" in proc.stderr and "vosk-model-" in proc.stderr  # the names it knows
+        assert "Fetching" not in proc.stderr
+    proc = rehearse("model", "install", "en-su-small", env={"REHEARSE_MODEL_INDEX": server.index}, check_ok=False)
+    _assert_refused(proc, "did you mean en-us-small?", isolated_home)
+    assert server.hits == []  # not one request
+
+
+def test_exact_model_names_go_to_the_list(server, isolated_home):
+    server.publish("vosk-model-small-tg-0.1", fake_model_zip("vosk-model-small-tg-0.1"), "tg")
+    proc = rehearse("model", "install", "vosk-model-small-tg-0.9", "--index-url", server.index, check_ok=False)
+    _assert_refused(proc, "no model named 'vosk-model-small-tg-0.9'", isolated_home)
+    out = rehearse("model", "install", "vosk-model-small-tg-0.1", "--index-url", server.index).stdout
+    assert out.strip() == str(cache(isolated_home) / "vosk-model-small-tg-0.1")
+
+
+def test_a_model_site_that_never_answers_is_given_up_on(isolated_home):
+    import socket
+
+    with socket.socket() as silent:  # accepts connections (the kernel does) and never says a word
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        url = f"http://127.0.0.1:{silent.getsockname()[1]}/model-list.json"
+        proc = rehearse("model", "install", "en-us-small", "--index-url", url,
+                        env={"REHEARSE_CONNECT_TIMEOUT_S": "1"}, check_ok=False)
+    _assert_refused(proc, "no answer within 1 s", isolated_home)
+    bad = rehearse("model", "install", "en-us-small", "--index-url", url,
+                   env={"REHEARSE_CONNECT_TIMEOUT_S": "soon"}, check_ok=False)
+    _assert_refused(bad, "REHEARSE_CONNECT_TIMEOUT_S must be a number", isolated_home)
+
+
+def test_install_sh_without_network_goes_on_with_pocketsphinx(isolated_home):
+    """The model step of the real install.sh (--model-only: the apt and pip steps are not
+    repeated) with the model list on a closed port: exit 0, one line, nothing installed."""
+    from conftest import REPO
+
+    bindir = os.path.dirname(sys.executable)
+    proc = subprocess.run(
+        [str(REPO / "install.sh"), "--model-only"], check=False, capture_output=True, text=True, stdin=subprocess.DEVNULL,
+        env={**os.environ, "PATH": bindir + os.pathsep + os.environ["PATH"],
+             "REHEARSE_MODEL_INDEX": "http://127.0.0.1:9/model-list.json"},
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1, proc.stderr
+    assert "PocketSphinx will be used" in lines[0] and "rehearse model install en-us-small" in lines[0]
+    assert "127.0.0.1:9" in lines[0]  # the reason
+    assert not cache(isolated_home).exists() or not list(cache(isolated_home).iterdir())

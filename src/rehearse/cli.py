@@ -60,6 +60,36 @@ def cli(ctx):
         ctx.default_map = config.default_map(settings, commands)
 
 
+class _BatchProgress:
+    """`scoring 3/10 [#####     ]` on stderr, redrawn in place; only drawn on a terminal."""
+
+    def __init__(self):
+        self.shown = False
+        self.last = (0, 0)
+
+    def __call__(self, done: int, total: int) -> None:
+        self.last = (done, total)
+        if total > 1:
+            bar = "#" * (done * 20 // total)
+            click.echo(f"\r\033[Kscoring {done}/{total} [{bar:<20}]", err=True, nl=False)
+            self.shown = True
+
+    def clear(self) -> None:
+        if self.shown:
+            click.echo("\r\033[K", err=True, nl=False)
+            self.shown = False
+
+    def around(self, show):
+        """Print something without it landing inside the bar, then draw the bar again."""
+
+        def call(*args):
+            self.clear()
+            show(*args)
+            self(*self.last)
+
+        return call
+
+
 @cli.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per file, one per line.")
@@ -69,41 +99,59 @@ def cli(ctx):
               help="Speech recognizer: Vosk when a model is found, else PocketSphinx.")
 @click.option("--model", type=str, default=None, help="Path to a Vosk model folder.")
 @click.option("--lang", default="en-us", show_default=True, help="Language of the Vosk model to look for.")
-def score(files, as_json, target, engine, model, lang):
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Files scored at once, each process with its own engine (default: the number of cores).")
+def score(files, as_json, target, engine, model, lang, jobs):
     """Score recorded answers: length against the target, pace, and C/A/R coverage.
 
-    Reads WAV (8/16/24/32-bit integer or float, any rate, any channels), FLAC, Ogg,
-    MP3, AIFF and AU.
+    FILES are recordings or folders of them (a folder's .wav .flac .ogg .oga .opus .mp3
+    .aif .aiff .aifc .au .snd .w64 .rf64 .caf files, sorted by name). Reads WAV (8/16/24/32-bit
+    integer or float, any rate, any channels), FLAC, Ogg, MP3, AIFF and AU. Results come in
+    the order given. A file that cannot be scored gets its own `Error:` line (with --json
+    also an object with `file` and `error` in its place), the rest are still scored, and the
+    exit code is 1. Ctrl-C prints what is finished and exits 130.
 
     \b
     Examples:
       rehearse score answer.wav
       rehearse score --json --target 90 first.wav second.flac
+      rehearse score --jobs 2 recordings/
       rehearse score --engine vosk --model ~/models/vosk-model-en-us-0.22 answer.wav
     """
-    from rehearse.audio import FileSource, probe
     from rehearse import render
+    from rehearse.batch import EngineSpec, default_jobs, score_many
     from rehearse.feedback import Feedback
-    from rehearse.models import open_engine
-    from rehearse.scoring import hear, score_heard
 
-    try:
-        for f in files:
-            probe(f)  # fail fast on a typo before loading a model
-        eng = open_engine(engine, model, lang, warn=_warn)
-        for i, f in enumerate(files):
-            source = FileSource(f)
-            heard = hear(source, eng)
-            result = score_heard(heard, eng, source.duration_s, target, file=str(f))
-            fb = Feedback.from_json(result.to_json())
+    printed = 0
+
+    def show(result):
+        nonlocal printed
+        if result.error is not None:
+            click.echo(f"Error: {result.error}", err=True)
             if as_json:
-                click.echo(json.dumps(fb.to_json(), ensure_ascii=False))
-            else:
-                if i:
-                    click.echo()
-                click.echo(render.card(fb))
+                click.echo(json.dumps(result.to_json(), ensure_ascii=False))
+        elif as_json:
+            click.echo(json.dumps(result.to_json(), ensure_ascii=False))
+        else:
+            click.echo(("\n" if printed else "") + render.card(Feedback.from_json(result.score.to_json())))
+            printed += 1
+
+    progress = _BatchProgress() if sys.stderr.isatty() else None
+    try:
+        summary = score_many(
+            files, jobs or default_jobs(), EngineSpec(engine, model, lang), target,
+            on_result=progress.around(show) if progress else show,
+            on_progress=progress, on_warning=progress.around(_warn) if progress else _warn,
+        )
     except RehearseError as exc:
         raise _fail(exc) from None
+    finally:
+        if progress:
+            progress.clear()
+    if summary.failed:
+        if summary.total > 1:
+            click.echo(f"{summary.failed} of {summary.total} files could not be scored.", err=True)
+        sys.exit(1)
 
 
 @cli.command()

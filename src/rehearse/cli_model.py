@@ -105,8 +105,10 @@ class _Progress:
 def model_install(name, from_file, md5, index_url, dest):
     """Download, verify and unpack a Vosk model (the only command that uses the network).
 
-    NAME is `<lang>-small` (the current small model for a language, such as
-    en-us-small) or an exact model name from the list.
+    NAME is `<lang>-small` or `<lang>` (the current small model for a language, such as
+    en-us-small), `<lang>-big`, `<lang>-lgraph`, or an exact model name from the list.
+    An unknown name is refused at once, listing the known ones. The model list must
+    answer within $REHEARSE_CONNECT_TIMEOUT_S seconds (default 30).
 
     \b
     Examples:
@@ -123,6 +125,7 @@ def model_install(name, from_file, md5, index_url, dest):
         if from_file:
             path = models.install_from_file(from_file, dest, md5)
         else:
+            models.parse_model_name(name)  # an unknown name is refused before any network use
             click.echo(f"Fetching the model list from {models.index_url(index_url)}", err=True)
             path = models.install(name, index_url, dest, progress)
     except RehearseError as exc:

@@ -20,6 +20,7 @@ KEYS: dict[str, tuple] = {
     "engine": (str,), "model": (str,), "lang": (str,), "input_device": (str, int),
     "output_device": (str, int), "speak_feedback": (bool,), "questions": (str,), "count": (int,),
     "follow_ups": (int,), "endpoint": (str,),
+    "jobs": (int,),
 }
 CHOICES = {"engine": ("auto", "vosk", "pocketsphinx"), "follow_ups": (0, 1), "endpoint": ("smart", "fixed")}
 
@@ -53,7 +54,7 @@ def load(path: Path | None = None) -> dict:
             names = {int: "whole number", float: "number", str: "string", bool: "true or false"}
             want = "number" if types is NUMBER else " or ".join(names[t] for t in types)
             raise ConfigError(f"{path}: {key} must be a {want}, not {value!r}")
-        if types is NUMBER and not value > 0:
+        if (types is NUMBER or key == "jobs") and not value > 0:
             raise ConfigError(f"{path}: {key} must be more than 0")
         if key in CHOICES and value not in CHOICES[key]:
             raise ConfigError(f"{path}: {key} must be one of {', '.join(CHOICES[key])}")

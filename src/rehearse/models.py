@@ -9,6 +9,7 @@ import re
 import shutil
 import stat
 import tempfile
+import threading
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -25,6 +26,9 @@ DEFAULT_INDEX_URL = "https://alphacephei.com/vosk/models/model-list.json"
 INDEX_ENV = "REHEARSE_MODEL_INDEX"
 MODEL_ENV = "REHEARSE_VOSK_MODEL"
 DOWNLOAD_TIMEOUT_S = 30
+# The model list must arrive within this (name lookup, connect and read, all counted): a machine
+# without network then gives up in seconds, not after the resolver's own retries.
+CONNECT_TIMEOUT_ENV = "REHEARSE_CONNECT_TIMEOUT_S"
 MAX_INDEX_BYTES = 4 * 1024 * 1024
 MAX_UNPACKED_BYTES = 8 * 1024**3
 MAX_ARCHIVE_MEMBERS = 20_000
@@ -149,9 +153,23 @@ def index_url(explicit: str | None = None) -> str:
     return explicit or os.environ.get(INDEX_ENV) or DEFAULT_INDEX_URL
 
 
-def _open(url: str):
+def connect_timeout_s() -> float:
+    """How long the model list may take to arrive: $REHEARSE_CONNECT_TIMEOUT_S, else 30 s."""
+    raw = os.environ.get(CONNECT_TIMEOUT_ENV)
+    if not raw:
+        return float(DOWNLOAD_TIMEOUT_S)
     try:
-        return urllib.request.urlopen(url, timeout=DOWNLOAD_TIMEOUT_S)
+        value = float(raw)
+    except ValueError:
+        value = 0.0
+    if not value > 0:
+        raise ModelInstallError(f"${CONNECT_TIMEOUT_ENV} must be a number of seconds over 0, not {raw!r}")
+    return value
+
+
+def _open(url: str, timeout_s: float = DOWNLOAD_TIMEOUT_S):
+    try:
+        return urllib.request.urlopen(url, timeout=timeout_s)
     except urllib.error.HTTPError as exc:
         raise ModelInstallError(f"{url} answered {exc.code} {exc.reason}") from None
     except (urllib.error.URLError, OSError, ValueError) as exc:
@@ -159,10 +177,32 @@ def _open(url: str):
         raise ModelInstallError(f"cannot reach {url} ({reason})") from None
 
 
-def fetch_index(url: str) -> list[ModelEntry]:
-    """Read and check a Vosk model list (JSON array of objects with name, url, lang, type, md5)."""
-    with _open(url) as resp:
-        body = resp.read(MAX_INDEX_BYTES + 1)
+def _read_index(url: str, deadline_s: float) -> bytes:
+    """The list's bytes, or an error, within `deadline_s` whatever the network does. Name lookup
+    cannot be given a timeout, so the reading runs in a thread that is left behind if late."""
+    got: dict = {}
+
+    def read():
+        try:
+            with _open(url, deadline_s + 1) as resp:  # the join below decides; this only tidies up
+                got["body"] = resp.read(MAX_INDEX_BYTES + 1)
+        except BaseException as exc:  # handed to the caller's thread
+            got["error"] = exc
+
+    reader = threading.Thread(target=read, daemon=True, name="rehearse-model-list")
+    reader.start()
+    reader.join(deadline_s)
+    if reader.is_alive():
+        raise ModelInstallError(f"cannot reach {url} (no answer within {deadline_s:g} s)")
+    if "error" in got:
+        raise got["error"]
+    return got["body"]
+
+
+def fetch_index(url: str, deadline_s: float | None = None) -> list[ModelEntry]:
+    """Read and check a Vosk model list (JSON array of objects with name, url, lang, type, md5),
+    giving up after `deadline_s` (default: connect_timeout_s())."""
+    body = _read_index(url, deadline_s or connect_timeout_s())
     if len(body) > MAX_INDEX_BYTES:
         raise ModelInstallError(f"the model list at {url} is larger than {MAX_INDEX_BYTES} bytes")
     try:
@@ -187,14 +227,68 @@ def fetch_index(url: str) -> list[ModelEntry]:
     return entries
 
 
+# The languages of Vosk's published list, as its `lang` field spells them. A short name is
+# checked against them before any network use, so a typo is refused at once; a language added to
+# the list later can still be installed by its exact model name.
+VOSK_LANGS = (
+    "en-us", "en-in", "en-gb", "ar", "ar-tn", "br", "ca", "cn", "cs", "de", "el-gr", "eo", "es", "fa",
+    "fr", "gu", "hi", "it", "ja", "ko", "ky", "kz", "nl", "pl", "pt", "ru", "sv", "te", "tg", "tl-ph",
+    "tr", "uk", "uz", "vn",
+)
+# Suffix of a short name -> the list's `type`; a bare language means its small model.
+MODEL_KINDS = {"small": "small", "big": "big", "lgraph": "big-lgraph"}
+
+
+@dataclass(frozen=True)
+class ModelRequest:
+    """What a model name asks for: an exact model, or the current model of a language and type."""
+
+    name: str | None = None
+    lang: str | None = None
+    type: str | None = None
+
+
+def known_names(lang: str | None = None) -> list[str]:
+    """The short names `model install` accepts (for one language, or for all)."""
+    langs = [lang] if lang else list(VOSK_LANGS)
+    return [n for lg in langs for n in (f"{lg}-small", lg, f"{lg}-big", f"{lg}-lgraph")]
+
+
+def parse_model_name(spec: str) -> ModelRequest:
+    """Check a model name without the network: `en-us-small`, `en-us` (its small model),
+    `en-us-big`, `en-us-lgraph`, the same for every language in VOSK_LANGS, or an exact
+    `vosk-model-…` name. Anything else is refused, naming the names that are known."""
+    import difflib
+
+    spec = spec.strip()
+    if spec.startswith("vosk-model-") and re.fullmatch(r"[\w.+-]+", spec):
+        return ModelRequest(name=spec)
+    low = spec.lower()
+    if low in VOSK_LANGS:
+        return ModelRequest(lang=low, type="small")
+    lang, _, kind = low.rpartition("-")
+    if lang in VOSK_LANGS and kind in MODEL_KINDS:
+        return ModelRequest(lang=lang, type=MODEL_KINDS[kind])
+    # A misspelt language gets a suggestion; a known language with an unknown type does not
+    # (its four names head the list below).
+    close = [] if lang in VOSK_LANGS else difflib.get_close_matches(low, known_names(), n=1, cutoff=0.6)
+    hint = f" (did you mean {close[0]}?)" if close else ""
+    raise ModelInstallError(
+        f"unknown model name {spec!r}{hint}; known names: {', '.join(known_names(DEFAULT_LANG))}, "
+        f"and <lang>-small, <lang>, <lang>-big, <lang>-lgraph for <lang> in {' '.join(VOSK_LANGS[1:])}; "
+        f"or an exact model name from Vosk's list such as vosk-model-small-en-us-0.15"
+    )
+
+
 def choose_model(entries: list[ModelEntry], spec: str) -> ModelEntry:
-    """Pick a model by exact name, or by `<lang>-<type>` such as `en-us-small`."""
-    for e in entries:
-        if e.name == spec:
-            return e
-    lang, _, kind = spec.rpartition("-")
-    if not lang or kind not in ("small", "big", "big-lgraph"):
-        lang, kind = spec, "small"
+    """Pick a model by exact name, or by a short name such as `en-us-small` (see parse_model_name)."""
+    request = parse_model_name(spec)
+    if request.name:
+        for e in entries:
+            if e.name == request.name:
+                return e
+        raise ModelInstallError(f"the model list has no model named {request.name!r}")
+    lang, kind = request.lang, request.type
     fitting = [e for e in entries if e.lang == lang and e.type == kind and not e.obsolete]
     if not fitting:
         raise ModelInstallError(f"the model list has no current {kind} model for {lang!r}")
@@ -307,6 +401,7 @@ def install(
 ) -> Path:
     """Install a model named in the model list: download, verify, unpack atomically."""
     dest_dir = dest_dir or install_dir()
+    parse_model_name(spec)  # a typo is refused before any network use
     entry = choose_model(fetch_index(index_url(index)), spec)
     if (dest_dir / entry.name).exists():
         raise ModelInstallError(f"{entry.name} is already installed in {dest_dir}")

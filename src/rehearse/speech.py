@@ -162,6 +162,12 @@ class PocketSphinxEngine:
             raise EngineError(f"PocketSphinx failed to load its model ({exc})") from None
         self.model = "pocketsphinx en-us (bundled)"
 
+    def restart(self) -> None:
+        """Forget what earlier streams taught the live cepstral mean, so the next stream decodes
+        exactly as in a freshly loaded engine: a recording's score must not depend on which
+        recordings the same process scored before it (batch scoring splits them across workers)."""
+        self._decoder.reinit_feat()  # features only (cepstral mean and its frame count): 0.1 ms
+
     def stream(self) -> PocketSphinxDecoding:
         """A fresh decoding; an utterance left open by a decoding that died half-way is closed first."""
         last = getattr(self, "_last", None)
