@@ -82,6 +82,9 @@ extras=""
 .venv/bin/python -c 'import rehearse, vosk, pocketsphinx, soundfile, soxr, click' \
   || { echo "Error: the Python packages did not install" >&2; exit 1; }
 [ "$with_model" = 1 ] && install_model
+# Every built-in question synthesized now, so the first one is heard the moment a session starts.
+echo "Preparing the spoken questions…" >&2
+.venv/bin/rehearse questions prepare >/dev/null || echo "warning: questions will be synthesized on first use" >&2
 
 if [ "$run_job" = 1 ]; then
   # The main job: a mock interview. With no person at the desk, the demo asks a question aloud

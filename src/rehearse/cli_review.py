@@ -75,6 +75,31 @@ def questions_list(obj, bank):
         click.echo(f"{counts.get(q.text, 0):3d}  {q.kind:16s}  {q.text}")
 
 
+@questions.command("prepare")
+@click.option("--bank", default=None, help=BANK_HELP)
+def questions_prepare(bank):
+    """Synthesize a bank's questions now (the built-in one by default), so each is spoken at once.
+
+    \b
+    Example:
+      rehearse questions prepare
+    """
+    from rehearse.practice import fixed_sentences
+    from rehearse.questions import load_bank
+    from rehearse.tts import Speaker
+
+    speaker = Speaker()
+    try:
+        texts = [q.text for q in load_bank(bank)]
+        for text in texts:
+            speaker.to_wav(text)
+        for text in fixed_sentences():
+            speaker.quick_wav(text)
+    except RehearseError as exc:
+        raise _fail(exc) from None
+    click.echo(f"{len(texts)} questions ready in {speaker.cache_dir}")
+
+
 @click.command()
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per answer, one per line.")
 @click.option("--question", default=None, help="Only answers to questions containing this text.")
