@@ -26,7 +26,9 @@ PLAN = re.compile(
 TOPICS = {
     "compensation and benefits": r"\b(salary|pay|paid|compensation|benefits?|bonus\w*|pension|insurance|vacation|"
                                  r"holidays?|leave|equity|stock|package|perks?|remote|flexib\w*)\b",
-    "a tour": r"\b(tour|see the (office|workplace|site|floor|team)|show me around|look around|walk around|visit|"
+    "a tour": r"\b(tour|see (the|your) (office|workplace|site|floor|team|kitchen|ward|shop|store|lab|warehouse|plant|desk)|"
+              r"see where (i|we|you|the team)|where i('?d| would| will) (be )?(work|sit|be based)|show me around|"
+              r"look around|walk around|visit|"
               r"workspace|facilit\w*)\b",
     "training and development": r"\b(train\w*|learn\w*|develop\w*|courses?|mentor\w*|onboard\w*|coach\w*|"
                                 r"conferences?|certif\w*|skills?)\b",
@@ -35,6 +37,12 @@ TOPICS = {
                         r"day to day|typical day|people)\b",
 }
 _TOPICS = {k: re.compile(v) for k, v in TOPICS.items()}
+TOPIC_PATTERNS = _TOPICS
+# The closing yardstick's check names for the topics above.
+TOPIC_CHECKS = {
+    "compensation_and_benefits": "compensation and benefits", "tour": "a tour",
+    "training_and_development": "training and development", "growth": "growth", "team_and_culture": "team and culture",
+}
 STOP = set("the a an and or but so to of in on at for with by from as is was were be been are it its this that "
            "i we you he she they me us my our your their had has have did do not no just very really then there "
            "what which who when where how also about into up out over after before all some any more most".split())
@@ -105,7 +113,7 @@ def objection(text: str) -> dict:
     """Does a reply to an objection acknowledge it and answer with an example or a plan?"""
     t = text.lower()
     ack = ACKNOWLEDGE.search(t)
-    example = bool(I_DID.search(t) or WE_DID.search(t)) and bool(MEASURE.search(t) or I_DID.search(t))
+    example = is_example(t)
     plan = PLAN.search(t)
     tips = []
     if not ack:
@@ -114,6 +122,12 @@ def objection(text: str) -> dict:
         tips.append("Answer the concern with a concrete example of what you did, or a plan for what you would do.")
     return {"acknowledged": bool(ack), "acknowledgement": ack.group(0) if ack else None,
             "concrete_example": example, "plan": bool(plan), "tips": tips}
+
+
+def is_example(text: str) -> bool:
+    """Does the text tell something the speaker did (a concrete example, not a claim)?"""
+    t = text.lower()
+    return bool(I_DID.search(t) or WE_DID.search(t)) and bool(MEASURE.search(t) or I_DID.search(t))
 
 
 def topics(text: str) -> dict:

@@ -1,0 +1,617 @@
+"""Each kind of question judged by its own yardstick. Pure functions.
+
+A behavioural question asks for a story, so it is judged by Challenge / Action / Result and a
+two-minute target. "Where do you see yourself in five years?" asks for no story: it is judged on
+an ambition tied to the role and a way of growing into it, in under a minute. A question's kind
+picks a *rubric* (the yardstick): a few named checks, each passed or not with the words that
+show it (or the words that broke it), a tip when not, and a length target.
+
+The checks read `analysis.analyze(...)` clauses, so they work on punctuated prose and on
+lowercase, unpunctuated recognizer output alike, and their evidence carries clause times.
+Cues are short regular expressions over the lowercased answer; each rubric is data (a table of
+checks), and `judge` runs any of them the same way.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Callable
+
+from rehearse import followup
+from rehearse.analysis import (
+    ON_TARGET_HIGH, ON_TARGET_LOW, TARGET_S, Analysis, Clause, Length, delivery_tips, fmt_minutes,
+)
+from rehearse.errors import RehearseError
+from rehearse.lexicon import I_DID, MEASURE, RESULT_RE, WE_DID, ACTION_PHRASES
+from rehearse.questions import KINDS, normalize_kind
+
+CAR = "car"
+ABOUT_YOURSELF = "about-yourself"
+WHY_HERE = "why-here"
+WHY_LEAVING = "why-leaving"
+FIVE_YEARS = "five-years"
+OBJECTION = "objection"
+CLOSING = "closing"
+RUBRICS = (CAR, ABOUT_YOURSELF, WHY_HERE, WHY_LEAVING, FIVE_YEARS, OBJECTION, CLOSING)
+MOTIVATION_RUBRICS = (ABOUT_YOURSELF, WHY_HERE, WHY_LEAVING, FIVE_YEARS)
+
+# (target, low, high) in seconds. C/A/R stories: two minutes, 75-125 %. The rest from what coaches
+# advise: an introduction 60-90 s; "why here" 45-90 s; "why leaving" short and forward (20-60 s:
+# the longer it runs the more it sounds like a grievance); "five years" 30-60 s (an aim and a
+# path, not a life plan); an objection 60-90 s; one's own questions 30-90 s (two or three
+# questions, each a sentence or two).
+TARGETS_S: dict[str, tuple[float, float, float]] = {
+    CAR: (TARGET_S, TARGET_S * ON_TARGET_LOW, TARGET_S * ON_TARGET_HIGH),
+    ABOUT_YOURSELF: (75.0, 60.0, 90.0),
+    WHY_HERE: (60.0, 45.0, 90.0),
+    WHY_LEAVING: (40.0, 20.0, 60.0),
+    FIVE_YEARS: (45.0, 30.0, 60.0),
+    OBJECTION: (75.0, 60.0, 90.0),
+    CLOSING: (60.0, 30.0, 90.0),
+}
+
+
+class KindError(RehearseError):
+    """A question kind or rubric that does not exist."""
+
+
+# --- kinds and rubrics from a question's wording ------------------------------------------
+
+_Q_CLOSING = re.compile(
+    r"\b(any|some|other|more|few) questions? (for|to ask|you('d| would)? (like|want)|before)|"
+    r"\bquestions? for (us|me|the (team|panel))|\bwhat (would|do|did) you (like|want) to ask|"
+    r"\banything (else )?(you('d| would)? (like|want) to (ask|add|know|tell))|"
+    r"\banything (else )?(that )?we (have not|haven'?t|didn'?t|did not) (asked|ask|covered|cover)|"
+    r"\b(is there|anything) (anything )?(you want|you'd like|you would like) (to )?(ask|know)\b|"
+    r"\bask (me|us) (anything|something)|\bwhat can i (tell|answer)"
+)
+_Q_SECOND = re.compile(
+    r"\b(last time|(our|the|your) (first|last|previous|earlier) (conversation|interview|meeting|round|talk|call|chat)|"
+    r"since we (last )?(spoke|met|talked)|when we (last )?(spoke|met|talked)|you (mentioned|told us|said|described) "
+    r"(earlier|before|last)|in our (first|last|previous|earlier)|you (mentioned|told us)|we asked (this|you)|"
+    r"following up on|coming back to|first (ninety|90|hundred|100|thirty|30|sixty|60) days|(ask|tell me) again|"
+    r"different example|than you have now)\b"
+)
+_Q_OBJECTION = re.compile(
+    r"\b(you (have not|haven'?t|do not have|don'?t have|lack|never|seem|'ve never|have never|have only|'ve only|"
+    r"only have|have changed|'ve changed|changed jobs|have led|have been out|were out|are (too|over|under|not)|"
+    r"'re (too|over|under|not))|"
+    r"your (experience|background|résumé|resume|cv|degree|profile|salary expectations?) (is|isn'?t|doesn'?t|seems?|"
+    r"looks?|does not|is not)|(there is|there's|i see) a gap|other (candidates|applicants)|"
+    r"over.?qualified|under.?qualified|why should we (consider|hire|take|choose|believe|trust)|"
+    r"not (exactly )?what we (need|are looking for|want)|how (do|can) we (know|be sure|trust)|won'?t you|"
+    r"(i'?m|i am|we'?re|we are) (a bit |a little |slightly )?(worried|concerned)|concern|"
+    r"take a chance on|we usually (hire|look for|want)|you don'?t|you do not|you can'?t|you cannot)\b"
+)
+_Q_ABOUT = re.compile(
+    r"\b(about yourself|introduce yourself|who you are|(walk|take|talk) (me|us) through (your|you) "
+    r"(career|cv|résumé|resume|background|experience|story|journey)|your (career|background|story) so far|"
+    r"(tell|talk) (me|us) about (you|your (background|career|story))\b(?! (time|a time))|"
+    r"describe yourself|summari[sz]e your (career|background|experience))"
+)
+_Q_LEAVING = re.compile(
+    r"\b(leav(e|ing)|left|quit\w*|move on|moving on|looking for a new (job|role|position)|why (are you )?"
+    r"looking|change (jobs|employers?|companies)|want a change|resign\w*|why now)\b"
+)
+_Q_FIVE = re.compile(
+    r"\b((five|ten|three|two|\d+) years?( from now| time)?|see yourself|long.?term|career (goals?|plans?|aims?|"
+    r"ambitions?)|ambitions?|where do you want to be|what do you want to be doing|future|next step in your career|"
+    r"(would|do) you like to be doing)\b"
+)
+_Q_WHY = re.compile(
+    r"\b(why (do|would|did) you (want|apply|choose|like|pick)|why (here|us|this|our|the company|join|apply)|"
+    r"what (do you know|interests? you|attract\w* you|appeals?|excites? you|drew you|draws you|motivates?|drives? you|"
+    r"makes? you (want|interested|lose))|interested in (this|the|our)|rather than|"
+    r"what (made|makes) you (apply|choose|want|interested)|lose track of time|passionate|enjoy (most|about)|"
+    r"what kind of (work|job|role|company)|why (this|that) (role|job|position|company|team))\b"
+)
+_Q_BEHAVIOURAL = re.compile(
+    r"\b(tell me about (a|the|one) (time|situation|moment|occasion|project|decision|mistake|accomplishment)|"
+    r"describe (a|the|one) (time|situation|moment|occasion|project)|(give|share) (me |us )?(an|one) example|"
+    r"can you give me an example|have you ever|a time (when|you|where)|when (have|did) you|how did you (handle|deal)|"
+    r"walk (me|us) through (a|the|one) (time|situation|project))"
+)
+
+# Built-in questions keep their bank's kind: the wording cannot tell every second-interview
+# question ("Tell me about a time you worked with a much larger team") from a first-round one.
+_BUILTIN_KINDS: dict[str, str] | None = None
+
+
+def _key(question_text: str) -> str:
+    return " ".join(re.findall(r"[\w']+", question_text.lower()))
+
+
+def _builtin_kind(question_text: str) -> str | None:
+    global _BUILTIN_KINDS
+    if _BUILTIN_KINDS is None:
+        from rehearse.questions import load_bank
+
+        _BUILTIN_KINDS = {_key(q.text): q.kind for q in load_bank()}
+    return _BUILTIN_KINDS.get(_key(question_text))
+
+
+def kind_from_wording(question_text: str) -> str:
+    """The kind a question's wording suggests, without looking it up in the built-in bank."""
+    t = " ".join(question_text.lower().split()).replace("’", "'")
+    if _Q_CLOSING.search(t):
+        return "closing"
+    if _Q_SECOND.search(t):
+        return "second-interview"
+    if _Q_BEHAVIOURAL.search(t):
+        return "behavioural"
+    if _Q_OBJECTION.search(t):
+        return "objection"
+    if _Q_ABOUT.search(t) or _Q_LEAVING.search(t) or _Q_FIVE.search(t) or _Q_WHY.search(t):
+        return "motivation"
+    return "behavioural"
+
+
+def motivation_rubric(question_text: str | None) -> str:
+    """Which motivation yardstick a question needs; "why here" when the wording says nothing more
+    (it judges any "what draws you" question: specific, from your experience, looking forward)."""
+    t = " ".join((question_text or "").lower().split()).replace("’", "'")
+    if _Q_ABOUT.search(t):
+        return ABOUT_YOURSELF
+    if _Q_LEAVING.search(t):
+        return WHY_LEAVING
+    if _Q_FIVE.search(t):
+        return FIVE_YEARS
+    return WHY_HERE
+
+
+def rubric_for(kind: str, question_text: str | None = None) -> str:
+    """The rubric for a question of `kind` (either spelling); motivation questions are told apart
+    by their wording."""
+    k = normalize_kind(kind)
+    if k is None:
+        raise KindError(f"unknown question kind {kind!r}; use one of {', '.join(KINDS)}")
+    if k in ("behavioural", "second-interview"):
+        return CAR
+    if k == "motivation":
+        return motivation_rubric(question_text)
+    return OBJECTION if k == "objection" else CLOSING
+
+
+def infer_kind(question_text: str) -> tuple[str, str]:
+    """(kind, rubric) for a question: the built-in bank's kind when it is one of its questions,
+    else from the wording; a question the wording does not place is behavioural."""
+    kind = _builtin_kind(question_text) or kind_from_wording(question_text)
+    return kind, rubric_for(kind, question_text)
+
+
+def target_for(rubric: str) -> tuple[float, float, float]:
+    """(target_s, low_s, high_s): the answer length a rubric wants."""
+    if rubric not in TARGETS_S:
+        raise KindError(f"unknown rubric {rubric!r}; use one of {', '.join(RUBRICS)}")
+    return TARGETS_S[rubric]
+
+
+# --- results --------------------------------------------------------------------------------
+
+
+@dataclass
+class Check:
+    """One thing the yardstick looks for: passed or not, the words that show it, a tip when not."""
+
+    name: str
+    passed: bool
+    evidence: list[dict] = field(default_factory=list)  # {"text", "start", "end"}, like car evidence
+    tip: str | None = None
+
+    def to_json(self) -> dict:
+        return {"name": self.name, "passed": self.passed, "evidence": self.evidence, "tip": self.tip}
+
+
+@dataclass
+class Coaching:
+    """An answer judged by its question's yardstick: the checks, the tips (most useful first,
+    at most three) and the length against the rubric's target."""
+
+    rubric: str
+    checks: list[Check]
+    tips: list[str]
+    target: tuple[float, float, float]
+    length: Length | None = None
+    notes: list[str] = field(default_factory=list)  # generic phrases named back, when a check passed anyway
+
+    def check(self, name: str) -> Check:
+        """The check called `name`."""
+        return next(c for c in self.checks if c.name == name)
+
+    def to_json(self) -> dict:
+        return {
+            "rubric": self.rubric,
+            "checks": [c.to_json() for c in self.checks],
+            "tips": self.tips,
+            "target": {"target_s": self.target[0], "low_s": self.target[1], "high_s": self.target[2]},
+            "length": self.length.to_json() if self.length else None,
+        }
+
+
+# --- finding cues in an answer ----------------------------------------------------------------
+
+
+class _Answer:
+    """An answer's clauses joined into one lowercase text, so a cue may run across a clause
+    boundary (recognizer output cuts clauses at pauses) and still name the clauses it covers."""
+
+    def __init__(self, clauses: list[Clause]):
+        self.clauses = clauses
+        self.spans: list[tuple[int, int]] = []
+        parts, pos = [], 0
+        for c in clauses:
+            t = c.text.lower().replace("’", "'")
+            parts.append(t)
+            self.spans.append((pos, pos + len(t)))
+            pos += len(t) + 1
+        self.text = " ".join(parts)
+
+    def find(self, pattern: re.Pattern) -> list[tuple[re.Match, list[Clause]]]:
+        """Every match of `pattern`, with the clauses it touches."""
+        return [(m, self.clauses_at(m.start(), m.end())) for m in pattern.finditer(self.text)]
+
+    def clauses_at(self, start: int, end: int) -> list[Clause]:
+        return [c for c, (a, b) in zip(self.clauses, self.spans) if a < max(end, start + 1) and b > start]
+
+    def each(self) -> list[tuple[Clause, str]]:
+        return [(c, self.text[a:b]) for c, (a, b) in zip(self.clauses, self.spans)]
+
+
+def _evidence(clauses: list[Clause], most: int = 3) -> list[dict]:
+    seen, out = set(), []
+    for c in clauses:
+        if id(c) not in seen:
+            seen.add(id(c))
+            out.append(c.evidence())
+    return out[:most]
+
+
+def _hits(answer: _Answer, pattern: re.Pattern) -> list[Clause]:
+    return [c for _, cs in answer.find(pattern) for c in cs]
+
+
+# Not-quite-praise that fits every employer: named back to the speaker.
+GENERIC_PRAISE = re.compile(
+    r"\b((great|good|amazing|fantastic|excellent|positive|strong|nice|friendly|awesome|wonderful|supportive|"
+    r"healthy|open|inclusive|collaborative|welcoming|fun|lovely|brilliant) (company )?(culture|company|reputation|"
+    r"place to work|work(ing)? environment|environment|atmosphere|benefits|values|brand|name|people|team|employer|"
+    r"opportunit\w*|products?|services?)|"
+    r"(growth|career|development|learning|exciting) opportunit\w*|opportunit\w* (for|to) (grow\w*|develop\w*|learn\w*|"
+    r"advance\w*)|room (for|to) grow\w*|(industry|market) leader|leader in (the|your|its|this) (industry|field|market|"
+    r"sector|space)|well.known|big names?|fast.paced|dynamic|innovative|cutting.edge|forward.thinking|"
+    r"(heard|hear) (great|good|lots of good|a lot of good|amazing) things|great things about|prestigious|"
+    r"work.life balance|(good|great|competitive) (salary|pay)|(i|i'?ve) always wanted to work (here|for you)|"
+    r"(the|your) (culture|values|mission|vision|reputation)|(you'?re|you are|it'?s|it is) a (great|good|big|"
+    r"successful|growing) (company|place|firm|business|organi[sz]ation)|(growing|successful|stable) company|"
+    r"passionate about (what you do|your work|the company))\b"
+)
+_GENERIC_ONLY_WORDS = re.compile(r"\b(culture|values|mission|vision|reputation|opportunit\w*|environment|people)\b")
+# Something only this employer or this role has: what they did, made, run, or what the ad says.
+SPECIFIC = re.compile(
+    r"\b(you (recently |just |have |'ve |also |now )?(launched|opened|released|announced|moved|started|built|won|"
+    r"acquired|expanded|published|shipped|switched|introduced|rolled out|partnered|raised|redesigned|merged|"
+    r"make|build|run|sell|serve|supply|design|develop|produce|publish|offer|use|operate|manufacture|specialise|"
+    r"specialize|focus on|work with|cover|treat|teach|ship|host)|"
+    r"your (new |recent |latest |own )?(\w+ )?(app|apps|product|products|platform|tool|service|clinic|clinics|store|"
+    r"stores|shop|shops|branch|branches|site|plant|factory|warehouse|lab|program|programme|project|report|blog|"
+    r"podcast|talk|paper|api|library|course|line|range|menu|module|software|system|customers|clients|patients|"
+    r"students|pupils|members|fleet|hotel|restaurant|school|hospital|ward|network|campaign|launch|move|decision|"
+    r"approach|work on|commitment to|expansion|merger|contract|partnership|award|research|model|offices?|market)|"
+    r"(the|this|your) (job|role|position|vacancy) (ad|advert|advertisement|posting|description|listing|spec)|"
+    r"(the|this) (ad|advert|posting|listing|job description) (says|said|mentions|mentioned|asks|lists|talks)|"
+    r"(this|the) (role|job|position) (involves|includes|is about|means|would mean|owns|covers|needs|requires|asks|"
+    r"combines|sits|focuses|reports|works)|"
+    r"i (read|saw|noticed|watched|listened|used|use|tried|visited|followed|attended|met|spoke|talked|came across|"
+    r"looked at|have used|'ve used|bought|shop|shopped|ordered)\b(?! (great|good) things)|"
+    r"in the news|on your (website|site|blog|careers page|linkedin)|your (ceo|founder|director|head of)|annual report)\b"
+)
+OWN_EXPERIENCE = re.compile(
+    r"\b(in my (current|last|previous|old|first|present) (job|role|team|company|position|work|practice|school|"
+    r"workplace|employer)|my (experience|background|years|time|work) (in|at|as|with|on)|at my (current|last|"
+    r"previous) (job|company|employer|workplace)|i('ve| have) (been|spent|worked|led|run|managed|built|done|"
+    r"taught|trained|handled|used|volunteered)|i (spent|worked|led|ran|managed|built|taught|trained|handled|"
+    r"studied|did|set up|started|volunteer|volunteered|work|run|manage|lead|teach|handle)|for (the (past|last) )?"
+    r"(\w+ )?(years|months)|as a (former )?\w+ (i|myself))\b"
+)
+FORWARD = re.compile(
+    r"\b(i (would|'d|will|'ll) (like|love|want|be|bring|enjoy|get|help|grow|learn|use|take|build|contribute|apply|"
+    r"lead|add|make|have|work|focus|start|do|welcome)|i'?d|i'?ll|i want|i hope|i'?m hoping|i am hoping|i could|"
+    r"i can (bring|help|contribute|add|offer|use|apply|do|build|make|learn|grow|take)|"
+    r"(i'?m|i am) (now )?(looking|keen|eager|excited|ready|hoping|aiming|interested in (taking|moving|growing|"
+    r"doing|working|leading|building))|looking forward|excited (to|about|by)|keen to|eager to|ready (to|for)|"
+    r"next step|want to|wants to|would (let|allow|give|mean) me|a chance to|the chance to|the opportunity to|"
+    r"going forward|in (the )?future|grow into|move into|step (up|into)|take on|that'?s what i want|"
+    r"what i'?m after|where i want)\b"
+)
+PRESENT_ROLE = re.compile(
+    r"\b((i'?m|i am) (currently |now |still )?(a|an|the|working|employed|responsible|in charge|head|lead|senior|"
+    r"junior|part of|in my|on the|at|with)|currently|right now|at the moment|at present|these days|today i|"
+    r"i (currently |now |still )?(work|lead|manage|run|teach|look after|handle|oversee|coordinate|support|"
+    r"design|build|sell|nurse|care|drive|own|plan|am in charge)|i'?ve been (working|a|an|at|in|leading|running|"
+    r"managing|teaching|with|the)|i have been (working|a|an|at|in|leading|running|managing|teaching|with|the)|"
+    r"my (current|present) (job|role|position)|my (job|role|work) (is|involves))\b"
+)
+# A past achievement: something the speaker did, or was given for what they did.
+ACHIEVED = re.compile(
+    r"\b(i (was|got) (promoted|chosen|picked|asked|named|given|made)|i won|i (\w+ )?(led|built|launched|created|"
+    r"designed|introduced|set up|started|founded|grew|doubled|cut|saved|turned|redesigned|rewrote|raised|"
+    r"delivered|opened|ran|managed|trained|took|organi[sz]ed))\b"
+)
+STRONG_RESULT_MIN = 1.2
+_NOT_DONE = re.compile(r"\b(grew up|started (my career|out|school|university)|studied \w+)\b")
+CRITICISM = re.compile(
+    r"\b(terrible|awful|horrible|toxic|incompetent|useless|clueless|lazy|rude|unfair|unprofessional|hopeless|"
+    r"micro.?manag\w*|a mess|chaotic|chaos|disorgani[sz]ed|the worst|stupid|idiot\w*|a joke|bully\w*|"
+    r"(i|we) (hate|can'?t stand|cannot stand)|fed up|sick of|(does|do|did)(n'?t| not) (listen|care|appreciate|"
+    r"value|respect|know what|support|trust|recogni[sz]e|help|let)|never (listens|listen|listened|appreciates|"
+    r"appreciate|gives|give|lets|let|supports|support|cares|care|says thank)|no (respect|support|recognition|"
+    r"appreciation)|(underpaid|undervalued|unappreciated|overworked)|(the )?pay is (bad|terrible|awful|low|"
+    r"poor|a joke)|(boss|manager|management|company|employer|supervisor|team lead|leadership|director|owner|ceo) "
+    r"(is|are|was|were) (bad|terrible|awful|poor|a nightmare|impossible|difficult|horrible|the problem|"
+    r"always|never|so|really|just|completely|totally)|(bad|poor|weak|terrible|awful|horrible|difficult) "
+    r"(boss|manager|management|leadership|company|employer|supervisor|culture|environment|atmosphere)|"
+    r"takes? credit|blames?|played favou?rites|(make|made|makes) (my|our) (life|lives|work) (hell|miserable|"
+    r"difficult)|dead.end|going nowhere|nothing ever changes|nobody (cares|listens))\b"
+)
+AMBITION = re.compile(
+    r"\b(i (would|'d) (like|love|want|hope) to (be|have|lead|become|run|manage|own|take|head|see myself|grow into|"
+    r"move into|step into|build|make|reach|specialise|specialize|get)|i (want|hope|plan|aim|intend|expect|"
+    r"see myself|picture myself) (to )?(be|have|lead|become|run|manage|own|take|head|being|leading|running|"
+    r"managing|owning|grow into|move into|step into|build|reach|specialise|specialize|get)|i see myself|"
+    r"(my|the) (goal|ambition|aim|plan|dream) (is|would be|in \w+ years)|i('ll| will) (be|have|lead|run|manage|"
+    r"own|head)|i('m| am) aiming|in (five|ten|three|two|\d+) years(' time)? (i|i'?d|i'?ll|i'?m))\b"
+)
+_VAGUE_AMBITION = re.compile(
+    r"\b(successful|happy|comfortable|settled|doing well|in a good place|somewhere good|better (job|position)|"
+    r"higher position|more money|earning more)\b"
+)
+CONNECTED = re.compile(
+    r"\b(here|this (role|team|company|job|position|field|area|department|organi[sz]ation|kind of|type of|ward|"
+    r"school|firm|line)|your (company|team|firm|organi[sz]ation|business)|with you|(in|on|of|lead(ing)?|run(ning)?|"
+    r"manag(e|ing)) (the|a|this|your) (\w+ )?(team|department|group|unit|ward|practice|function|region|site|"
+    r"store|office|kitchen|lab|line|product)|(senior|lead|principal|head|chief|staff|manager|director|"
+    r"specialist|expert|architect|consultant|supervisor|partner)\b)"
+)
+GROWTH = re.compile(
+    r"\b(learn\w*|grow\w*|develop\w*|build(ing)? (up|my|on)|get(ting)? better|improv\w* my|step by step|"
+    r"take on (more|bigger|larger|new)|taking on|mentor\w*|course\w*|certif\w*|qualif\w*|train\w*|master\w*|"
+    r"deepen\w*|broaden\w*|by (taking|learning|getting|leading|working|doing|building|shadowing)|"
+    r"get (there|to that point)|first .{0,60} then|(more|extra) responsibilit\w*|stretch|studying|study|degree|"
+    r"experience (in|with|of) )\b"
+)
+QUESTION_FORM = re.compile(
+    r"\b(what|how|when|where|who|which|why|is there|are there|is it|do you|does (the|it|this|your)|could (i|you|we)|"
+    r"can (i|you|we)|would (i|you|it)|will (i|there)|i('?d| would) (like|love) to (know|hear|ask|see|meet|understand)|"
+    r"i('m| am) (curious|wondering)|i wonder|tell me (more )?about|i was wondering|may i)\b"
+)
+
+
+# --- the checks ---------------------------------------------------------------------------------
+
+
+Finder = Callable[[_Answer], Check]
+
+
+def _simple(name: str, pattern: re.Pattern, tip: str) -> Finder:
+    def find(a: _Answer) -> Check:
+        hits = _hits(a, pattern)
+        return Check(name, bool(hits), _evidence(hits), None if hits else tip)
+    return find
+
+
+def _highlight(a: _Answer) -> Check:
+    """A past achievement and what came of it, in the same or the next clause."""
+    pairs = [(c, _NOT_DONE.sub("", t)) for c, t in a.each()]
+    did = [i for i, (c, t) in enumerate(pairs) if ACHIEVED.search(t) or I_DID.search(t) or WE_DID.search(t)
+           or ACTION_PHRASES.search(t)]
+    for i in did:
+        for j in (i, i + 1, i + 2):
+            if j < len(pairs):
+                t = pairs[j][1]
+                strong = sum(w for w, p in RESULT_RE if w >= STRONG_RESULT_MIN and p.search(t))
+                if strong or (MEASURE.search(t) and j != i) or (MEASURE.search(t) and ACHIEVED.search(t)):
+                    return Check("highlight", True, _evidence([pairs[i][0], pairs[j][0]]))
+    if did:
+        return Check("highlight", False, _evidence([pairs[did[0]][0]]),
+                     "Your highlight has no result: say what changed because of it, with a number if you can.")
+    return Check("highlight", False, [], "Add one highlight from your past that fits this role, with its result "
+                                         "(\"I led …, and sign-ups doubled\").")
+
+
+def _specific(a: _Answer) -> Check:
+    generic = [(m.group(0), cs) for m, cs in a.find(GENERIC_PRAISE)]
+    specific = []
+    for m, cs in a.find(SPECIFIC):
+        specific += cs
+    # a number in a clause that is not praise: "your forty stores", "since 2019"
+    for c, t in a.each():
+        if re.search(r"\d", t) and not GENERIC_PRAISE.search(t) and c not in specific:
+            specific.append(c)
+    if specific:
+        return Check("specific", True, _evidence(specific))
+    if generic:
+        phrase = generic[0][0]
+        return Check("specific", False, _evidence([c for _, cs in generic for c in cs]),
+                     f"'{phrase}' says nothing about us: name what you saw (a product, a project, something "
+                     "in the job ad) and why it matters to you.")
+    return Check("specific", False, [], "Say something only this company or role has: a product, a project, a "
+                                         "fact you found, a line from the job ad.")
+
+
+def _no_criticism(a: _Answer) -> Check:
+    hits = _hits(a, CRITICISM)
+    if hits:
+        quote = hits[0].text
+        return Check("no_criticism", False, _evidence(hits),
+                     f"Leave out the criticism (\"{_short(quote)}\"): it makes the interviewer wonder what you "
+                     "will say about them. Say what you are moving toward instead.")
+    return Check("no_criticism", True, [])
+
+
+def _looks_forward(a: _Answer) -> Check:
+    ahead = _hits(a, FORWARD)
+    against = _hits(a, CRITICISM)
+    # An answer that is mostly grievance does not look forward, whatever it says at the end.
+    words = lambda cs: sum(len(c.text.split()) for c in {id(c): c for c in cs}.values())
+    if ahead and words(against) <= 2 * words(ahead):
+        return Check("looks_forward", True, _evidence(ahead))
+    tip = ("Say what you are moving toward (the work you want to do next, and why this role gives it to you) "
+           "rather than what you are leaving.")
+    return Check("looks_forward", False, _evidence(against), tip)
+
+
+def _ambition(a: _Answer) -> Check:
+    aims = [(m, cs) for m, cs in a.find(AMBITION)]
+    if not aims:
+        return Check("ambition", False, [], "Name an ambition tied to this role: the job you want to grow into "
+                                            "here (\"leading a small team in this department\").")
+    clauses = [c for _, cs in aims for c in cs]
+    near = " ".join(c.text for c in clauses) + " " + a.text
+    if CONNECTED.search(near) and not all(_VAGUE_AMBITION.search(c.text) and not CONNECTED.search(c.text)
+                                          for c in clauses):
+        return Check("ambition", True, _evidence(clauses))
+    return Check("ambition", False, _evidence(clauses),
+                 f"\"{_short(clauses[0].text)}\" could be said anywhere: tie your ambition to this role or team.")
+
+
+def _objection(name: str) -> Finder:
+    def find(a: _Answer) -> Check:
+        if name == "acknowledged":
+            hits = _hits(a, followup.ACKNOWLEDGE)
+            tip = "Acknowledge the concern first (\"That's a fair point, I haven't …\"), then answer it."
+        elif name == "plan":
+            hits = _hits(a, followup.PLAN)
+            tip = "Say what you would do about it: a plan for your first weeks (\"I would start by …\")."
+        else:
+            hits = [c for c, t in a.each() if followup.is_example(t)]
+            tip = "Answer the concern with a concrete example of something you did that shows it will not matter."
+        return Check(name, bool(hits), _evidence(hits), None if hits else tip)
+    return find
+
+
+def _topic(name: str, topic: str) -> Finder:
+    pattern = followup.TOPIC_PATTERNS[topic]
+
+    def find(a: _Answer) -> Check:
+        hits = [c for c, t in a.each() if pattern.search(t) and (QUESTION_FORM.search(t) or "?" in c.text)]
+        if not hits:  # recognizer output runs question words and topics into separate clauses
+            hits = [c for m, cs in a.find(pattern) for c in cs
+                    if QUESTION_FORM.search(a.text[max(0, m.start() - 60):m.end()])]
+        return Check(name, bool(hits), _evidence(hits), None if hits else f"Ask about {topic}.")
+    return find
+
+
+@dataclass(frozen=True)
+class Rubric:
+    """A yardstick: its checks, in the order they are shown."""
+
+    name: str
+    checks: tuple[tuple[str, Finder], ...]
+
+
+_RUBRICS: dict[str, Rubric] = {
+    ABOUT_YOURSELF: Rubric(ABOUT_YOURSELF, (
+        ("present", _simple("present", PRESENT_ROLE,
+                            "Start with now: what you do today, in a sentence (\"I'm a … at …, where I …\").")),
+        ("highlight", _highlight),
+        ("why_now", _simple("why_now", re.compile(
+            FORWARD.pattern + r"|\b(this (role|position|job|team|opportunity|opening)|why i applied|i applied|"
+                              r"that'?s (why|what)|which is why|here)\b"),
+            "End with why this role, now: what it lets you do next that fits what you have done.")),
+    )),
+    WHY_HERE: Rubric(WHY_HERE, (
+        ("specific", _specific),
+        ("own_experience", _simple("own_experience", OWN_EXPERIENCE,
+                                   "Tie it to your own experience: what you have done that makes this a fit "
+                                   "(\"In my current job I …\").")),
+        ("forward", _simple("forward", FORWARD,
+                            "Add a reason looking forward: what you want to do or learn here.")),
+    )),
+    WHY_LEAVING: Rubric(WHY_LEAVING, (
+        ("looks_forward", _looks_forward),
+        ("no_criticism", _no_criticism),
+    )),
+    FIVE_YEARS: Rubric(FIVE_YEARS, (
+        ("ambition", _ambition),
+        ("growth", _simple("growth", GROWTH, "Say how you will grow into it: what you will learn or take on, "
+                                              "step by step.")),
+    )),
+    OBJECTION: Rubric(OBJECTION, tuple((n, _objection(n)) for n in ("acknowledged", "example", "plan"))),
+    CLOSING: Rubric(CLOSING, tuple((n, _topic(n, t)) for n, t in followup.TOPIC_CHECKS.items())),
+}
+
+
+def _short(text: str, most: int = 60) -> str:
+    return text if len(text) <= most else text[: most - 1].rsplit(" ", 1)[0] + " …"
+
+
+# --- judging ------------------------------------------------------------------------------------
+
+
+def _length(answer_s: float | None, target: tuple[float, float, float]) -> Length | None:
+    if answer_s is None:
+        return None
+    t, low, high = target
+    verdict = "short" if answer_s < low else "long" if answer_s > high else "on_target"
+    return Length(t, low, high, verdict)
+
+
+def _car_checks(analysis: Analysis) -> list[Check]:
+    tips = {"challenge": "Open with the challenge: one or two sentences on the situation and what was at stake.",
+            "action": "Say what you did: the steps you took yourself, told as 'I …'.",
+            "result": "No result stated: end with what changed because of what you did, ideally with a number."}
+    return [Check(k, bool(v["covered"]), [c.evidence() for c in v["evidence"]][:3], None if v["covered"] else tips[k])
+            for k, v in analysis.car.items()]
+
+
+def judge(rubric: str, analysis: Analysis) -> Coaching:
+    """Judge an analyzed answer by `rubric`. The C/A/R rubric keeps the analysis's own tips and
+    length (its target is the caller's); every other rubric gives tips from its own checks, then
+    its length target, then delivery, and never a C/A/R tip."""
+    target = target_for(rubric)
+    if rubric == CAR:
+        length = analysis.length
+        if length is not None:
+            target = (length.target_s, length.low_s, length.high_s)
+        return Coaching(CAR, _car_checks(analysis), list(analysis.tips), target, length)
+    answer = _Answer(analysis.clauses)
+    checks = [find(answer) for _, find in _RUBRICS[rubric].checks]
+    length = _length(analysis.answer_s, target)
+    if not analysis.clauses:
+        return Coaching(rubric, checks, ["No words were recognized: check the microphone and speak a full answer."],
+                        target, length)
+    tips: list[tuple[int, str]] = []
+    failed = [c for c in checks if not c.passed]
+    if rubric == CLOSING:
+        # one tip for all the topics left out, as a list: five separate tips would crowd out the rest
+        if len(failed) == len(checks):
+            tips.append((0, "Ask two or three questions of your own: about the team, training, growth, pay and "
+                            "benefits, or to see where you would work."))
+        elif failed:
+            names = [followup.TOPIC_CHECKS[c.name] for c in failed]
+            tips.append((1, f"You did not ask about {', '.join(names[:-1]) + ' or ' + names[-1] if len(names) > 1 else names[0]}."))
+    else:
+        tips += [(i, c.tip) for i, c in enumerate(failed) if c.tip]
+    notes = []
+    if rubric in (WHY_HERE, ABOUT_YOURSELF) and all(c.passed for c in checks if c.name == "specific"):
+        generic = GENERIC_PRAISE.search(answer.text)
+        if generic and rubric == WHY_HERE:
+            notes.append(f"'{generic.group(0)}' says nothing about us: keep the specific part and drop it.")
+            tips.append((5, notes[-1]))
+    if length is not None and length.verdict != "on_target":
+        word = "cut" if length.verdict == "long" else "add to"
+        tips.append((4, f"The answer ran {fmt_minutes(analysis.answer_s)}: {word} it, aim for "
+                        f"{fmt_minutes(target[1])}-{fmt_minutes(target[2])}."))
+    tips += delivery_tips(analysis.wpm, analysis.answer_s, analysis.delivery)
+    tips.sort(key=lambda t: t[0])
+    return Coaching(rubric, checks, [t for _, t in tips[:3]], target, length, notes)
+
+
+def check_names(rubric: str) -> tuple[str, ...]:
+    """The names of a rubric's checks, in order."""
+    if rubric == CAR:
+        return ("challenge", "action", "result")
+    if rubric not in _RUBRICS:
+        raise KindError(f"unknown rubric {rubric!r}; use one of {', '.join(RUBRICS)}")
+    return tuple(n for n, _ in _RUBRICS[rubric].checks)
