@@ -19,21 +19,26 @@ ACKNOWLEDGE = re.compile(
     r"i haven'?t yet|not (exactly|directly)|(good|valid|reasonable) (point|question|concern)|i agree|"
     r"i know (that )?(my|i|this)|admittedly|granted)\b"
 )
+# "i'll" and "i'd" need their apostrophe: without it they are "ill" and "id".
 PLAN = re.compile(
-    r"\b(i would|i'?d|i will|i'?ll|i plan|my plan|in my first (\w+ )?(days|weeks|months)|first i would|"
-    r"i'?m going to|i am going to|i intend|i'?d start|i would start|i'?ve already (started|begun))\b"
+    r"\b(i would|i'd|i will|i'll|i plan|my plan|in my first (\w+ )?(days|weeks|months)|first i would|"
+    r"i'?m going to|i am going to|i intend|i'd start|i would start|i'?ve already (started|begun)|"
+    r"i want to (pass|learn|take|do|get|finish|improve|start|spend|build|shadow|read|study)|"
+    r"i'?m (now )?(doing|taking|studying|learning|working on|practi[sc]ing|reading)|"
+    r"i (go|attend|study|practi[sc]e|take) .{0,25}\b(class|classes|course|courses|lessons|training))\b"
 )
 TOPICS = {
     "compensation and benefits": r"\b(salary|pay|paid|compensation|benefits?|bonus\w*|pension|insurance|vacation|"
+                                 r"hours|night shifts?|shift pattern|overtime|rota|weekends?|contract|days off|"
                                  r"holidays?|leave|equity|stock|package|perks?|remote|flexib\w*)\b",
-    "a tour": r"\b(tour|see (the|your) (office|workplace|site|floor|team|kitchen|ward|shop|store|lab|warehouse|plant|desk)|"
+    "a tour": r"\b(tour|have a look (at|around)|look at (the|your|where)|see (the|your) (office|workplace|site|floor|team|kitchen|ward|shop|store|lab|warehouse|plant|desk)|"
               r"see where (i|we|you|the team)|where i('?d| would| will) (be )?(work|sit|be based)|show me around|"
               r"look around|walk around|visit|"
               r"workspace|facilit\w*)\b",
     "training and development": r"\b(train\w*|learn\w*|develop\w*|courses?|mentor\w*|onboard\w*|coach\w*|"
                                 r"conferences?|certif\w*|skills?)\b",
     "growth": r"\b(grow\w*|promot\w*|career|advance\w*|progress\w*|path|next step|move up|opportunit\w*|future)\b",
-    "team and culture": r"\b(team|culture|colleagues?|values?|work ?style|environment|manager|management|"
+    "team and culture": r"\b(team|culture|who (would|will) i (be )?work\w* with|work(ing)? with|how many (of you|people|staff)|colleagues?|values?|work ?style|environment|manager|management|"
                         r"day to day|typical day|people)\b",
 }
 _TOPICS = {k: re.compile(v) for k, v in TOPICS.items()}

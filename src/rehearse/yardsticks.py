@@ -315,8 +315,8 @@ OWN_EXPERIENCE = re.compile(
     r"(\w+ )?(years|months)|as a (former )?\w+ (i|myself))\b"
 )
 FORWARD = re.compile(
-    r"\b(i (would|'d|will|'ll) (like|love|want|be|bring|enjoy|get|help|grow|learn|use|take|build|contribute|apply|"
-    r"lead|add|make|have|work|focus|start|do|welcome)|i'?d|i'?ll|i want|i hope|i'?m hoping|i am hoping|i could|"
+    r"\b(i( would|'d| will|'ll) (like|love|want|be|bring|enjoy|get|help|grow|learn|use|take|build|contribute|apply|"
+    r"lead|add|make|have|work|focus|start|do|welcome|need)|i want|i hope|i'?m hoping|i am hoping|i could|"
     r"i can (bring|help|contribute|add|offer|use|apply|do|build|make|learn|grow|take)|"
     r"(i'?m|i am) (now )?(looking|keen|eager|excited|ready|hoping|aiming|interested in (taking|moving|growing|"
     r"doing|working|leading|building))|looking forward|excited (to|about|by)|keen to|eager to|ready (to|for)|"
@@ -342,8 +342,10 @@ STRONG_RESULT_MIN = 1.2
 _NOT_DONE = re.compile(r"\b(grew up|started (my career|out|school|university)|studied \w+)\b")
 CRITICISM = re.compile(
     r"\b(terrible|awful|horrible|toxic|incompetent|useless|clueless|lazy|rude|unfair|unprofessional|hopeless|"
-    r"micro.?manag\w*|a mess|chaotic|chaos|disorgani[sz]ed|the worst|stupid|idiot\w*|a joke|bully\w*|"
-    r"(i|we) (hate|can'?t stand|cannot stand)|fed up|sick of|(does|do|did)(n'?t| not) (listen|care|appreciate|"
+    r"micro.?manag\w*|a mess|chaotic|rubbish|crap|a nightmare|favou?r(s|ed|ing)? (her|his|their) (mates|friends)|"
+    r"(get|got|getting) out of (there|that place)|(i'?m|i am) (just )?done with (it|them|that place)|"
+    r"(can'?t|cannot) wait to (leave|get out)|chaos|disorgani[sz]ed|the worst|stupid|idiot\w*|a joke|bully\w*|"
+    r"(i|we) (hate|can'?t stand|cannot stand)|fed up|sick of|(does|do|did)(n'?t| not) (really |even |ever |always )?(listen|care|appreciate|"
     r"value|respect|know what|support|trust|recogni[sz]e|help|let)|never (listens|listen|listened|appreciates|"
     r"appreciate|gives|give|lets|let|supports|support|cares|care|says thank)|no (respect|support|recognition|"
     r"appreciation)|(underpaid|undervalued|unappreciated|overworked)|(the )?pay is (bad|terrible|awful|low|"
@@ -355,11 +357,13 @@ CRITICISM = re.compile(
     r"difficult)|dead.end|going nowhere|nothing ever changes|nobody (cares|listens))\b"
 )
 AMBITION = re.compile(
-    r"\b(i (would|'d) (like|love|want|hope) to (be|have|lead|become|run|manage|own|take|head|see myself|grow into|"
+    r"\b(i( would|'d) (like|love|want|hope) to (be|have|lead|become|run|manage|own|take|head|see myself|grow into|"
     r"move into|step into|build|make|reach|specialise|specialize|get)|i (want|hope|plan|aim|intend|expect|"
     r"see myself|picture myself) (to )?(be|have|lead|become|run|manage|own|take|head|being|leading|running|"
     r"managing|owning|grow into|move into|step into|build|reach|specialise|specialize|get)|i see myself|"
-    r"(my|the) (goal|ambition|aim|plan|dream) (is|would be|in \w+ years)|i('ll| will) (be|have|lead|run|manage|"
+    r"(my|the) (goal|ambition|aim|plan|dream) (is|would be|in \w+ years)|that'?s (the|my) (dream|goal|plan|aim)|"
+    r"i( want|'d like| would like|'d love| would love| hope to have| plan to have) (my own|to own|to open|to start|"
+    r"to set up)|i('ll| will) (be|have|lead|run|manage|"
     r"own|head)|i('m| am) aiming|in (five|ten|three|two|\d+) years(' time)? (i|i'?d|i'?ll|i'?m))\b"
 )
 _VAGUE_AMBITION = re.compile(
@@ -374,11 +378,20 @@ CONNECTED = re.compile(
     r"specialist|expert|architect|consultant|supervisor|partner)\b)"
 )
 GROWTH = re.compile(
-    r"\b(learn\w*|grow\w*|develop\w*|build(ing)? (up|my|on)|get(ting)? better|improv\w* my|step by step|"
+    r"\b(learn(ing|t|ed|s)?|grow(ing|n|s)?|develop(ing|s)?|(get|become|be) (\w+ )?(good|better|skilled|fluent|confident|"
+    r"qualified|expert|stronger) (at|in|with)|(finish|complete|pass|do|get|take) (my|the|a|an) (\w+ ){0,3}(level|"
+    r"qualification|exam|degree|diploma|licen[cs]e|certificate|course|programme|program|apprenticeship)|build(ing)? (up|my|on)|get(ting)? better|improv\w* my|step by step|"
     r"take on (more|bigger|larger|new)|taking on|mentor\w*|course\w*|certif\w*|qualif\w*|train\w*|master\w*|"
-    r"deepen\w*|broaden\w*|by (taking|learning|getting|leading|working|doing|building|shadowing)|"
+    r"deepen\w*|broaden\w*|(leadership|management|development) (course|programme|program|training)|by (taking|learning|getting|leading|working|doing|building|shadowing)|"
     r"get (there|to that point)|first .{0,60} then|(more|extra) responsibilit\w*|stretch|studying|study|degree|"
     r"experience (in|with|of) )\b"
+)
+# Self-praise that sounds like growth but names none: masked before GROWTH is looked for.
+CLICHE = re.compile(
+    r"\b((fast|quick|eager|keen|lifelong|good|great) learner|(continuous|constant|personal|professional|self) "
+    r"(development|improvement|learning|growth) is \w+( \w+)?|always (looking|eager|keen|happy|willing) to "
+    r"(learn|grow|improve|develop)( and (better|improve|develop|challenge) myself)?|better myself|"
+    r"(willing|happy|open) to learn)\b"
 )
 QUESTION_FORM = re.compile(
     r"\b(what|how|when|where|who|which|why|is there|are there|is it|do you|does (the|it|this|your)|could (i|you|we)|"
@@ -467,24 +480,48 @@ def _ambition(a: _Answer) -> Check:
         return Check("ambition", False, [], "Name an ambition tied to this role: the job you want to grow into "
                                             "here (\"leading a small team in this department\").")
     clauses = [c for _, cs in aims for c in cs]
-    near = " ".join(c.text for c in clauses) + " " + a.text
-    if CONNECTED.search(near) and not all(_VAGUE_AMBITION.search(c.text) and not CONNECTED.search(c.text)
-                                          for c in clauses):
+    if not all(_VAGUE_AMBITION.search(c.text) and not CONNECTED.search(c.text) for c in clauses):
         return Check("ambition", True, _evidence(clauses))
     return Check("ambition", False, _evidence(clauses),
                  f"\"{_short(clauses[0].text)}\" could be said anywhere: tie your ambition to this role or team.")
 
 
+def _growth(a: _Answer) -> Check:
+    hits = [c for c, t in a.each() if GROWTH.search(CLICHE.sub(" ", t))]
+    if hits:
+        return Check("growth", True, _evidence(hits))
+    cliche = _hits(a, CLICHE)
+    tip = "Say how you will grow into it: what you will learn or take on, step by step."
+    if cliche:
+        tip = f"\"{_short(CLICHE.search(cliche[0].text).group(0))}\" names no step: " + tip[0].lower() + tip[1:]
+    return Check("growth", False, _evidence(cliche), tip)
+
+
+# An acknowledgement said the other way round ("I don't think that's true") is not one.
+_NEGATED_BEFORE = re.compile(r"(n't|\bnot|\bnever|\bno)\W+(\w+\W+){0,3}$")
+_CONCEDES = re.compile(r"^(yes|yeah|yep|that'?s (right|correct|true)|correct|true|fair enough|absolutely)\b")
+# A past event told with a time ("last month three guests wrote ...") or at a named former job.
+PAST_EVENT = re.compile(
+    r"\b(last (year|month|week|summer|winter|spring|autumn|quarter|time)|(\w+|\d+) (years?|months?|weeks?) ago|"
+    r"in (19|20)\d\d|in my (last|previous|current|old|first) (job|role|team|company|position)|at my (last|previous|"
+    r"current|old) (job|company|employer|workplace)|when i (was|worked)|every (day|week|shift))\b"
+)
+
+
 def _objection(name: str) -> Finder:
     def find(a: _Answer) -> Check:
         if name == "acknowledged":
-            hits = _hits(a, followup.ACKNOWLEDGE)
+            hits = [c for m, cs in a.find(followup.ACKNOWLEDGE) for c in cs
+                    if not _NEGATED_BEFORE.search(a.text[max(0, m.start() - 30):m.start()])]
+            if not hits and a.clauses and _CONCEDES.search(a.text):
+                hits = a.clauses[:1]
             tip = "Acknowledge the concern first (\"That's a fair point, I haven't …\"), then answer it."
         elif name == "plan":
             hits = _hits(a, followup.PLAN)
             tip = "Say what you would do about it: a plan for your first weeks (\"I would start by …\")."
         else:
-            hits = [c for c, t in a.each() if followup.is_example(t)]
+            hits = [c for c, t in a.each() if followup.is_example(t)
+                    or (PAST_EVENT.search(t) and re.search(r"\b(i|we|my|our)\b", t))]
             tip = "Answer the concern with a concrete example of something you did that shows it will not matter."
         return Check(name, bool(hits), _evidence(hits), None if hits else tip)
     return find
@@ -534,8 +571,7 @@ _RUBRICS: dict[str, Rubric] = {
     )),
     FIVE_YEARS: Rubric(FIVE_YEARS, (
         ("ambition", _ambition),
-        ("growth", _simple("growth", GROWTH, "Say how you will grow into it: what you will learn or take on, "
-                                              "step by step.")),
+        ("growth", _growth),
     )),
     OBJECTION: Rubric(OBJECTION, tuple((n, _objection(n)) for n in ("acknowledged", "example", "plan"))),
     CLOSING: Rubric(CLOSING, tuple((n, _topic(n, t)) for n, t in followup.TOPIC_CHECKS.items())),
