@@ -59,58 +59,69 @@ class KindError(RehearseError):
 # --- kinds and rubrics from a question's wording ------------------------------------------
 
 _Q_CLOSING = re.compile(
-    r"\b(any|some|other|more|few) questions? (for|to ask|you('d| would)? (like|want)|before)|"
-    r"\bquestions? for (us|me|the (team|panel))|\bwhat (would|do|did) you (like|want) to ask|"
-    r"\banything (else )?(you('d| would)? (like|want) to (ask|add|know|tell))|"
-    r"\banything (else )?(that )?we (have not|haven'?t|didn'?t|did not) (asked|ask|covered|cover)|"
-    r"\b(is there|anything) (anything )?(you want|you'd like|you would like) (to )?(ask|know)\b|"
-    r"\bask (me|us) (anything|something)|\bwhat can i (tell|answer)"
+    r"\b((any|some|other|more|few) questions? (for|to ask|you('d| would)? (like|want)|before)|"
+    r"questions? for (us|me|the (team|panel))|(like|want|wish|hoping|hope) to (ask|know|find out)|"
+    r"(anything|something|what) (else )?(that )?you('re| are) (curious|wondering)|your turn|"
+    r"anything (else )?(that )?we (have not|haven'?t|didn'?t|did not) (asked|ask|covered|cover)|"
+    r"ask (me|us) (anything|something)|what can i (tell|answer))\b"
 )
+# Referring back to an earlier conversation. "The last time you had to …" is a story prompt, not this.
 _Q_SECOND = re.compile(
-    r"\b(last time|(our|the|your) (first|last|previous|earlier) (conversation|interview|meeting|round|talk|call|chat)|"
-    r"since we (last )?(spoke|met|talked)|when we (last )?(spoke|met|talked)|you (mentioned|told us|said|described) "
-    r"(earlier|before|last)|in our (first|last|previous|earlier)|you (mentioned|told us)|we asked (this|you)|"
-    r"following up on|coming back to|first (ninety|90|hundred|100|thirty|30|sixty|60) days|(ask|tell me) again|"
-    r"different example|than you have now)\b"
+    r"\b((our|the|your) (first|last|previous|earlier|other) (conversation|interview|meeting|round|talk|call|chat)|"
+    r"in our (first|last|previous|earlier)|(since|when) we (last )?(spoke|met|talked)|we (talked|spoke) about|"
+    r"last time (we|you (told|said|mentioned|talked|spoke|gave|described))|"
+    r"(told|said|mentioned|gave|talked about|spoke about|described)\b[^.?!]{0,60}\b(last time|earlier|before|"
+    r"previously)|you (told|said to|mentioned to) (us|me|my colleague|the panel|them)|"
+    r"(my|our) colleagues? (told|said|mentioned)|told (me|us) (that )?you|we asked (this|you)|following up on|"
+    r"coming back to|(ask|tell me) again|different example|first (ninety|90|hundred|100|thirty|30|sixty|60) days|"
+    r"than you have now)\b"
+)
+_Q_BEHAVIOURAL = re.compile(
+    r"\b((a|an|one|the last|the first|the most recent) (time|moment|situation|occasion|day|shift|week|case|project|"
+    r"customer|client|mistake|decision|problem|conflict) (when|where|that|you|in which|in your)|"
+    r"think of (a|an|one|the)|talk (me|us) through (it|a|an|the|one)|has there ever|have you ever|"
+    r"(give|share) (me |us )?(an?|one|your|some) (example|for.instance|instance)|(an )?example (of|where|when)|"
+    r"for.instance|tell (me|us) about (a|an|the|one) (?!typical)|describe (a|an|the|one) (?!typical)|"
+    r"walk (me|us) through (a|an|the|one) |can you think of|recall|when (have|did) you|how did you (handle|deal)|"
+    r"tell me about the accomplishment)"
 )
 _Q_OBJECTION = re.compile(
     r"\b(you (have not|haven'?t|do not have|don'?t have|lack|never|seem|'ve never|have never|have only|'ve only|"
-    r"only have|have changed|'ve changed|changed jobs|have led|have been out|were out|are (too|over|under|not)|"
-    r"'re (too|over|under|not))|"
-    r"your (experience|background|résumé|resume|cv|degree|profile|salary expectations?) (is|isn'?t|doesn'?t|seems?|"
-    r"looks?|does not|is not)|(there is|there's|i see) a gap|other (candidates|applicants)|"
-    r"over.?qualified|under.?qualified|why should we (consider|hire|take|choose|believe|trust)|"
-    r"not (exactly )?what we (need|are looking for|want)|how (do|can) we (know|be sure|trust)|won'?t you|"
-    r"(i'?m|i am|we'?re|we are) (a bit |a little |slightly )?(worried|concerned)|concern|"
+    r"only have|have changed|'ve changed|changed jobs|have led|have been out|were out|are (too|over|under|not|a bit)|"
+    r"'re (too|over|under|not|a bit))|your (experience|background|résumé|resume|cv|degree|profile|salary "
+    r"expectations?|last \w+ jobs?|jobs?|career) (is|isn'?t|doesn'?t|seems?|looks?|does not|is not|jumps?|each|"
+    r"lasted|has)|(there is|there's|i see) a gap|other (candidates|applicants)|over.?qualified|under.?qualified|"
+    r"why should we (consider|hire|take|choose|believe|trust)|not (exactly )?what we (need|are looking for|want)|"
+    r"how (do|can) we (know|be sure|trust)|won'?t you|(i'?m|i am|we'?re|we are) (a bit |a little |slightly )?"
+    r"(worried|concerned)|(my|our|the) (worry|concern)|concern|help me understand|(might|would|could|will|may) "
+    r"say (that )?you|i'?ll be (straight|honest|frank)|to be (straight|honest|frank) with you|"
     r"take a chance on|we usually (hire|look for|want)|you don'?t|you do not|you can'?t|you cannot)\b"
 )
+# "yourself", but "see yourself in five years" belongs to the five-year question.
 _Q_ABOUT = re.compile(
-    r"\b(about yourself|introduce yourself|who you are|(walk|take|talk) (me|us) through (your|you) "
+    r"\b(who are you|(?<!see )(?<!picture )(?<!imagine )yourself|(walk|take|talk) (me|us) through (your|you) "
     r"(career|cv|résumé|resume|background|experience|story|journey)|your (career|background|story) so far|"
-    r"(tell|talk) (me|us) about (you|your (background|career|story))\b(?! (time|a time))|"
-    r"describe yourself|summari[sz]e your (career|background|experience))"
+    r"(tell|talk) (me|us) about (you|your (background|career|story))\b(?! (time|a time))|in a nutshell)"
 )
 _Q_LEAVING = re.compile(
-    r"\b(leav(e|ing)|left|quit\w*|move on|moving on|looking for a new (job|role|position)|why (are you )?"
-    r"looking|change (jobs|employers?|companies)|want a change|resign\w*|why now)\b"
+    r"\b(leav(e|ing)|(you|why) left|quit\w*|move on|moving on|looking for (a new|something new|another|"
+    r"something else)|(why|what'?s got you|what has got you|what makes you) (are you )?looking|"
+    r"(change|changing|move|moving|switch\w*) (jobs|employers?|companies|(away )?from)|want a change|resign\w*|"
+    r"why now)\b"
 )
 _Q_FIVE = re.compile(
-    r"\b((five|ten|three|two|\d+) years?( from now| time)?|see yourself|long.?term|career (goals?|plans?|aims?|"
-    r"ambitions?)|ambitions?|where do you want to be|what do you want to be doing|future|next step in your career|"
-    r"(would|do) you like to be doing)\b"
+    r"\b((five|ten|three|two|\d+|few|couple of) years?( from now| time| down the (line|road))|in (five|ten|three|"
+    r"two|\d+) years|see yourself|long.?term|career (goals?|plans?|aims?|ambitions?)|(plans?|goals?|aims?) for "
+    r"(your|the) (career|future)|ambitions?|where do you want to be|(like|want|hope) to be doing|fast.forward|"
+    r"future|next step in your career)\b"
 )
 _Q_WHY = re.compile(
     r"\b(why (do|would|did) you (want|apply|choose|like|pick)|why (here|us|this|our|the company|join|apply)|"
-    r"what (do you know|interests? you|attract\w* you|appeals?|excites? you|drew you|draws you|motivates?|drives? you|"
-    r"makes? you (want|interested|lose))|interested in (this|the|our)|rather than|"
-    r"what (made|makes) you (apply|choose|want|interested)|lose track of time|passionate|enjoy (most|about)|"
-    r"what kind of (work|job|role|company)|why (this|that) (role|job|position|company|team))\b"
-)
-_Q_BEHAVIOURAL = re.compile(
-    r"\b(tell me about (a|the|one) (time|situation|moment|occasion|project|decision|mistake|accomplishment)|"
-    r"describe (a|the|one) (time|situation|moment|occasion|project)|(give|share) (me |us )?(an|one) example|"
-    r"can you give me an example|have you ever|a time (when|you|where)|when (have|did) you|how did you (handle|deal)|"
-    r"walk (me|us) through (a|the|one) (time|situation|project))"
+    r"what (do you know|interests? you|attract\w* you|appeals?|excites? you|drew you|draws you|motivates?|"
+    r"drives? you|makes? you (want|interested|lose))|interested in (this|the|our)|rather than|"
+    r"(made|makes) you (apply|choose|pick|want|decide|go for|interested)|out of all the|lose track of time|"
+    r"passionate|enjoy (most|about)|what kind of (work|job|role|company)|why (this|that) (role|job|position|"
+    r"company|team))\b"
 )
 
 # Built-in questions keep their bank's kind: the wording cannot tell every second-interview
@@ -131,6 +142,19 @@ def _builtin_kind(question_text: str) -> str | None:
     return _BUILTIN_KINDS.get(_key(question_text))
 
 
+_LIMITING = re.compile(r"\b(only|never|not|no|under|less|too|a bit|gap|jump\w*|lack\w*|short|little|few|without|"
+                       r"senior|junior|young|overqualified|worry|worried|concern\w*|hard|difficult)\b")
+
+
+def _states_a_doubt(t: str) -> bool:
+    """A statement (not a question) about the candidate with a limit in it: "you've only worked in …"."""
+    for sentence in re.split(r"(?<=[.!:;])\s+", t):
+        if not sentence.rstrip().endswith("?") and re.search(r"\b(you|your|you're|you've)\b", sentence) \
+                and _LIMITING.search(sentence):
+            return True
+    return False
+
+
 def kind_from_wording(question_text: str) -> str:
     """The kind a question's wording suggests, without looking it up in the built-in bank."""
     t = " ".join(question_text.lower().split()).replace("’", "'")
@@ -140,7 +164,7 @@ def kind_from_wording(question_text: str) -> str:
         return "second-interview"
     if _Q_BEHAVIOURAL.search(t):
         return "behavioural"
-    if _Q_OBJECTION.search(t):
+    if _Q_OBJECTION.search(t) or _states_a_doubt(t):
         return "objection"
     if _Q_ABOUT.search(t) or _Q_LEAVING.search(t) or _Q_FIVE.search(t) or _Q_WHY.search(t):
         return "motivation"
@@ -284,7 +308,9 @@ GENERIC_PRAISE = re.compile(
     r"work.life balance|(good|great|competitive) (salary|pay)|(i|i'?ve) always wanted to work (here|for you)|"
     r"(the|your) (culture|values|mission|vision|reputation)|(you'?re|you are|it'?s|it is) a (great|good|big|"
     r"successful|growing) (company|place|firm|business|organi[sz]ation)|(growing|successful|stable) company|"
-    r"passionate about (what you do|your work|the company))\b"
+    r"passionate about (what you do|your work|the company)|leading (names?|compan\w+|firms?|players?|brands?|"
+    r"provider\w*)|one of the (best|biggest|leading|top|largest)|growing (fast|quickly|so fast)|"
+    r"(it'?s|is) the future)\b"
 )
 _GENERIC_ONLY_WORDS = re.compile(r"\b(culture|values|mission|vision|reputation|opportunit\w*|environment|people)\b")
 # Something only this employer or this role has: what they did, made, run, or what the ad says.
@@ -305,6 +331,17 @@ SPECIFIC = re.compile(
     r"i (read|saw|noticed|watched|listened|used|use|tried|visited|followed|attended|met|spoke|talked|came across|"
     r"looked at|have used|'ve used|bought|shop|shopped|ordered)\b(?! (great|good) things)|"
     r"in the news|on your (website|site|blog|careers page|linkedin)|your (ceo|founder|director|head of)|annual report)\b"
+)
+# Looser cues ("you have …", "your …"): specific unless what follows is praise any employer gets.
+_PLAIN_NOUNS = (
+    "company|team|firm|business|organi[sz]ation|culture|values|mission|vision|reputation|people|brand|growth|"
+    "success|environment|industry|job|role|position|website|site|work|opportunit\\w*|staff|employees|benefits|offer|"
+    "interview|time|question|great|good|amazing|fantastic|excellent|strong|nice|friendly|awesome|wonderful|"
+    "supportive|innovative|dynamic|successful|growing|big|lovely|brilliant|fast|well|own|career|salary|pay|way"
+)
+SPECIFIC_LOOSE = re.compile(
+    rf"\b(you('ve| have)? got|you have|you do|you('re| are) (doing|building|opening|moving|running|launching|rolling|"
+    rf"hiring)|i know (that )?you|your (?!({_PLAIN_NOUNS})\b)\w+)"
 )
 OWN_EXPERIENCE = re.compile(
     r"\b(in my (current|last|previous|old|first|present) (job|role|team|company|position|work|practice|school|"
@@ -367,7 +404,8 @@ AMBITION = re.compile(
     r"own|head)|i('m| am) aiming|in (five|ten|three|two|\d+) years(' time)? (i|i'?d|i'?ll|i'?m))\b"
 )
 _VAGUE_AMBITION = re.compile(
-    r"\b(successful|happy|comfortable|settled|doing well|in a good place|somewhere good|better (job|position)|"
+    r"\b(bought a house|buy a house|house|travel\w*|married|kids|children|family|retire\w*|"
+    r"successful|happy|comfortable|settled|doing well|in a good place|somewhere good|better (job|position)|"
     r"higher position|more money|earning more)\b"
 )
 CONNECTED = re.compile(
@@ -378,7 +416,7 @@ CONNECTED = re.compile(
     r"specialist|expert|architect|consultant|supervisor|partner)\b)"
 )
 GROWTH = re.compile(
-    r"\b(learn(ing|t|ed|s)?|grow(ing|n|s)?|develop(ing|s)?|(get|become|be) (\w+ )?(good|better|skilled|fluent|confident|"
+    r"\b(learn(ing|t|ed|s)?|grow(ing|n|s)?|develop(ing|s)?|(get|getting|become|becoming) (\w+ )?(good|better|skilled|fluent|confident|"
     r"qualified|expert|stronger) (at|in|with)|(finish|complete|pass|do|get|take) (my|the|a|an) (\w+ ){0,3}(level|"
     r"qualification|exam|degree|diploma|licen[cs]e|certificate|course|programme|program|apprenticeship)|build(ing)? (up|my|on)|get(ting)? better|improv\w* my|step by step|"
     r"take on (more|bigger|larger|new)|taking on|mentor\w*|course\w*|certif\w*|qualif\w*|train\w*|master\w*|"
@@ -417,7 +455,7 @@ def _highlight(a: _Answer) -> Check:
     """A past achievement and what came of it, in the same or the next clause."""
     pairs = [(c, _NOT_DONE.sub("", t)) for c, t in a.each()]
     did = [i for i, (c, t) in enumerate(pairs) if ACHIEVED.search(t) or I_DID.search(t) or WE_DID.search(t)
-           or ACTION_PHRASES.search(t)]
+           or ACTION_PHRASES.search(t) or (PAST_EVENT.search(t) and re.search(r"\b(i|we)\b", t))]
     for i in did:
         for j in (i, i + 1, i + 2):
             if j < len(pairs):
@@ -437,6 +475,9 @@ def _specific(a: _Answer) -> Check:
     specific = []
     for m, cs in a.find(SPECIFIC):
         specific += cs
+    for m, cs in a.find(SPECIFIC_LOOSE):
+        if not GENERIC_PRAISE.search(a.text[m.start():m.end() + 40]):
+            specific += cs
     # a number in a clause that is not praise: "your forty stores", "since 2019"
     for c, t in a.each():
         if re.search(r"\d", t) and not GENERIC_PRAISE.search(t) and c not in specific:
@@ -498,8 +539,14 @@ def _growth(a: _Answer) -> Check:
 
 
 # An acknowledgement said the other way round ("I don't think that's true") is not one.
-_NEGATED_BEFORE = re.compile(r"(n't|\bnot|\bnever|\bno)\W+(\w+\W+){0,3}$")
-_CONCEDES = re.compile(r"^(yes|yeah|yep|that'?s (right|correct|true)|correct|true|fair enough|absolutely)\b")
+_NEGATED_BEFORE = re.compile(r"(n't|\bnot|\bnever)\W+(\w+\W+){0,2}$")
+_CONCEDES = re.compile(r"^(yes|yeah|yep|that'?s (right|correct|true)|correct|true|fair enough|absolutely)\b(?! well)")
+DENIAL = re.compile(r"\b((that|it)'?s not|(that|it) is not|isn'?t) (really |exactly |quite |entirely )?(fair|true|right|"
+                    r"correct)|i (don'?t|do not) (really )?(think|agree|accept)|not true|(none|not) of (that|it) was my fault")
+# "I'd pick it up quickly" is a claim about oneself, not a plan.
+_CLAIM_AFTER = re.compile(r"^\W*(really |just |definitely |probably )?(pick (it|things) up|be (fine|good|great|ok|okay|"
+                          r"able to|a good|the right)|fit (in|right in)|learn (it |things )?(quick|fast|really)|"
+                          r"get (used|bored)|say|think|guess)")
 # A past event told with a time ("last month three guests wrote ...") or at a named former job.
 PAST_EVENT = re.compile(
     r"\b(last (year|month|week|summer|winter|spring|autumn|quarter|time)|(\w+|\d+) (years?|months?|weeks?) ago|"
@@ -513,11 +560,12 @@ def _objection(name: str) -> Finder:
         if name == "acknowledged":
             hits = [c for m, cs in a.find(followup.ACKNOWLEDGE) for c in cs
                     if not _NEGATED_BEFORE.search(a.text[max(0, m.start() - 30):m.start()])]
-            if not hits and a.clauses and _CONCEDES.search(a.text):
+            if not hits and a.clauses and _CONCEDES.search(a.text) and not DENIAL.search(a.text):
                 hits = a.clauses[:1]
             tip = "Acknowledge the concern first (\"That's a fair point, I haven't …\"), then answer it."
         elif name == "plan":
-            hits = _hits(a, followup.PLAN)
+            hits = [c for m, cs in a.find(followup.PLAN) for c in cs
+                    if not _CLAIM_AFTER.search(a.text[m.end():m.end() + 40])]
             tip = "Say what you would do about it: a plan for your first weeks (\"I would start by …\")."
         else:
             hits = [c for c, t in a.each() if followup.is_example(t)
