@@ -63,7 +63,8 @@ _Q_CLOSING = re.compile(
     r"questions? for (us|me|the (team|panel))|(like|want|wish|hoping|hope) to (ask|know|find out)|"
     r"(anything|something|what) (else )?(that )?you('re| are) (curious|wondering)|your turn|"
     r"anything (else )?(that )?we (have not|haven'?t|didn'?t|did not) (asked|ask|covered|cover)|"
-    r"ask (me|us) (anything|something)|what can i (tell|answer))\b"
+    r"ask (me|us) (anything|something)|what can i (tell|answer)|questions (do|would) you have|"
+    r"(do|did) you have (any )?questions|(have you )?got any questions|any questions\??$)\b"
 )
 # Referring back to an earlier conversation. "The last time you had to …" is a story prompt, not this.
 _Q_SECOND = re.compile(
@@ -73,7 +74,9 @@ _Q_SECOND = re.compile(
     r"(told|said|mentioned|gave|talked about|spoke about|described)\b[^.?!]{0,60}\b(last time|earlier|before|"
     r"previously)|you (told|said to|mentioned to) (us|me|my colleague|the panel|them)|"
     r"(my|our) colleagues? (told|said|mentioned)|told (me|us) (that )?you|we asked (this|you)|following up on|"
-    r"coming back to|(ask|tell me) again|different example|first (ninety|90|hundred|100|thirty|30|sixty|60) days|"
+    r"coming back to|(ask|tell me) again|different example|"
+    r"(your|the) first (few |couple of )?([\w,]+ ){0,4}(days|weeks|months)( here| in (this|the) (role|job))?\??$|"
+    r"in (your|the) first (few |couple of )?([\w,]+ ){0,4}(days|weeks|months)|"
     r"than you have now)\b"
 )
 _Q_BEHAVIOURAL = re.compile(
@@ -95,7 +98,7 @@ _Q_OBJECTION = re.compile(
     r"how (do|can) we (know|be sure|trust)|won'?t you|(i'?m|i am|we'?re|we are) (a bit |a little |slightly )?"
     r"(worried|concerned)|(my|our|the) (worry|concern)|concern|help me understand|(might|would|could|will|may) "
     r"say (that )?you|i'?ll be (straight|honest|frank)|to be (straight|honest|frank) with you|"
-    r"take a chance on|we usually (hire|look for|want)|you don'?t|you do not|you can'?t|you cannot)\b"
+    r"take a chance on|we usually (hire|look for|want)|out of work|(can you )?explain (that|this|the gap)|you don'?t|you do not|you can'?t|you cannot)\b"
 )
 # "yourself", but "see yourself in five years" belongs to the five-year question.
 _Q_ABOUT = re.compile(
@@ -119,7 +122,9 @@ _Q_WHY = re.compile(
     r"\b(why (do|would|did) you (want|apply|choose|like|pick)|why (here|us|this|our|the company|join|apply)|"
     r"what (do you know|interests? you|attract\w* you|appeals?|excites? you|drew you|draws you|motivates?|"
     r"drives? you|makes? you (want|interested|lose))|interested in (this|the|our)|rather than|"
-    r"(made|makes) you (apply|choose|pick|want|decide|go for|interested)|out of all the|lose track of time|"
+    r"(made|makes) you (apply|choose|pick|want|decide|go for|interested)|out of all the|"
+    r"interested in (working|joining|us|this|our)|(work|working|be) here\b|join us|"
+    r"lose track of time|"
     r"passionate|enjoy (most|about)|what kind of (work|job|role|company)|why (this|that) (role|job|position|"
     r"company|team))\b"
 )
@@ -143,7 +148,8 @@ def _builtin_kind(question_text: str) -> str | None:
 
 
 _LIMITING = re.compile(r"\b(only|never|not|no|under|less|too|a bit|gap|jump\w*|lack\w*|short|little|few|without|"
-                       r"senior|junior|young|overqualified|worry|worried|concern\w*|hard|difficult)\b")
+                       r"senior|junior|young|overqualified|worry|worried|concern\w*|hard|difficult|out of work|"
+                       r"unemployed|fired|dismissed|let go|redundan\w*)\b")
 
 
 def _states_a_doubt(t: str) -> bool:
