@@ -316,7 +316,8 @@ GENERIC_PRAISE = re.compile(
     r"successful|growing) (company|place|firm|business|organi[sz]ation)|(growing|successful|stable) company|"
     r"passionate about (what you do|your work|the company)|leading (names?|compan\w+|firms?|players?|brands?|"
     r"provider\w*)|one of the (best|biggest|leading|top|largest)|growing (fast|quickly|so fast)|"
-    r"(it'?s|is) the future)\b"
+    r"(it'?s|is) the future|(is|sounds|seems|looks) (perfect|ideal|great|interesting|exciting|amazing|like a (good|"
+    r"great|perfect) (fit|match)))\b"
 )
 _GENERIC_ONLY_WORDS = re.compile(r"\b(culture|values|mission|vision|reputation|opportunit\w*|environment|people)\b")
 # Something only this employer or this role has: what they did, made, run, or what the ad says.
@@ -325,11 +326,11 @@ SPECIFIC = re.compile(
     r"acquired|expanded|published|shipped|switched|introduced|rolled out|partnered|raised|redesigned|merged|"
     r"make|build|run|sell|serve|supply|design|develop|produce|publish|offer|use|operate|manufacture|specialise|"
     r"specialize|focus on|work with|cover|treat|teach|ship|host)|"
-    r"your (new |recent |latest |own )?(\w+ )?(app|apps|product|products|platform|tool|service|clinic|clinics|store|"
+    r"your (new |recent |latest |own )?(\w+ )?(app|apps|platform|tool|clinic|clinics|store|"
     r"stores|shop|shops|branch|branches|site|plant|factory|warehouse|lab|program|programme|project|report|blog|"
-    r"podcast|talk|paper|api|library|course|line|range|menu|module|software|system|customers|clients|patients|"
+    r"podcast|talk|paper|api|library|course|line|range|menu|module|patients|"
     r"students|pupils|members|fleet|hotel|restaurant|school|hospital|ward|network|campaign|launch|move|decision|"
-    r"approach|work on|commitment to|expansion|merger|contract|partnership|award|research|model|offices?|market)|"
+    r"work on|commitment to|expansion|merger|contract|partnership|award|research)|"
     r"(the|this|your) (job|role|position|vacancy) (ad|advert|advertisement|posting|description|listing|spec)|"
     r"(the|this) (ad|advert|posting|listing|job description) (says|said|mentions|mentioned|asks|lists|talks)|"
     r"(this|the) (role|job|position) (involves|includes|is about|means|would mean|owns|covers|needs|requires|asks|"
@@ -343,11 +344,17 @@ _PLAIN_NOUNS = (
     "company|team|firm|business|organi[sz]ation|culture|values|mission|vision|reputation|people|brand|growth|"
     "success|environment|industry|job|role|position|website|site|work|opportunit\\w*|staff|employees|benefits|offer|"
     "interview|time|question|great|good|amazing|fantastic|excellent|strong|nice|friendly|awesome|wonderful|"
-    "supportive|innovative|dynamic|successful|growing|big|lovely|brilliant|fast|well|own|career|salary|pay|way"
+    "supportive|innovative|dynamic|successful|growing|big|lovely|brilliant|fast|well|own|career|salary|pay|way|"
+    "products?|services?|style|approach|ethos|customers|clients|history|story|brand|name|products|field|sector|"
+    "market|vibe|atmosphere|offices?|workplace|employer|commitment|passion|attitude|focus|goals?|standards|quality"
 )
 SPECIFIC_LOOSE = re.compile(
     rf"\b(you('ve| have)? got|you have|you do|you('re| are) (doing|building|opening|moving|running|launching|rolling|"
-    rf"hiring)|i know (that )?you|your (?!({_PLAIN_NOUNS})\b)\w+)"
+    rf"hiring)|i know (that )?you|your (?!({_PLAIN_NOUNS})\b)\w+|"
+    rf"(the|this|your) (role|job|position|firm|company|team|business|shop|restaurant|practice|agency)('s| is| does| "
+    rf"involves| includes| combines| has| needs| requires| covers| owns| means| makes| builds| runs| sells| uses| "
+    rf"works| specialises| specializes| won| opened| launched)|(nobody|no one|hardly anyone|almost nobody) else|"
+    rf"the only (one|firm|company|place|team|shop|practice|\w+ that))"
 )
 OWN_EXPERIENCE = re.compile(
     r"\b(in my (current|last|previous|old|first|present) (job|role|team|company|position|work|practice|school|"
@@ -365,7 +372,8 @@ FORWARD = re.compile(
     r"doing|working|leading|building))|looking forward|excited (to|about|by)|keen to|eager to|ready (to|for)|"
     r"next step|want to|wants to|would (let|allow|give|mean) me|a chance to|the chance to|the opportunity to|"
     r"going forward|in (the )?future|grow into|move into|step (up|into)|take on|that'?s what i want|"
-    r"what i'?m after|where i want)\b"
+    r"what i'?m after|where i want|(look|looking|search|searching) for (a|an|the|something|somewhere)|"
+    r"(where|somewhere|so) i can|a (role|job|position|place|team) (where|with|that) i)\b"
 )
 PRESENT_ROLE = re.compile(
     r"\b((i'?m|i am) (currently |now |still )?(a|an|the|working|employed|responsible|in charge|head|lead|senior|"
@@ -387,7 +395,8 @@ CRITICISM = re.compile(
     r"\b(terrible|awful|horrible|toxic|incompetent|useless|clueless|lazy|rude|unfair|unprofessional|hopeless|"
     r"micro.?manag\w*|a mess|chaotic|rubbish|crap|a nightmare|favou?r(s|ed|ing)? (her|his|their) (mates|friends)|"
     r"(get|got|getting) out of (there|that place)|(i'?m|i am) (just )?done with (it|them|that place)|"
-    r"(can'?t|cannot) wait to (leave|get out)|chaos|disorgani[sz]ed|the worst|stupid|idiot\w*|a joke|bully\w*|"
+    r"(can'?t|cannot) wait to (leave|get out)|(i'?ve|i have) had enough|nobody knows what|"
+    r"(don'?t|doesn'?t) know what (they'?re|he'?s|she'?s) doing|keep changing (their|his|her) minds?|chaos|disorgani[sz]ed|the worst|stupid|idiot\w*|a joke|bully\w*|"
     r"(i|we) (hate|can'?t stand|cannot stand)|fed up|sick of|(does|do|did)(n'?t| not) (really |even |ever |always )?(listen|care|appreciate|"
     r"value|respect|know what|support|trust|recogni[sz]e|help|let)|never (listens|listen|listened|appreciates|"
     r"appreciate|gives|give|lets|let|supports|support|cares|care|says thank)|no (respect|support|recognition|"
@@ -404,7 +413,8 @@ AMBITION = re.compile(
     r"move into|step into|build|make|reach|specialise|specialize|get)|i (want|hope|plan|aim|intend|expect|"
     r"see myself|picture myself) (to )?(be|have|lead|become|run|manage|own|take|head|being|leading|running|"
     r"managing|owning|grow into|move into|step into|build|reach|specialise|specialize|get)|i see myself|"
-    r"(my|the) (goal|ambition|aim|plan|dream) (is|would be|in \w+ years)|that'?s (the|my) (dream|goal|plan|aim)|"
+    r"(my|the) (goal|ambition|aim|plan|dream) (is|would be|in \w+ years)|(that'?s|that is|is) what i('d)? (want|like|"
+    r"love|aim for|see myself doing)|that'?s (the|my) (dream|goal|plan|aim)|"
     r"i( want|'d like| would like|'d love| would love| hope to have| plan to have) (my own|to own|to open|to start|"
     r"to set up)|i('ll| will) (be|have|lead|run|manage|"
     r"own|head)|i('m| am) aiming|in (five|ten|three|two|\d+) years(' time)? (i|i'?d|i'?ll|i'?m))\b"
