@@ -75,7 +75,7 @@ _Q_SECOND = re.compile(
     r"previously)|you (told|said to|mentioned to) (us|me|my colleague|the panel|them)|"
     r"(my|our) colleagues? (told|said|mentioned)|told (me|us) (that )?you|we asked (this|you)|following up on|"
     r"coming back to|(ask|tell me) again|different example|"
-    r"(your|the) first (few |couple of )?([\w,]+ ){0,4}(days|weeks|months)( here| in (this|the) (role|job))?\??$|"
+    r"(your|the) first (few |couple of )?([\w,]+ ){0,4}(days?|weeks?|months?)( here| in (this|the) (role|job))?$|"
     r"in (your|the) first (few |couple of )?([\w,]+ ){0,4}(days|weeks|months)|"
     r"than you have now)\b"
 )
@@ -152,6 +152,11 @@ _LIMITING = re.compile(r"\b(only|never|not|no|under|less|too|a bit|gap|jump\w*|l
                        r"unemployed|fired|dismissed|let go|redundan\w*)\b")
 
 
+def _question(text: str) -> str:
+    """Lowercase, one space between words, straight apostrophes, no closing punctuation."""
+    return " ".join(text.lower().split()).replace("’", "'").rstrip("?.!… ")
+
+
 def _states_a_doubt(t: str) -> bool:
     """A statement (not a question) about the candidate with a limit in it: "you've only worked in …"."""
     for sentence in re.split(r"(?<=[.!:;])\s+", t):
@@ -163,7 +168,7 @@ def _states_a_doubt(t: str) -> bool:
 
 def kind_from_wording(question_text: str) -> str:
     """The kind a question's wording suggests, without looking it up in the built-in bank."""
-    t = " ".join(question_text.lower().split()).replace("’", "'")
+    t = _question(question_text)
     if _Q_CLOSING.search(t):
         return "closing"
     if _Q_SECOND.search(t):
@@ -180,7 +185,7 @@ def kind_from_wording(question_text: str) -> str:
 def motivation_rubric(question_text: str | None) -> str:
     """Which motivation yardstick a question needs; "why here" when the wording says nothing more
     (it judges any "what draws you" question: specific, from your experience, looking forward)."""
-    t = " ".join((question_text or "").lower().split()).replace("’", "'")
+    t = _question(question_text or "")
     if _Q_ABOUT.search(t):
         return ABOUT_YOURSELF
     if _Q_LEAVING.search(t):
@@ -243,7 +248,6 @@ class Coaching:
     tips: list[str]
     target: tuple[float, float, float]
     length: Length | None = None
-    notes: list[str] = field(default_factory=list)  # generic phrases named back, when a check passed anyway
 
     def check(self, name: str) -> Check:
         """The check called `name`."""
@@ -693,19 +697,16 @@ def judge(rubric: str, analysis: Analysis) -> Coaching:
             tips.append((1, f"You did not ask about {', '.join(names[:-1]) + ' or ' + names[-1] if len(names) > 1 else names[0]}."))
     else:
         tips += [(i, c.tip) for i, c in enumerate(failed) if c.tip]
-    notes = []
-    if rubric in (WHY_HERE, ABOUT_YOURSELF) and all(c.passed for c in checks if c.name == "specific"):
-        generic = GENERIC_PRAISE.search(answer.text)
-        if generic and rubric == WHY_HERE:
-            notes.append(f"'{generic.group(0)}' says nothing about us: keep the specific part and drop it.")
-            tips.append((5, notes[-1]))
+    if rubric == WHY_HERE and checks[0].passed and (generic := GENERIC_PRAISE.search(answer.text)):
+        # specific enough, but the stock phrase still costs attention: name it back
+        tips.append((5, f"'{generic.group(0)}' says nothing about us: keep the specific part and drop it."))
     if length is not None and length.verdict != "on_target":
         word = "cut" if length.verdict == "long" else "add to"
         tips.append((4, f"The answer ran {fmt_minutes(analysis.answer_s)}: {word} it, aim for "
                         f"{fmt_minutes(target[1])}-{fmt_minutes(target[2])}."))
     tips += delivery_tips(analysis.wpm, analysis.answer_s, analysis.delivery)
     tips.sort(key=lambda t: t[0])
-    return Coaching(rubric, checks, [t for _, t in tips[:3]], target, length, notes)
+    return Coaching(rubric, checks, [t for _, t in tips[:3]], target, length)
 
 
 def check_names(rubric: str) -> tuple[str, ...]:
