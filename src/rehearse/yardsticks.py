@@ -175,7 +175,7 @@ def kind_from_wording(question_text: str) -> str:
         return "second-interview"
     if _Q_BEHAVIOURAL.search(t):
         return "behavioural"
-    if _Q_OBJECTION.search(t) or _states_a_doubt(t):
+    if _Q_OBJECTION.search(t) or _states_a_doubt(" ".join(question_text.lower().split())):
         return "objection"
     if _Q_ABOUT.search(t) or _Q_LEAVING.search(t) or _Q_FIVE.search(t) or _Q_WHY.search(t):
         return "motivation"
