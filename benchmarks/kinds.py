@@ -28,10 +28,17 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
-from rehearse.analysis import analyze, words_from_text  # noqa: E402
-from rehearse.questions import load_bank  # noqa: E402
-from rehearse.yardsticks import (  # noqa: E402
-    CLOSING, MOTIVATION_RUBRICS, check_names, infer_kind, judge, kind_from_wording, rubric_for,
+from rehearse.analysis import analyze, words_from_text
+from rehearse.questions import load_bank
+from rehearse.yardsticks import (
+    CLOSING,
+    MOTIVATION_RUBRICS,
+    KindError,
+    check_names,
+    infer_kind,
+    judge,
+    kind_from_wording,
+    rubric_for,
 )
 
 MAIN_DEV = Path("/work/main/tests/data/dev")
@@ -91,7 +98,7 @@ def main() -> None:
                 rubric, labels = r.get("rubric"), r.get("checks") or {}
                 try:
                     names = check_names(rubric)
-                except Exception:
+                except KindError:
                     print(f"  (skipped {writer} {r.get('id')}: rubric {rubric!r})")
                     continue
                 coaching = judge(rubric, analyze(words_from_text(fn(r["text"]))))

@@ -8,7 +8,14 @@ from rehearse.analysis import analyze, words_from_text
 from rehearse.questions import BankError, load_bank, normalize_kind, parse_bank
 from rehearse.transcript import Span, Word
 from rehearse.yardsticks import (
-    CAR, KindError, check_names, infer_kind, judge, kind_from_wording, rubric_for, target_for,
+    CAR,
+    KindError,
+    check_names,
+    infer_kind,
+    judge,
+    kind_from_wording,
+    rubric_for,
+    target_for,
 )
 
 CAR_TIPS = ("challenge", "Say what you did", "No result stated", "result has no measure", "first action", "'we'")

@@ -15,15 +15,22 @@ checks), and `judge` runs any of them the same way.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from rehearse import followup
 from rehearse.analysis import (
-    ON_TARGET_HIGH, ON_TARGET_LOW, TARGET_S, Analysis, Clause, Length, delivery_tips, fmt_minutes,
+    ON_TARGET_HIGH,
+    ON_TARGET_LOW,
+    TARGET_S,
+    Analysis,
+    Clause,
+    Length,
+    delivery_tips,
+    fmt_minutes,
 )
 from rehearse.errors import RehearseError
-from rehearse.lexicon import I_DID, MEASURE, RESULT_RE, WE_DID, ACTION_PHRASES
+from rehearse.lexicon import ACTION_PHRASES, I_DID, MEASURE, RESULT_RE, WE_DID
 from rehearse.questions import KINDS, normalize_kind
 
 CAR = "car"
@@ -690,11 +697,12 @@ def judge(rubric: str, analysis: Analysis) -> Coaching:
     if rubric == CLOSING:
         # one tip for all the topics left out, as a list: five separate tips would crowd out the rest
         if len(failed) == len(checks):
-            tips.append((0, "Ask two or three questions of your own: about the team, training, growth, pay and "
-                            "benefits, or to see where you would work."))
+            tips.append((0, ("Ask two or three questions of your own: about the team, training, growth, pay and "
+                             "benefits, or to see where you would work.")))
         elif failed:
             names = [followup.TOPIC_CHECKS[c.name] for c in failed]
-            tips.append((1, f"You did not ask about {', '.join(names[:-1]) + ' or ' + names[-1] if len(names) > 1 else names[0]}."))
+            listed = ", ".join(names[:-1]) + " or " + names[-1] if len(names) > 1 else names[0]
+            tips.append((1, f"You did not ask about {listed}."))
     else:
         tips += [(i, c.tip) for i, c in enumerate(failed) if c.tip]
     if rubric == WHY_HERE and checks[0].passed and (generic := GENERIC_PRAISE.search(answer.text)):
@@ -702,8 +710,8 @@ def judge(rubric: str, analysis: Analysis) -> Coaching:
         tips.append((5, f"'{generic.group(0)}' says nothing about us: keep the specific part and drop it."))
     if length is not None and length.verdict != "on_target":
         word = "cut" if length.verdict == "long" else "add to"
-        tips.append((4, f"The answer ran {fmt_minutes(analysis.answer_s)}: {word} it, aim for "
-                        f"{fmt_minutes(target[1])}-{fmt_minutes(target[2])}."))
+        tips.append((4, (f"The answer ran {fmt_minutes(analysis.answer_s)}: {word} it, aim for "
+                         f"{fmt_minutes(target[1])}-{fmt_minutes(target[2])}.")))
     tips += delivery_tips(analysis.wpm, analysis.answer_s, analysis.delivery)
     tips.sort(key=lambda t: t[0])
     return Coaching(rubric, checks, [t for _, t in tips[:3]], target, length)
