@@ -185,3 +185,13 @@ def test_targets():
     for rubric in ("about-yourself", "why-here", "why-leaving", "five-years", "objection", "closing"):
         t, low, high = target_for(rubric)
         assert low < t < high <= 90.0
+
+
+def test_claimed_qualities_are_named_back_not_taken_as_a_present_role():
+    c = judged("about-yourself", "Well, I am a hard worker and a team player, and friends say I am loyal.")
+    assert passed(c) == {"present": False, "highlight": False, "why_now": False}
+    assert "'hard worker' is a claim" in c.check("highlight").tip
+    assert judged("about-yourself", "I am a really experienced chef at a hotel.").check("present").passed
+    c = judged("objection", "i am a really fast learner and very motivated so it will not be a problem")
+    assert passed(c) == {"acknowledged": False, "example": False, "plan": False}
+    assert "'fast learner' is a claim" in c.check("example").tip

@@ -401,6 +401,13 @@ ACHIEVED = re.compile(
     r"delivered|opened|ran|managed|trained|took|organi[sz]ed))\b"
 )
 STRONG_RESULT_MIN = 1.2
+# Qualities claimed rather than shown: named back to the speaker when no example shows them.
+SELF_PRAISE = re.compile(
+    r"\b(hard.?work(er|ing)|team player|people person|perfectionist|(fast|quick) learner|go.getter|self.starter|"
+    r"(a )?hundred and ten percent|110 ?%|really (motivated|passionate|caring|reliable)|very (motivated|passionate|"
+    r"reliable|organi[sz]ed)|detail.oriented|results.driven|(i'?m|i am) (a )?(really |very )?(reliable|motivated|"
+    r"organi[sz]ed|passionate|patient|friendly|loyal|honest|flexible|adaptable|ambitious|caring))\b"
+)
 _NOT_DONE = re.compile(r"\b(grew up|started (my career|out|school|university)|studied \w+)\b")
 CRITICISM = re.compile(
     r"\b(terrible|awful|horrible|toxic|incompetent|useless|clueless|lazy|rude|unfair|unprofessional|hopeless|"
@@ -478,6 +485,23 @@ def _simple(name: str, pattern: re.Pattern, tip: str) -> Finder:
     return find
 
 
+# "I'm a hard worker", "I'm a people person": a quality, not the job one does now.
+_NOT_A_ROLE = re.compile(r"\b(person|someone|worker|player|learner|individual|guy|girl|type|kind of|fan|lover|"
+                         r"perfectionist|character|team player)\b")
+
+
+def _present(a: _Answer) -> Check:
+    hits = []
+    for m, cs in a.find(PRESENT_ROLE):
+        window = a.text[m.start():m.end() + 30]
+        if re.match(r"(i'?m|i am) (a|an) ", window) and (SELF_PRAISE.search(window) or _NOT_A_ROLE.search(
+                window, len(m.group(0)) - 2, len(m.group(0)) + 16)):
+            continue
+        hits += cs
+    tip = "Start with now: what you do today, in a sentence (\"I'm a … at …, where I …\")."
+    return Check("present", bool(hits), _evidence(hits), None if hits else tip)
+
+
 def _highlight(a: _Answer) -> Check:
     """A past achievement and what came of it, in the same or the next clause."""
     pairs = [(c, _NOT_DONE.sub("", t)) for c, t in a.each()]
@@ -493,8 +517,11 @@ def _highlight(a: _Answer) -> Check:
     if did:
         return Check("highlight", False, _evidence([pairs[did[0]][0]]),
                      "Your highlight has no result: say what changed because of it, with a number if you can.")
-    return Check("highlight", False, [], "Add one highlight from your past that fits this role, with its result "
-                                         "(\"I led …, and sign-ups doubled\").")
+    tip = "Add one highlight from your past that fits this role, with its result (\"I led …, and sign-ups doubled\")."
+    claims = _hits(a, SELF_PRAISE)
+    if claims:
+        tip = f"'{SELF_PRAISE.search(claims[0].text).group(0)}' is a claim: show it instead. " + tip
+    return Check("highlight", False, _evidence(claims), tip)
 
 
 def _specific(a: _Answer) -> Check:
@@ -598,6 +625,11 @@ def _objection(name: str) -> Finder:
             hits = [c for c, t in a.each() if followup.is_example(t)
                     or (PAST_EVENT.search(t) and re.search(r"\b(i|we|my|our)\b", t))]
             tip = "Answer the concern with a concrete example of something you did that shows it will not matter."
+            claims = _hits(a, SELF_PRAISE)
+            if not hits and claims:
+                tip = f"'{SELF_PRAISE.search(claims[0].text).group(0)}' is a claim, not an answer. " + tip
+                hits_for_evidence = claims
+                return Check(name, False, _evidence(hits_for_evidence), tip)
         return Check(name, bool(hits), _evidence(hits), None if hits else tip)
     return find
 
@@ -624,8 +656,7 @@ class Rubric:
 
 _RUBRICS: dict[str, Rubric] = {
     ABOUT_YOURSELF: Rubric(ABOUT_YOURSELF, (
-        ("present", _simple("present", PRESENT_ROLE,
-                            "Start with now: what you do today, in a sentence (\"I'm a … at …, where I …\").")),
+        ("present", _present),
         ("highlight", _highlight),
         ("why_now", _simple("why_now", re.compile(
             FORWARD.pattern + r"|\b(this (role|position|job|team|opportunity|opening)|why i applied|i applied|"
