@@ -132,7 +132,17 @@ def main() -> None:
             for writer, rid, rubric, name, label, text, ev in wrong:
                 print(f"\n  [{form}] {writer} {rid} {rubric}/{name}: label {label}, judged {not label}\n    {text}"
                       + (f"\n    evidence: {[e['text'] for e in ev]}" if ev else ""))
-    print(f"\nC/A/R tips given to motivation or closing answers: {car_tips}")
+    # Stress: every story answer the writers wrote for C/A/R (car.jsonl), judged by each rubric
+    # that must never give a C/A/R tip.
+    stories = [r for d in dirs.values() for r in read_jsonl(d / "car.jsonl")]
+    stress = 0
+    for r in stories:
+        text = r.get("text") or " ".join(s["text"] for s in r.get("sentences", []))
+        analysis = analyze(words_from_text(text))
+        for rubric in MOTIVATION_RUBRICS + (CLOSING,):
+            stress += sum(1 for t in judge(rubric, analysis).tips if CAR_TIP_WORDS.search(t))
+    print(f"\nC/A/R tips given to motivation or closing answers: {car_tips} "
+          f"(and {stress} on {len(stories)} story answers judged by each of those rubrics)")
 
     builtin = load_bank()
     by_words = sum(kind_from_wording(q.text) == q.kind for q in builtin)

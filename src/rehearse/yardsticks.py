@@ -736,6 +736,9 @@ def judge(rubric: str, analysis: Analysis) -> Coaching:
             tips.append((1, f"You did not ask about {listed}."))
     else:
         tips += [(i, c.tip) for i, c in enumerate(failed) if c.tip]
+    if rubric == FIVE_YEARS and checks[0].passed and not CONNECTED.search(answer.text):
+        # an aim elsewhere ("my own restaurant") makes an interviewer wonder how long you would stay
+        tips.append((5, "Say how this role is a step toward your aim, so it is clear why you would stay and grow here."))
     if rubric == WHY_HERE and checks[0].passed and (generic := GENERIC_PRAISE.search(answer.text)):
         # specific enough, but the stock phrase still costs attention: name it back
         tips.append((5, f"'{generic.group(0)}' says nothing about us: keep the specific part and drop it."))
