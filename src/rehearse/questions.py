@@ -12,7 +12,7 @@ from rehearse.errors import RehearseError
 
 KINDS = ("behavioural", "second-interview", "objection", "motivation", "closing")
 # Other spellings users write for a kind; each maps to its name in KINDS.
-KIND_SPELLINGS = {"behavioral": "behavioural", "second_interview": "second-interview", "second": "second-interview"}
+KIND_SPELLINGS = {"behavioral": "behavioural", "second_interview": "second-interview"}
 BUILTIN = "builtin"
 
 

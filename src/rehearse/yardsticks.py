@@ -450,13 +450,15 @@ CONNECTED = re.compile(
     r"specialist|expert|architect|consultant|supervisor|partner)\b)"
 )
 GROWTH = re.compile(
-    r"\b(learn(ing|t|ed|s)?|grow(ing|n|s)?|develop(ing|s)?|(get|getting|become|becoming) (\w+ )?(good|better|skilled|fluent|confident|"
-    r"qualified|expert|stronger) (at|in|with)|(finish|complete|pass|do|get|take) (my|the|a|an) (\w+ ){0,3}(level|"
-    r"qualification|exam|degree|diploma|licen[cs]e|certificate|course|programme|program|apprenticeship)|build(ing)? (up|my|on)|get(ting)? better|improv\w* my|step by step|"
-    r"take on (more|bigger|larger|new)|taking on|mentor\w*|course\w*|certif\w*|qualif\w*|train\w*|master\w*|"
-    r"deepen\w*|broaden\w*|(leadership|management|development) (course|programme|program|training)|by (taking|learning|getting|leading|working|doing|building|shadowing)|"
-    r"get (there|to that point)|first .{0,60} then|(more|extra) responsibilit\w*|stretch|studying|study|degree|"
-    r"experience (in|with|of) )\b"
+    r"\b(learn(ing|t|ed|s)?|grow(ing|n|s)?|develop(ing|s)?|"
+    r"(get|getting|become|becoming) (\w+ )?(good|better|skilled|fluent|confident|qualified|expert|stronger) (at|in|with)|"
+    r"(finish|complete|pass|do|get|take) (my|the|a|an) (\w+ ){0,3}(level|qualification|exam|degree|diploma|licen[cs]e|"
+    r"certificate|course|programme|program|apprenticeship)|"
+    r"build(ing)? (up|my|on)|get(ting)? better|improv\w* my|step by step|take on (more|bigger|larger|new)|taking on|"
+    r"mentor\w*|course\w*|certif\w*|qualif\w*|train\w*|master\w*|deepen\w*|broaden\w*|"
+    r"(leadership|management|development) (course|programme|program|training)|"
+    r"by (taking|learning|getting|leading|working|doing|building|shadowing)|get (there|to that point)|"
+    r"first .{0,60} then|(more|extra) responsibilit\w*|stretch|studying|study|degree|experience (in|with|of))\b"
 )
 # Self-praise that sounds like growth but names none: masked before GROWTH is looked for.
 CLICHE = re.compile(
@@ -503,7 +505,7 @@ def _present(a: _Answer) -> Check:
 
 
 def _highlight(a: _Answer) -> Check:
-    """A past achievement and what came of it, in the same or the next clause."""
+    """A past achievement and what came of it, in the same clause or one of the next two."""
     pairs = [(c, _NOT_DONE.sub("", t)) for c, t in a.each()]
     did = [i for i, (c, t) in enumerate(pairs) if ACHIEVED.search(t) or I_DID.search(t) or WE_DID.search(t)
            or ACTION_PHRASES.search(t) or (PAST_EVENT.search(t) and re.search(r"\b(i|we)\b", t))]
