@@ -392,7 +392,9 @@ PRESENT_ROLE = re.compile(
     r"i (currently |now |still )?(work|lead|manage|run|teach|look after|handle|oversee|coordinate|support|"
     r"design|build|sell|nurse|care|drive|own|plan|am in charge)|i'?ve been (working|a|an|at|in|leading|running|"
     r"managing|teaching|with|the)|i have been (working|a|an|at|in|leading|running|managing|teaching|with|the)|"
-    r"my (current|present) (job|role|position)|my (job|role|work) (is|involves))\b"
+    r"my (current|present) (job|role|position)|my (job|role|work) (is|involves)|"
+    r"(for|over) the (last|past) (\w+ )?(years?|months?|decade) i'?ve|i'?ve (worked|been) (\w+ ){0,5}(since|"
+    r"for the (last|past)))\b"
 )
 # A past achievement: something the speaker did, or was given for what they did.
 ACHIEVED = re.compile(
