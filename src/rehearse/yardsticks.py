@@ -10,6 +10,17 @@ The checks read `analysis.analyze(...)` clauses, so they work on punctuated pros
 lowercase, unpunctuated recognizer output alike, and their evidence carries clause times.
 Cues are short regular expressions over the lowercased answer; each rubric is data (a table of
 checks), and `judge` runs any of them the same way.
+
+    kind                          rubric          checks                                      target
+    behavioural, second-interview car             challenge, action, result                   2:00 (1:30-2:30)
+    motivation "about yourself"   about-yourself  present, highlight, why_now                 1:15 (1:00-1:30)
+    motivation "why here" (*)     why-here        specific, own_experience, forward           1:00 (0:45-1:30)
+    motivation "why leaving"      why-leaving     looks_forward, no_criticism                 0:40 (0:20-1:00)
+    motivation "five years"       five-years      ambition, growth                            0:45 (0:30-1:00)
+    objection                     objection       acknowledged, example, plan                 1:15 (1:00-1:30)
+    closing                       closing         compensation_and_benefits, tour,            1:00 (0:30-1:30)
+                                                  training_and_development, growth, team_and_culture
+    (*) and any motivation question the wording does not place ("What kind of work …?")
 """
 
 from __future__ import annotations
