@@ -30,13 +30,13 @@ PLAN = re.compile(
 TOPICS = {
     "compensation and benefits": r"\b(salary|pay|paid|compensation|benefits?|bonus\w*|pension|insurance|vacation|"
                                  r"hours|night shifts?|shift pattern|overtime|rota|weekends?|contract|days off|"
-                                 r"holidays?|leave|equity|stock|package|perks?|remote|flexib\w*|from home)\b",
+                                 r"holidays?|leave|equity|stock|package|perks?|remote|flexib\w*|from home|parking)\b",
     "a tour": r"\b(tour|have a (quick )?look (at|around)|look at (the|your|where)|see (the|your) (office|workplace|site|"
               r"floor|team|kitchen|ward|shop|store|lab|warehouse|plant|desk|set.?up)|"
               r"see where (i|we|you|the team)|where i('?d| would| will) (be )?(work|sit|be based)|show me around|"
               r"look around|walk around|visit|workspace|facilit\w*)\b",
     "training and development": r"\b(train\w*|learn\w*|develop\w*|courses?|mentor\w*|onboard\w*|coach\w*|"
-                                r"conferences?|certif\w*|skills?|exams?|qualifications?|study|studying)\b",
+                                r"conferences?|certif\w*|skills?|exams?|qualifications?|study|studying|supervision)\b",
     "growth": r"\b(grow\w*|promot\w*|career|advance\w*|progress\w*|path|next step|move up|moved up|go from here|"
               r"senior|opportunit\w*|future)\b",
     "team and culture": r"\b(team|culture|who (would|will) i (be )?work\w* with|work(ing)? with|how many (of you|people|staff)|"

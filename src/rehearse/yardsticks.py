@@ -404,7 +404,8 @@ PRESENT_ROLE = re.compile(
     r"design|build|sell|nurse|care|drive|own|plan|am in charge)|i'?ve been (working|a|an|at|in|leading|running|"
     r"managing|teaching|with|the)|i have been (working|a|an|at|in|leading|running|managing|teaching|with|the)|"
     r"my (current|present) (job|role|position)|my (job|role|work) (is|involves)|"
-    r"(for|over) the (last|past) (\w+ )?(years?|months?|decade) i'?ve|i'?ve (worked|been) (\w+ ){0,5}(since|"
+    r"(for|over) the (last|past) (\w+ )?((\w+ )?(years?|months?|decade) )?i'?ve|(i'?m|i am) still (there|here)|"
+    r"i'?ve been (a |an |the )?\w+ (\w+ )?(at|for|with) (a|an|the|my|our)\b|i'?ve (worked|been) (\w+ ){0,5}(since|"
     r"for the (last|past)))\b"
 )
 # A past achievement: something the speaker did, or was given for what they did.
@@ -424,7 +425,7 @@ SELF_PRAISE = re.compile(
 _NOT_DONE = re.compile(r"\b(grew up|started (my career|out|school|university)|studied \w+)\b")
 CRITICISM = re.compile(
     r"\b(terrible|awful|horrible|toxic|incompetent|useless|clueless|lazy|rude|unfair|unprofessional|hopeless|"
-    r"micro.?manag\w*|a mess|chaotic|rubbish|crap|a nightmare|favou?r(s|ed|ing)? (her|his|their) (mates|friends)|"
+    r"micro.?manag\w*|a mess|chaotic|unpleasant|shouts?|shouting|shouted|yell\w*|screams?|screaming|rubbish|crap|a nightmare|favou?r(s|ed|ing)? (her|his|their) (mates|friends)|"
     r"(get|got|getting) out of (there|that place)|(i'?m|i am) (just )?done with (it|them|that place)|"
     r"(can'?t|cannot) wait to (leave|get out)|(i'?ve|i have) had enough|nobody knows what|"
     r"(don'?t|doesn'?t) know what (they'?re|he'?s|she'?s) doing|keep changing (their|his|her) minds?|chaos|disorgani[sz]ed|the worst|stupid|idiot\w*|a joke|bully\w*|"
@@ -432,7 +433,7 @@ CRITICISM = re.compile(
     r"value|respect|know what|support|trust|recogni[sz]e|help|let)|never (listens|listen|listened|appreciates|"
     r"appreciate|gives|give|lets|let|supports|support|cares|care|says thank)|no (respect|support|recognition|"
     r"appreciation)|(underpaid|undervalued|unappreciated|overworked)|(the )?pay is (bad|terrible|awful|low|"
-    r"poor|a joke)|(boss|manager|management|company|employer|supervisor|team lead|leadership|director|owner|ceo) "
+    r"poor|a joke)|(boss|manager|management|company|employer|supervisor|team lead|leadership|director|owners?|ceo) "
     r"(is|are|was|were) (bad|terrible|awful|poor|a nightmare|impossible|difficult|horrible|the problem|"
     r"always|never|so|really|just|completely|totally)|(bad|poor|weak|terrible|awful|horrible|difficult) "
     r"(boss|manager|management|leadership|company|employer|supervisor|culture|environment|atmosphere)|"
@@ -448,7 +449,7 @@ AMBITION = re.compile(
     r"love|aim for|see myself doing)|that'?s (the|my) (dream|goal|plan|aim)|"
     r"i( want|'d like| would like|'d love| would love| hope to have| plan to have) (my own|to own|to open|to start|"
     r"to set up)|i('ll| will) (be|have|lead|run|manage|"
-    r"own|head)|i('m| am) aiming|in (five|ten|three|two|\d+) years(' time)? (i|i'?d|i'?ll|i'?m))\b"
+    r"own|head)|i('m| am) aiming|hopefully (as|being|running|leading|managing|heading|in charge|a|an|the) |in (five|ten|three|two|\d+) years(' time)? (i|i'?d|i'?ll|i'?m))\b"
 )
 _VAGUE_AMBITION = re.compile(
     r"\b(bought a house|buy a house|house|travel\w*|married|kids|children|family|retire\w*|"
@@ -495,7 +496,7 @@ Finder = Callable[[_Answer], Check]
 
 def _simple(name: str, pattern: re.Pattern, tip: str) -> Finder:
     def find(a: _Answer) -> Check:
-        hits = _hits(a, pattern)
+        hits = _affirmed(a, pattern)
         return Check(name, bool(hits), _evidence(hits), None if hits else tip)
     return find
 
@@ -572,8 +573,14 @@ def _no_criticism(a: _Answer) -> Check:
     return Check("no_criticism", True, [])
 
 
+def _affirmed(a: _Answer, pattern: re.Pattern) -> list[Clause]:
+    """Clauses where `pattern` occurs without a negation just before it ("I don't want to …")."""
+    return [c for m, cs in a.find(pattern) for c in cs
+            if not _NEGATED_BEFORE.search(a.text[max(0, m.start() - 30):m.start()])]
+
+
 def _looks_forward(a: _Answer) -> Check:
-    ahead = _hits(a, FORWARD)
+    ahead = _affirmed(a, FORWARD)
     against = _hits(a, CRITICISM)
     # An answer that is mostly grievance does not look forward, whatever it says at the end.
     words = lambda cs: sum(len(c.text.split()) for c in {id(c): c for c in cs}.values())
@@ -609,7 +616,8 @@ def _growth(a: _Answer) -> Check:
 
 # An acknowledgement said the other way round ("I don't think that's true") is not one.
 _NEGATED_BEFORE = re.compile(r"(n't|\bnot|\bnever)\W+(\w+\W+){0,2}$")
-_CONCEDES = re.compile(r"^(yes|yeah|yep|that'?s (right|correct|true)|correct|true|fair enough|absolutely)\b(?! well)")
+_CONCEDES = re.compile(r"^(yes|yeah|yep|that'?s (right|correct|true)|correct|true|fair enough|absolutely|no,? but|"
+                       r"no,? i (haven'?t|have not|don'?t|do not|didn'?t))\b(?! well)")
 DENIAL = re.compile(r"\b((that|it)'?s not|(that|it) is not|isn'?t) (really |exactly |quite |entirely )?(fair|true|right|"
                     r"correct)|i (don'?t|do not) (really )?(think|agree|accept)|not true|(none|not) of (that|it) was my fault")
 # "I'd pick it up quickly" is a claim about oneself, not a plan.
@@ -622,6 +630,10 @@ PAST_EVENT = re.compile(
     r"in (19|20)\d\d|in my (last|previous|current|old|first) (job|role|team|company|position)|at my (last|previous|"
     r"current|old) (job|company|employer|workplace)|when i (was|worked)|every (day|week|shift))\b"
 )
+
+
+# Things done that answer no doubt: applying, choosing, leaving, time out.
+_NOT_AN_EXAMPLE = re.compile(r"\bi (applied|chose|decided|left|quit|resigned|took (\w+ ){0,3}(out|off))\b")
 
 
 def _objection(name: str) -> Finder:
@@ -637,7 +649,8 @@ def _objection(name: str) -> Finder:
                     if not _CLAIM_AFTER.search(a.text[m.end():m.end() + 40])]
             tip = "Say what you would do about it: a plan for your first weeks (\"I would start by …\")."
         else:
-            hits = [c for c, t in a.each() if followup.is_example(t)
+            told = [(c, _NOT_AN_EXAMPLE.sub(" ", t)) for c, t in a.each()]
+            hits = [c for c, t in told if followup.is_example(t)
                     or (PAST_EVENT.search(t) and re.search(r"\b(i|we|my|our)\b", t))]
             tip = "Answer the concern with a concrete example of something you did that shows it will not matter."
             claims = _hits(a, SELF_PRAISE)
