@@ -627,7 +627,8 @@ _CLAIM_AFTER = re.compile(r"^\W*(really |just |definitely |probably )?(pick (it|
 # A past event told with a time ("last month three guests wrote ...") or at a named former job.
 PAST_EVENT = re.compile(
     r"\b(last (year|month|week|summer|winter|spring|autumn|quarter|time)|(\w+|\d+) (years?|months?|weeks?) ago|"
-    r"in (19|20)\d\d|in my (last|previous|current|old|first) (job|role|team|company|position)|at my (last|previous|"
+    r"in (19|20)\d\d|in my (last|previous|current|old|first) (\w+ )?(jobs?|roles?|teams?|compan\w+|positions?)|"
+    r"at my (last|previous|"
     r"current|old) (job|company|employer|workplace)|when i (was|worked)|every (day|week|shift))\b"
 )
 
