@@ -488,6 +488,29 @@ QUESTION_FORM = re.compile(
 )
 
 
+# An acknowledgement said the other way round ("I don't think that's true") is not one.
+_NEGATED_BEFORE = re.compile(r"(n't|\bnot|\bnever)\W+(\w+\W+){0,2}$")
+_CONCEDES = re.compile(r"^(yes|yeah|yep|that'?s (right|correct|true)|correct|true|fair enough|absolutely|no,? but|"
+                       r"no,? i (haven'?t|have not|don'?t|do not|didn'?t))\b(?! well)")
+DENIAL = re.compile(r"\b((that|it)'?s not|(that|it) is not|isn'?t) (really |exactly |quite |entirely )?(fair|true|right|"
+                    r"correct)|i (don'?t|do not) (really )?(think|agree|accept)|not true|(none|not) of (that|it) was my fault")
+# "I'd pick it up quickly" is a claim about oneself, not a plan.
+_CLAIM_AFTER = re.compile(r"^\W*(really |just |definitely |probably )?(pick (it|things) up|be (fine|good|great|ok|okay|"
+                          r"able to|a good|the right)|fit (in|right in)|learn (it |things )?(quick|fast|really)|"
+                          r"get (used|bored)|say|think|guess)")
+# A past event told with a time ("last month three guests wrote ...") or at a named former job.
+PAST_EVENT = re.compile(
+    r"\b(last (year|month|week|summer|winter|spring|autumn|quarter|time)|(\w+|\d+) (years?|months?|weeks?) ago|"
+    r"in (19|20)\d\d|in my (last|previous|current|old|first) (\w+ )?(jobs?|roles?|teams?|compan\w+|positions?)|"
+    r"at my (last|previous|"
+    r"current|old) (job|company|employer|workplace)|when i (was|worked)|every (day|week|shift))\b"
+)
+
+
+# Things done that answer no doubt: applying, choosing, leaving, time out.
+_NOT_AN_EXAMPLE = re.compile(r"\bi (applied|chose|decided|left|quit|resigned|took (\w+ ){0,3}(out|off))\b")
+
+
 # --- the checks ---------------------------------------------------------------------------------
 
 
@@ -579,12 +602,15 @@ def _affirmed(a: _Answer, pattern: re.Pattern) -> list[Clause]:
             if not _NEGATED_BEFORE.search(a.text[max(0, m.start() - 30):m.start()])]
 
 
+def _words(clauses: list[Clause]) -> int:
+    return sum(len(c.text.split()) for c in {id(c): c for c in clauses}.values())
+
+
 def _looks_forward(a: _Answer) -> Check:
     ahead = _affirmed(a, FORWARD)
     against = _hits(a, CRITICISM)
     # An answer that is mostly grievance does not look forward, whatever it says at the end.
-    words = lambda cs: sum(len(c.text.split()) for c in {id(c): c for c in cs}.values())
-    if ahead and words(against) <= 2 * words(ahead):
+    if ahead and _words(against) <= 2 * _words(ahead):
         return Check("looks_forward", True, _evidence(ahead))
     tip = ("Say what you are moving toward (the work you want to do next, and why this role gives it to you) "
            "rather than what you are leaving.")
@@ -612,29 +638,6 @@ def _growth(a: _Answer) -> Check:
     if cliche:
         tip = f"\"{_short(CLICHE.search(cliche[0].text).group(0))}\" names no step: " + tip[0].lower() + tip[1:]
     return Check("growth", False, _evidence(cliche), tip)
-
-
-# An acknowledgement said the other way round ("I don't think that's true") is not one.
-_NEGATED_BEFORE = re.compile(r"(n't|\bnot|\bnever)\W+(\w+\W+){0,2}$")
-_CONCEDES = re.compile(r"^(yes|yeah|yep|that'?s (right|correct|true)|correct|true|fair enough|absolutely|no,? but|"
-                       r"no,? i (haven'?t|have not|don'?t|do not|didn'?t))\b(?! well)")
-DENIAL = re.compile(r"\b((that|it)'?s not|(that|it) is not|isn'?t) (really |exactly |quite |entirely )?(fair|true|right|"
-                    r"correct)|i (don'?t|do not) (really )?(think|agree|accept)|not true|(none|not) of (that|it) was my fault")
-# "I'd pick it up quickly" is a claim about oneself, not a plan.
-_CLAIM_AFTER = re.compile(r"^\W*(really |just |definitely |probably )?(pick (it|things) up|be (fine|good|great|ok|okay|"
-                          r"able to|a good|the right)|fit (in|right in)|learn (it |things )?(quick|fast|really)|"
-                          r"get (used|bored)|say|think|guess)")
-# A past event told with a time ("last month three guests wrote ...") or at a named former job.
-PAST_EVENT = re.compile(
-    r"\b(last (year|month|week|summer|winter|spring|autumn|quarter|time)|(\w+|\d+) (years?|months?|weeks?) ago|"
-    r"in (19|20)\d\d|in my (last|previous|current|old|first) (\w+ )?(jobs?|roles?|teams?|compan\w+|positions?)|"
-    r"at my (last|previous|"
-    r"current|old) (job|company|employer|workplace)|when i (was|worked)|every (day|week|shift))\b"
-)
-
-
-# Things done that answer no doubt: applying, choosing, leaving, time out.
-_NOT_AN_EXAMPLE = re.compile(r"\bi (applied|chose|decided|left|quit|resigned|took (\w+ ){0,3}(out|off))\b")
 
 
 def _objection(name: str) -> Finder:
