@@ -348,6 +348,14 @@ def tips_for(clauses, car, length, answer_s, wpm, answer, delivery: Delivery | N
             tips.append((3, f"The setup ran {share:.0%} of the answer before your first action: get to what you did sooner."))
     elif first_action is not None and first_action.position > SETUP_TOO_LONG_SHARE + 0.1:
         tips.append((3, "The setup takes most of the answer before your first action: get to what you did sooner."))
+    tips += delivery_tips(wpm, answer_s, delivery)
+    tips.sort(key=lambda t: t[0])
+    return [t for _, t in tips[:3]]
+
+
+def delivery_tips(wpm, answer_s, delivery: Delivery | None) -> list[tuple[int, str]]:
+    """(priority, tip) about fillers, pace and hedging, whatever kind of question was answered."""
+    tips: list[tuple[int, str]] = []
     if delivery is not None and delivery.fillers_per_min is not None and delivery.fillers_per_min >= FILLERS_HURT_PER_MIN:
         common = Counter(f["text"] for f in delivery.fillers).most_common(2)
         tips.append((6, f"{delivery.fillers_per_min:.0f} filler words a minute ({', '.join(repr(w) for w, _ in common)}): "
@@ -355,8 +363,7 @@ def tips_for(clauses, car, length, answer_s, wpm, answer, delivery: Delivery | N
     if wpm is not None and wpm > PACE_FAST_WPM:
         tips.append((6, f"You spoke fast ({wpm:.0f} words a minute): slow down and pause between the parts."))
     elif wpm is not None and wpm < PACE_SLOW_WPM and answer_s and answer_s > 20:
-        tips.append((6, f"You spoke slowly ({wpm:.0f} words a minute): keep the story moving."))
+        tips.append((6, f"You spoke slowly ({wpm:.0f} words a minute): keep the answer moving."))
     if delivery is not None and len(delivery.hedges) >= 3:
-        tips.append((7, f"You hedged {len(delivery.hedges)} times ('{delivery.hedges[0]['text']}'): state what you did plainly."))
-    tips.sort(key=lambda t: t[0])
-    return [t for _, t in tips[:3]]
+        tips.append((7, f"You hedged {len(delivery.hedges)} times ('{delivery.hedges[0]['text']}'): say it plainly."))
+    return tips

@@ -454,9 +454,11 @@ def recall(obj, question_text, kind, text, text_file, input_device, engine, mode
     """
     from rehearse.console import Console
     from rehearse.practice import Coach, recall_by_voice, recall_text
-    from rehearse.questions import Question, normalize_kind
+    from rehearse.questions import KINDS, Question, normalize_kind
 
     try:
+        if normalize_kind(kind) is None:
+            raise RehearseError(f"unknown question kind {kind!r}; use one of {', '.join(KINDS)}")
         q = Question(" ".join(question_text.split()), normalize_kind(kind))
         if not q.text:
             raise RehearseError("the question is empty")

@@ -11,7 +11,8 @@ from pathlib import Path
 from rehearse.errors import RehearseError
 
 KINDS = ("behavioural", "second-interview", "objection", "motivation", "closing")
-SPELLINGS = {"behavioral": "behavioural", "second-round": "second-interview", "second_interview": "second-interview"}
+# Other spellings users write for a kind; each maps to its name in KINDS.
+KIND_SPELLINGS = {"behavioral": "behavioural", "second_interview": "second-interview"}
 BUILTIN = "builtin"
 
 
@@ -19,12 +20,11 @@ class BankError(RehearseError):
     """A question bank that cannot be read or makes no sense."""
 
 
-def normalize_kind(name: str) -> str:
-    """A kind's one spelling (`behavioral` is `behavioural`); unknown kinds are refused."""
-    kind = SPELLINGS.get(name.strip().lower(), name.strip().lower())
-    if kind not in KINDS:
-        raise BankError(f"unknown question kind {name!r}; use one of {', '.join(KINDS)}")
-    return kind
+def normalize_kind(name: str) -> str | None:
+    """The kind's name in KINDS (`behavioral` and `Behavioural` give `behavioural`), or None when unknown."""
+    key = " ".join(str(name).split()).lower()
+    key = KIND_SPELLINGS.get(key, key)
+    return key if key in KINDS else None
 
 
 @dataclass(frozen=True)
@@ -46,25 +46,25 @@ def parse_bank(text: str, origin: str) -> list[Question]:
     for i, item in enumerate(items, 1):
         if not isinstance(item, dict) or not isinstance(item.get("text"), str) or not item["text"].strip():
             raise BankError(f"{origin}: question {i} needs a non-empty text = \"...\"")
-        kind = item.get("kind", "behavioural")
-        if not isinstance(kind, str) or SPELLINGS.get(kind, kind) not in KINDS:
-            raise BankError(f"{origin}: question {i} has kind {kind!r}; use one of {', '.join(KINDS)}")
-        kind = SPELLINGS.get(kind, kind)
+        given = item.get("kind", "behavioural")
+        kind = normalize_kind(given) if isinstance(given, str) else None
+        if kind is None:
+            raise BankError(f"{origin}: question {i} has kind {given!r}; use one of {', '.join(KINDS)}")
         questions.append(Question(" ".join(item["text"].split()), kind))
     return questions
 
 
 def load_bank(name: str | None = None) -> list[Question]:
     """The built-in bank, one kind of it (`objection`, …), or a TOML file by path."""
-    kind = SPELLINGS.get(name, name) if name else None
-    if not name or name == BUILTIN or kind in KINDS:
+    kind = normalize_kind(name) if name else None
+    if not name or name == BUILTIN or kind:
         text = resources.files("rehearse").joinpath("questions.toml").read_text(encoding="utf-8")
         questions = parse_bank(text, "the built-in bank")
-        return [q for q in questions if q.kind == kind] if kind in KINDS else questions
+        return [q for q in questions if q.kind == kind] if kind else questions
     path = Path(name).expanduser()
     if not path.exists():
         raise BankError(
-            f"no question bank {name!r}: give a TOML file or a built-in kind ({', '.join(KINDS)})"
+            f"no question bank {name!r}: give a TOML file or one of {BUILTIN}, {', '.join(KINDS)}"
         )
     try:
         text = path.read_text(encoding="utf-8")

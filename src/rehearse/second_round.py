@@ -19,22 +19,38 @@ ACKNOWLEDGE = re.compile(
     r"i haven'?t yet|not (exactly|directly)|(good|valid|reasonable) (point|question|concern)|i agree|"
     r"i know (that )?(my|i|this)|admittedly|granted)\b"
 )
+# "i'll" and "i'd" need their apostrophe: without it they are "ill" and "id".
 PLAN = re.compile(
-    r"\b(i would|i'?d|i will|i'?ll|i plan|my plan|in my first (\w+ )?(days|weeks|months)|first i would|"
-    r"i'?m going to|i am going to|i intend|i'?d start|i would start|i'?ve already (started|begun))\b"
+    r"\b(i would|i'd|i will|i'll|i plan|my plan|in my first (\w+ )?(days|weeks|months)|first i would|"
+    r"i'?m going to|i am going to|i intend|i'd start|i would start|i'?ve already (started|begun)|"
+    r"i want to (pass|learn|take|do|get|finish|improve|start|spend|build|shadow|read|study)|"
+    r"i'?m (now )?(doing|taking|studying|learning|working on|practi[sc]ing|reading)|"
+    r"i (go|attend|study|practi[sc]e|take) .{0,25}\b(class|classes|course|courses|lessons|training))\b"
 )
 TOPICS = {
     "compensation and benefits": r"\b(salary|pay|paid|compensation|benefits?|bonus\w*|pension|insurance|vacation|"
-                                 r"holidays?|leave|equity|stock|package|perks?|remote|flexib\w*)\b",
-    "a tour": r"\b(tour|see the (office|workplace|site|floor|team)|show me around|look around|walk around|visit|"
-              r"workspace|facilit\w*)\b",
+                                 r"hours|night shifts?|shift pattern|overtime|rota|weekends?|contract|days off|"
+                                 r"holidays?|leave|equity|stock|package|perks?|remote|flexib\w*|from home|parking)\b",
+    "a tour": r"\b(tour|have a (quick )?look (at|around)|look at (the|your|where)|see (the|your) (office|workplace|site|"
+              r"floor|team|kitchen|ward|shop|store|lab|warehouse|plant|desk|set.?up)|"
+              r"see where (i|we|you|the team)|where i('?d| would| will) (be )?(work|sit|be based)|show me around|"
+              r"look around|walk around|visit|workspace|facilit\w*)\b",
     "training and development": r"\b(train\w*|learn\w*|develop\w*|courses?|mentor\w*|onboard\w*|coach\w*|"
-                                r"conferences?|certif\w*|skills?)\b",
-    "growth": r"\b(grow\w*|promot\w*|career|advance\w*|progress\w*|path|next step|move up|opportunit\w*|future)\b",
-    "team and culture": r"\b(team|culture|colleagues?|values?|work ?style|environment|manager|management|"
-                        r"day to day|typical day|people)\b",
+                                r"conferences?|certif\w*|skills?|exams?|qualifications?|study|studying|supervision)\b",
+    "growth": r"\b(grow\w*|promot\w*|career|advance\w*|progress\w*|path|next step|move up|moved up|go from here|"
+              r"senior|opportunit\w*|future)\b",
+    "team and culture": r"\b(team|culture|who (would|will) i (be )?work\w* with|work(ing)? with|how many (of you|people|staff)|"
+                        r"colleagues?|values?|work ?style|environment|manager|management|day to day|"
+                        r"(typical|normal|usual|average) (day|week|shift)|(the|some of the|other) people|"
+                        r"people (here|i'?d|i would|i will|on the|in the))\b",
 }
 _TOPICS = {k: re.compile(v) for k, v in TOPICS.items()}
+TOPIC_PATTERNS = _TOPICS
+# The closing yardstick's check names for the topics above.
+TOPIC_CHECKS = {
+    "compensation_and_benefits": "compensation and benefits", "tour": "a tour",
+    "training_and_development": "training and development", "growth": "growth", "team_and_culture": "team and culture",
+}
 STOP = set("the a an and or but so to of in on at for with by from as is was were be been are it its this that "
            "i we you he she they me us my our your their had has have did do not no just very really then there "
            "what which who when where how also about into up out over after before all some any more most".split())
@@ -105,7 +121,7 @@ def objection(text: str) -> dict:
     """Does a reply to an objection acknowledge it and answer with an example or a plan?"""
     t = text.lower()
     ack = ACKNOWLEDGE.search(t)
-    example = bool(I_DID.search(t) or WE_DID.search(t)) and bool(MEASURE.search(t) or I_DID.search(t))
+    example = is_example(t)
     plan = PLAN.search(t)
     tips = []
     if not ack:
@@ -114,6 +130,12 @@ def objection(text: str) -> dict:
         tips.append("Answer the concern with a concrete example of what you did, or a plan for what you would do.")
     return {"acknowledged": bool(ack), "acknowledgement": ack.group(0) if ack else None,
             "concrete_example": example, "plan": bool(plan), "tips": tips}
+
+
+def is_example(text: str) -> bool:
+    """Does the text tell something the speaker did (a concrete example, not a claim)?"""
+    t = text.lower()
+    return bool(I_DID.search(t) or WE_DID.search(t)) and bool(MEASURE.search(t) or I_DID.search(t))
 
 
 def topics(text: str) -> dict:
