@@ -109,8 +109,10 @@ def expand_inputs(paths: Iterable[str | os.PathLike]) -> list[tuple[Path, str | 
     return out
 
 
-def score_file(engine, path: Path, target_s: float, file: str) -> Score:
-    """Score one recording with an engine already loaded (raises RehearseError for a bad file)."""
+def score_file(engine, path: Path, target_s, file: str) -> Score:
+    """Score one recording with an engine already loaded (raises RehearseError for a bad file).
+    `target_s` is the user's target or None, or a (target_s, rubric) pair."""
+    target_s, rubric = target_s if isinstance(target_s, tuple) else (target_s, "car")
     from rehearse.audio import FileSource
     from rehearse.scoring import hear, score_heard
 
@@ -119,17 +121,18 @@ def score_file(engine, path: Path, target_s: float, file: str) -> Score:
         restart()
     source = FileSource(path)
     heard = hear(source, engine)
-    return score_heard(heard, engine, source.duration_s, target_s, file=file)
+    return score_heard(heard, engine, source.duration_s, target_s, file=file, rubric=rubric)
 
 
 def score_many(
     paths: Iterable[str | os.PathLike],
     jobs: int,
     engine_spec: EngineSpec = EngineSpec(),
-    target_s: float = TARGET_S,
+    target_s: float | None = TARGET_S,
     on_result: Callable[[FileResult], None] = lambda _r: None,
     on_progress: Callable[[int, int], None] | None = None,
     on_warning: Callable[[str], None] = lambda _msg: None,
+    rubric: str = "car",
 ) -> BatchSummary:
     """Score every recording in `paths` (files or folders of them) with up to `jobs` processes.
 
@@ -143,6 +146,7 @@ def score_many(
 
     if jobs < 1:
         raise ValueError("jobs must be at least 1")
+    target_s = (target_s, rubric)  # what each worker needs to judge a file, sent with it
     inputs = expand_inputs(paths)
     total = len(inputs)
     results: dict[int, FileResult] = {}

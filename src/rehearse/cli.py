@@ -9,7 +9,6 @@ from pathlib import Path
 import click
 
 from rehearse import __version__
-from rehearse.analysis import TARGET_S
 from rehearse.errors import RehearseError
 from rehearse.paths import read_text_file
 
@@ -22,6 +21,18 @@ def _warn(message: str) -> None:
 
 def _fail(exc: RehearseError) -> click.ClickException:
     return click.ClickException(str(exc))
+
+
+def _rubric(question_text: str | None, kind: str | None) -> str:
+    """The yardstick for `--question` and `--kind`: the kind named, else read from the question."""
+    from rehearse.questions import KINDS, normalize_kind
+    from rehearse.yardsticks import infer_kind, rubric_for
+
+    if kind is not None and normalize_kind(kind) is None:
+        raise RehearseError(f"unknown question kind {kind!r}; use one of {', '.join(KINDS)}")
+    if kind is not None:
+        return rubric_for(kind, question_text)
+    return infer_kind(question_text)[1] if question_text else "car"
 
 
 def _positive(ctx, param, value):
@@ -93,15 +104,19 @@ class _BatchProgress:
 @cli.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per file, one per line.")
-@click.option("--target", type=float, default=TARGET_S, show_default=True, callback=_positive,
-              help="Target answer length in seconds.")
+@click.option("--target", type=float, default=None, callback=_positive,
+              help="Target answer length in seconds (default: the question kind's own: 2:00 for a story).")
 @click.option("--engine", type=click.Choice(ENGINES), default="auto", show_default=True,
               help="Speech recognizer: Vosk when a model is found, else PocketSphinx.")
 @click.option("--model", type=str, default=None, help="Path to a Vosk model folder.")
 @click.option("--lang", default="en-us", show_default=True, help="Language of the Vosk model to look for.")
+@click.option("--question", "question_text", default=None,
+              help="The question answered; its kind is read from the wording.")
+@click.option("--kind", default=None, help="The question's kind: behavioural, second-interview, objection, "
+              "motivation, closing (default: from --question, else behavioural).")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
               help="Files scored at once, each process with its own engine (default: the number of cores).")
-def score(files, as_json, target, engine, model, lang, jobs):
+def score(files, as_json, target, engine, model, lang, question_text, kind, jobs):
     """Score recorded answers: length against the target, pace, and C/A/R coverage.
 
     FILES are recordings or folders of them (a folder's .wav .flac .ogg .oga .opus .mp3
@@ -116,6 +131,7 @@ def score(files, as_json, target, engine, model, lang, jobs):
       rehearse score answer.wav
       rehearse score --json --target 90 first.wav second.flac
       rehearse score --jobs 2 recordings/
+      rehearse score --question "Where do you see yourself in five years?" answer.wav
       rehearse score --engine vosk --model ~/models/vosk-model-en-us-0.22 answer.wav
     """
     from rehearse import render
@@ -138,10 +154,11 @@ def score(files, as_json, target, engine, model, lang, jobs):
 
     progress = _BatchProgress() if sys.stderr.isatty() else None
     try:
+        rubric = _rubric(question_text, kind)
         summary = score_many(
             files, jobs or default_jobs(), EngineSpec(engine, model, lang), target,
             on_result=progress.around(show) if progress else show,
-            on_progress=progress, on_warning=progress.around(_warn) if progress else _warn,
+            on_progress=progress, on_warning=progress.around(_warn) if progress else _warn, rubric=rubric,
         )
     except RehearseError as exc:
         raise _fail(exc) from None
@@ -159,9 +176,13 @@ def score(files, as_json, target, engine, model, lang, jobs):
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per input, one per line.")
 @click.option("--duration", type=float, default=None, callback=_positive,
               help="How long the answer ran, in seconds (enables length and pace).")
-@click.option("--target", type=float, default=TARGET_S, show_default=True, callback=_positive,
-              help="Target answer length in seconds.")
-def analyze(files, as_json, duration, target):
+@click.option("--target", type=float, default=None, callback=_positive,
+              help="Target answer length in seconds (default: the question kind's own: 2:00 for a story).")
+@click.option("--question", "question_text", default=None,
+              help="The question answered; its kind is read from the wording.")
+@click.option("--kind", default=None, help="The question's kind: behavioural, second-interview, objection, "
+              "motivation, closing (default: from --question, else behavioural).")
+def analyze(files, as_json, duration, target, question_text, kind):
     """Analyze written or transcribed answers: C/A/R coverage, delivery, tips.
 
     FILES are text files (punctuated prose or lowercase recognizer output); `-` or no
@@ -178,11 +199,12 @@ def analyze(files, as_json, duration, target):
 
     names = list(files) or ["-"]
     try:
+        rubric = _rubric(question_text, kind)
         texts = [(n, read_text_file(n)) for n in names]
     except RehearseError as exc:
         raise _fail(exc) from None
     for i, (name, text) in enumerate(texts):
-        fb = text_feedback(text, None if name == "-" else name, duration, target)
+        fb = text_feedback(text, None if name == "-" else name, duration, target, rubric)
         if as_json:
             click.echo(json.dumps(fb.to_json(), ensure_ascii=False))
             continue
@@ -243,8 +265,8 @@ from rehearse.cli_review import BANK_HELP  # noqa: E402
 def _live_options(speak_feedback: bool = True):
     def wrap(f):
         options = [
-            click.option("--target", type=float, default=TARGET_S, show_default=True, callback=_positive,
-                         help="Target answer length in seconds."),
+            click.option("--target", type=float, default=None, callback=_positive,
+                         help="Target answer length in seconds (default: the question kind's own)."),
             click.option("--silence", type=float, default=4.0, show_default=True, callback=_positive,
                          help="Seconds of silence that end an answer."),
             click.option("--think", type=float, default=30.0, show_default=True, callback=_positive,
@@ -469,7 +491,7 @@ def recall(obj, question_text, kind, text, text_file, input_device, engine, mode
             click.echo(f"Kept as round-1 answer #{recall_text(obj.store(), q, body)}.")
             return
         services = obj.live(input_device=input_device, engine=engine, model=model, lang=lang)
-        coach = Coach(services, _settings(TARGET_S, 30.0, silence, 240.0, 0.5), Console(False, TARGET_S),
+        coach = Coach(services, _settings(None, 30.0, silence, 240.0, 0.5), Console(False, None),
                       "recall", 1)
         click.echo(f"Answer as you did in your first interview: {q.text}", err=True)
         recall_by_voice(coach, q)

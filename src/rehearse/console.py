@@ -55,6 +55,9 @@ class Console:
             handler(**data)
 
     def on_question(self, question, number, total, **_):
+        from rehearse.yardsticks import rubric_for, target_for
+
+        self.question_target_s = self.target_s or target_for(rubric_for(question.kind, question.text))[0]
         self.err(f"\nQuestion {number} of {total}: {question.text}")
 
     def on_turn(self, **_):
@@ -86,7 +89,8 @@ class Console:
         else:
             spoken = detector.elapsed_s - detector.speech_start_s
             state = "speaking" if detector.speaking else "listening"
-        click.echo(f"\r\x1b[2K  {fmt_minutes(spoken)} / {fmt_minutes(self.target_s)}  [{'#' * bars:<10}]  {state}",
+        target = getattr(self, "question_target_s", None) or self.target_s or 120.0
+        click.echo(f"\r\x1b[2K  {fmt_minutes(spoken)} / {fmt_minutes(target)}  [{'#' * bars:<10}]  {state}",
                    err=True, nl=False)
         self._status_shown = True
 

@@ -212,14 +212,20 @@ def practice_stats(answers: list[Feedback], sessions: int) -> dict:
     }
 
 
-def text_feedback(text: str, name: str | None, duration_s: float | None, target_s: float) -> Feedback:
-    """Feedback on a written or transcribed answer (`rehearse analyze`)."""
+def text_feedback(text: str, name: str | None, duration_s: float | None, target_s: float | None,
+                  rubric: str = "car") -> Feedback:
+    """Feedback on a written or transcribed answer (`rehearse analyze`), judged by `rubric`."""
     from rehearse.analysis import analyze, words_from_text
+    from rehearse.yardsticks import coaching_json, target_s_for
 
-    a = analyze(words_from_text(text), Span(0.0, duration_s) if duration_s else None, target_s)
+    a = analyze(words_from_text(text), Span(0.0, duration_s) if duration_s else None,
+                target_s_for(rubric, target_s))
     data = {"file": name, "transcript": a.transcript, "car": a.car_json(), "tips": a.tips,
             "delivery": a.delivery.to_json()}
     if duration_s:
         data.update({"duration_s": duration_s, "answer_s": duration_s, "answer_start_s": 0.0,
-                     "answer_end_s": duration_s, "wpm": a.wpm, "length": a.length.to_json()})
+                     "answer_end_s": duration_s, "wpm": a.wpm})
+    data.update(coaching_json(a, rubric, target_s))
+    if not duration_s:
+        data["length"] = None
     return Feedback.from_json(data)

@@ -16,7 +16,6 @@ from pathlib import Path
 
 import numpy as np
 
-from rehearse.analysis import TARGET_S
 from rehearse.audio import SAMPLE_RATE_HZ, FileSource, Player, read_all, write_wav
 from rehearse.errors import RehearseError
 from rehearse.feedback import Feedback, no_answer_json
@@ -29,6 +28,7 @@ from rehearse.store import Store
 from rehearse.take import Command, ListenSettings, OpenSource, Take, listen_for_command, record
 from rehearse.transcript import Word
 from rehearse.tts import Speaker
+from rehearse.yardsticks import rubric_for
 from rehearse.turns import FRAME_S, voiced_spans
 
 PRE_ROLL_S = 0.25  # kept before the first voiced frame, so the first word's onset is whole
@@ -42,7 +42,7 @@ MIN_ANSWER_WORDS = 4
 class Settings:
     """How a practice session listens and coaches."""
 
-    target_s: float = TARGET_S
+    target_s: float | None = None  # the user's own target; None: each question kind's own
     think_s: float = 30.0
     silence_s: float = 4.0
     max_s: float = 240.0
@@ -293,9 +293,11 @@ class Coach:
                    for w in words if w.end > start and w.start < end]
         lv = levels[int(start / FRAME_S) : int(end / FRAME_S)]
         heard = Heard(shifted, voiced_spans(lv), duration_s, 0.0)
-        score = score_heard(heard, self.engine, duration_s, self.settings.target_s, file=str(final))
+        score = score_heard(heard, self.engine, duration_s, self.settings.target_s, file=str(final),
+                            rubric=rubric_for(question.kind, question.text))
         data = score.to_json()
-        more = extras(question.kind, data, self.previous.get(question.text))
+        more = {k: v for k, v in extras(question.kind, data, self.previous.get(question.text)).items()
+                if k == "round2"}  # objections and one's own questions are judged by their checks
         if more:
             data.update(more)
             data["tips"] = ([t for v in more.values() for t in v["tips"]] + data["tips"])[:3]

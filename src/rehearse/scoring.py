@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from rehearse.analysis import Analysis, analyze, TARGET_S
+from rehearse.analysis import Analysis, analyze
 from rehearse.audio import AudioSource
 from rehearse.speech import Engine
 from rehearse.transcript import Span, Word
@@ -66,11 +66,15 @@ class Score:
     answer: Span | None
     speech_s: float
     analysis: Analysis
+    rubric: str = "car"
+    target_override_s: float | None = None
 
     def to_json(self) -> dict:
+        from rehearse.yardsticks import coaching_json
+
         a = self.analysis
         length = a.length.to_json() if a.length else None
-        return {
+        out = {
             "file": self.file,
             "engine": self.engine,
             "model": self.model,
@@ -88,13 +92,21 @@ class Score:
             "delivery": a.delivery.to_json() if a.delivery else None,
             "clauses": [{**c.evidence(), "label": c.label} for c in a.clauses],
         }
+        out.update(coaching_json(a, self.rubric, self.target_override_s))
+        if out["length"] is None and length is not None:
+            out["length"] = length
+        return out
 
 
 def score_heard(
-    heard: Heard, engine: Engine, duration_s: float, target_s: float = TARGET_S, file: str | None = None
+    heard: Heard, engine: Engine, duration_s: float, target_s: float | None = None, file: str | None = None,
+    rubric: str = "car",
 ) -> Score:
-    """Analyze what was heard of one answer."""
+    """Analyze what was heard of one answer, judged by its question's yardstick (`rubric`);
+    `target_s` is the user's own target (None: the rubric's)."""
+    from rehearse.yardsticks import target_s_for
+
     span = answer_span(heard.spans, heard.words)
     speech_s = sum(s.length for s in heard.spans if span and s.end > span.start and s.start < span.end)
-    analysis = analyze(heard.words, span or Span(0.0, 0.0), target_s, from_speech=True)
-    return Score(file, engine.name, engine.model, duration_s, span, speech_s, analysis)
+    analysis = analyze(heard.words, span or Span(0.0, 0.0), target_s_for(rubric, target_s), from_speech=True)
+    return Score(file, engine.name, engine.model, duration_s, span, speech_s, analysis, rubric, target_s)

@@ -29,7 +29,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from rehearse import followup
+from rehearse import second_round
 from rehearse.analysis import (
     ON_TARGET_HIGH,
     ON_TARGET_LOW,
@@ -643,18 +643,18 @@ def _growth(a: _Answer) -> Check:
 def _objection(name: str) -> Finder:
     def find(a: _Answer) -> Check:
         if name == "acknowledged":
-            hits = [c for m, cs in a.find(followup.ACKNOWLEDGE) for c in cs
+            hits = [c for m, cs in a.find(second_round.ACKNOWLEDGE) for c in cs
                     if not _NEGATED_BEFORE.search(a.text[max(0, m.start() - 30):m.start()])]
             if not hits and a.clauses and _CONCEDES.search(a.text) and not DENIAL.search(a.text):
                 hits = a.clauses[:1]
             tip = "Acknowledge the concern first (\"That's a fair point, I haven't …\"), then answer it."
         elif name == "plan":
-            hits = [c for m, cs in a.find(followup.PLAN) for c in cs
+            hits = [c for m, cs in a.find(second_round.PLAN) for c in cs
                     if not _CLAIM_AFTER.search(a.text[m.end():m.end() + 40])]
             tip = "Say what you would do about it: a plan for your first weeks (\"I would start by …\")."
         else:
             told = [(c, _NOT_AN_EXAMPLE.sub(" ", t)) for c, t in a.each()]
-            hits = [c for c, t in told if followup.is_example(t)
+            hits = [c for c, t in told if second_round.is_example(t)
                     or (PAST_EVENT.search(t) and re.search(r"\b(i|we|my|our)\b", t))]
             tip = "Answer the concern with a concrete example of something you did that shows it will not matter."
             claims = _hits(a, SELF_PRAISE)
@@ -667,7 +667,7 @@ def _objection(name: str) -> Finder:
 
 
 def _topic(name: str, topic: str) -> Finder:
-    pattern = followup.TOPIC_PATTERNS[topic]
+    pattern = second_round.TOPIC_PATTERNS[topic]
 
     def find(a: _Answer) -> Check:
         hits = [c for c, t in a.each() if pattern.search(t) and (QUESTION_FORM.search(t) or "?" in c.text)]
@@ -712,7 +712,7 @@ _RUBRICS: dict[str, Rubric] = {
         ("growth", _growth),
     )),
     OBJECTION: Rubric(OBJECTION, tuple((n, _objection(n)) for n in ("acknowledged", "example", "plan"))),
-    CLOSING: Rubric(CLOSING, tuple((n, _topic(n, t)) for n, t in followup.TOPIC_CHECKS.items())),
+    CLOSING: Rubric(CLOSING, tuple((n, _topic(n, t)) for n, t in second_round.TOPIC_CHECKS.items())),
 }
 
 
@@ -739,11 +739,11 @@ def _car_checks(analysis: Analysis) -> list[Check]:
             for k, v in analysis.car.items()]
 
 
-def judge(rubric: str, analysis: Analysis) -> Coaching:
+def judge(rubric: str, analysis: Analysis, target: tuple[float, float, float] | None = None) -> Coaching:
     """Judge an analyzed answer by `rubric`. The C/A/R rubric keeps the analysis's own tips and
     length (its target is the caller's); every other rubric gives tips from its own checks, then
-    its length target, then delivery, and never a C/A/R tip."""
-    target = target_for(rubric)
+    its length target (`target` overrides the rubric's), then delivery, and never a C/A/R tip."""
+    target = target or target_for(rubric)
     if rubric == CAR:
         length = analysis.length
         if length is not None:
@@ -763,7 +763,7 @@ def judge(rubric: str, analysis: Analysis) -> Coaching:
             tips.append((0, ("Ask two or three questions of your own: about the team, training, growth, pay and "
                              "benefits, or to see where you would work.")))
         elif failed:
-            names = [followup.TOPIC_CHECKS[c.name] for c in failed]
+            names = [second_round.TOPIC_CHECKS[c.name] for c in failed]
             listed = ", ".join(names[:-1]) + " or " + names[-1] if len(names) > 1 else names[0]
             tips.append((1, f"You did not ask about {listed}."))
     else:
@@ -790,3 +790,19 @@ def check_names(rubric: str) -> tuple[str, ...]:
     if rubric not in _RUBRICS:
         raise KindError(f"unknown rubric {rubric!r}; use one of {', '.join(RUBRICS)}")
     return tuple(n for n, _ in _RUBRICS[rubric].checks)
+
+
+def coaching_json(analysis: Analysis, rubric: str, target_s: float | None = None) -> dict:
+    """The fields an answer's JSON gets from its yardstick: `rubric`, `checks`, `tips`, `length`,
+    and `car` only when the rubric is C/A/R. `target_s` (the user's own) overrides every rubric's."""
+    target = None if target_s is None else (target_s, target_s * ON_TARGET_LOW, target_s * ON_TARGET_HIGH)
+    coaching = judge(rubric, analysis, target)
+    out = {"rubric": rubric, "checks": [c.to_json() for c in coaching.checks], "tips": coaching.tips,
+           "length": coaching.length.to_json() if coaching.length else None}
+    out["car"] = analysis.car_json() if rubric == CAR else None
+    return out
+
+
+def target_s_for(rubric: str, override_s: float | None) -> float:
+    """The target length an analysis should use: the user's own, else the rubric's."""
+    return override_s if override_s is not None else target_for(rubric)[0]
