@@ -9,9 +9,10 @@ import numpy as np
 
 from rehearse.analysis import Analysis, analyze, TARGET_S
 from rehearse.audio import SAMPLE_RATE_HZ, AudioSource
+from rehearse.reliability import Reliability, judge
 from rehearse.speech import Engine
 from rehearse.transcript import Span, Word
-from rehearse.voice import LevelTrack, voiced_spans
+from rehearse.voice import HighBandTrack, LevelTrack, voiced_spans
 
 WORD_OVERLAP_S = 0.3
 
@@ -25,21 +26,26 @@ class Heard:
     heard_s: float  # audio consumed, at 16 kHz
     finish_s: float  # how long the recognizer took to give its last words after the audio ended
     levels: np.ndarray | None = None  # level of every 10 ms frame, dBFS
+    high_levels: np.ndarray | None = None  # level above 4 kHz of every 10 ms frame, dBFS
 
 
 def hear(source: AudioSource, engine: Engine) -> Heard:
     """Stream a source through a recognizer and a level track at once."""
     decoding = engine.stream()
     levels = LevelTrack()
+    high = HighBandTrack()
     samples = 0
     for block in source.chunks():
         samples += len(block)
         decoding.accept(block)
         levels.add(block)
+        high.add(block)
     t0 = time.perf_counter()
     words = decoding.finish()
     finish_s = time.perf_counter() - t0
-    return Heard(words, voiced_spans(levels.levels), samples / SAMPLE_RATE_HZ, finish_s, levels.levels)
+    return Heard(
+        words, voiced_spans(levels.levels), samples / SAMPLE_RATE_HZ, finish_s, levels.levels, high.levels
+    )
 
 
 def answer_span(spans: list[Span], words: list[Word]) -> Span | None:
@@ -70,6 +76,17 @@ class Score:
     answer: Span | None
     speech_s: float
     analysis: Analysis
+    reliability: Reliability | None = None  # None: not judged (treated as reliable)
+
+    @property
+    def reliable(self) -> bool:
+        """Whether the transcript is good enough to judge C/A/R from."""
+        return self.reliability is None or self.reliability.reliable
+
+    @property
+    def reliable_reason(self) -> str | None:
+        """Why it is not, in words for the person practising (None when it is)."""
+        return None if self.reliability is None else self.reliability.reason
 
     def to_json(self) -> dict:
         a = self.analysis
@@ -87,7 +104,10 @@ class Score:
             "words": [w.to_json() for w in a.words],
             "wpm": a.wpm,
             "length": length,
-            "car": a.car_json(),
+            "reliable": self.reliable,
+            "reliable_reason": self.reliable_reason,
+            "reliability_figures": self.reliability.figures if self.reliability else None,
+            "car": {**a.car_json(), "reliable": self.reliable, "reason": self.reliable_reason},
             "tips": a.tips,
             "delivery": a.delivery.to_json() if a.delivery else None,
             "clauses": [{**c.evidence(), "label": c.label} for c in a.clauses],
@@ -101,4 +121,5 @@ def score_heard(
     span = answer_span(heard.spans, heard.words)
     speech_s = sum(s.length for s in heard.spans if span and s.end > span.start and s.start < span.end)
     analysis = analyze(heard.words, span or Span(0.0, 0.0), target_s, from_speech=True)
-    return Score(file, engine.name, engine.model, duration_s, span, speech_s, analysis)
+    reliability = judge(heard.words, heard.levels, heard.spans, engine.name, heard.high_levels)
+    return Score(file, engine.name, engine.model, duration_s, span, speech_s, analysis, reliability)
