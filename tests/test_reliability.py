@@ -50,7 +50,7 @@ def test_confident_words_from_a_clean_recording_are_reliable():
     [
         (-50.0, -90.0, 15.0, "too quiet"),
         (-20.0, -32.0, 15.0, "noisy"),
-        (-20.0, -70.0, 40.0, "phone line"),
+        (-20.0, -70.0, 60.0, "phone line"),
         (-20.0, -70.0, 15.0, "could not follow"),
     ],
 )

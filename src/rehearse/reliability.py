@@ -35,7 +35,7 @@ MIN_VOICED_S = 2.0  # less voice than this: nothing to doubt
 QUIET_SPEECH_DB = -42.0  # median voiced level, dBFS; a near microphone gives -30 to -15
 NOISY_SNR_DB = 18.0  # voice over the room's floor; a quiet room gives 30 dB and more
 DROWNED_SNR_DB = 8.0  # voice hardly above the noise: no recognizer here follows it
-BAND_LIMITED_DB = -28.0  # level above 4 kHz against the whole voice; a near microphone gives -20 to -10
+BAND_LIMITED_DB = -40.0  # level above 4 kHz against the whole voice: -15 to -30 from a microphone, -70 on a phone line
 
 INSTALL_HINT = "install the English Vosk model for better transcripts (`rehearse model install en-us-small`)"
 REASONS = {
@@ -158,10 +158,10 @@ def _reason(sig: SignalFigures, engine_name: str) -> str:
     """The likely cause, most actionable first, with the model hint when the fallback recognizer ran."""
     if sig.speech_db is not None and sig.speech_db < QUIET_SPEECH_DB:
         cause = "quiet"
+    elif sig.high_band_db is not None and sig.high_band_db < BAND_LIMITED_DB:
+        cause = "band"  # before noise: a phone line's hiss is part of the same problem
     elif sig.snr_db is not None and sig.snr_db < NOISY_SNR_DB:
         cause = "noisy"
-    elif sig.high_band_db is not None and sig.high_band_db < BAND_LIMITED_DB:
-        cause = "band"
     else:
         cause = "unclear"
     reason = REASONS[cause]

@@ -207,13 +207,14 @@ class PocketSphinxDecoding:
         return self._words
 
     def _feed(self, speech: bytes | None, final: bool = False) -> None:
-        if speech is None:
+        if speech is None or (not speech and self._utt_start_s is None):
             return
         if self._utt_start_s is None:
             self._utt_start_s = self._ep.speech_start
             self._utt_samples = 0
             self._d.start_utt()
-        self._d.process_raw(speech, False, False)
+        if speech:  # end_stream can hand back nothing, and process_raw fails on an empty buffer
+            self._d.process_raw(speech, False, False)
         self._utt_samples += len(speech) // 2
         if final or not self._ep.in_speech:
             self._end_utterance()

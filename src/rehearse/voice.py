@@ -67,6 +67,10 @@ class HighBandTrack:
         self.frame_len = int(rate_hz * FRAME_S)
         freqs = np.fft.rfftfreq(self.frame_len, 1.0 / rate_hz)
         self._high = freqs >= HIGH_BAND_HZ
+        # a Hann window: unwindowed, the strong low tones of a voice leak into the high bins at
+        # -25 dB and hide a band limit
+        self._window = np.hanning(self.frame_len)
+        self._norm = self.frame_len * np.sum(self._window**2)
         self._rest = np.zeros(0, dtype=np.float32)
         self._levels: list[np.ndarray] = []
 
@@ -78,9 +82,9 @@ class HighBandTrack:
         if n == 0:
             return
         frames = data[: n * self.frame_len].reshape(n, self.frame_len).astype(np.float64)
-        power = np.abs(np.fft.rfft(frames, axis=1)) ** 2
+        power = np.abs(np.fft.rfft(frames * self._window, axis=1)) ** 2
         # Parseval: the bins' share of the frame's mean square, so it compares with LevelTrack's dB
-        ms = 2.0 * power[:, self._high].sum(axis=1) / (self.frame_len * self.frame_len)
+        ms = 2.0 * power[:, self._high].sum(axis=1) / self._norm
         levels = 10.0 * np.log10(np.maximum(ms, 1e-12))
         self._levels.append(np.maximum(levels, SILENT_DB).astype(np.float32))
 
