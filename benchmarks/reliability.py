@@ -25,38 +25,48 @@ import soundfile
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
-from rehearse.audio import SAMPLE_RATE_HZ, FileSource  # noqa: E402
-from rehearse.reliability import judge  # noqa: E402
-from rehearse.scoring import hear  # noqa: E402
-from rehearse.transcript import Word, normalize, word_error_rate  # noqa: E402
+from rehearse.audio import SAMPLE_RATE_HZ, FileSource
+from rehearse.reliability import judge
+from rehearse.scoring import hear
+from rehearse.transcript import Word, normalize, word_error_rate
 
 # Answers written for this benchmark (not taken from any corpus).
 ANSWERS = [
-    "Last spring our support team was drowning in tickets, and two of our largest customers told us "
-    "they were ready to leave. The answers took four days on average. So I read two weeks of tickets "
-    "myself, sorted them by topic, and wrote clear answers to the ten most common questions. Then I "
-    "trained the team to use them and set up a short daily meeting. As a result, within six weeks the "
-    "backlog fell from nine hundred tickets to under one hundred, and both customers renewed their contracts.",
-    "In my last job at a warehouse, orders were often shipped to the wrong address because the labels "
-    "were printed by hand. Customers were angry and we paid for every return. I suggested that we scan "
-    "each order before packing, and I wrote a simple checklist for the night shift. I also showed two "
-    "new colleagues how to use the scanner. After three months the number of wrong deliveries dropped "
-    "by more than half, and my manager asked me to train the other teams.",
-    "When I worked at the city library, our evening classes for adults were almost empty, and the "
-    "budget for them was going to be cut. I talked to the people who came and asked them what they "
-    "needed. Most of them wanted help with computers and job applications, so I changed the program "
-    "and put posters in the local shops. By the end of the year every class was full, and the council "
-    "kept the budget for another two years.",
-    "At the restaurant where I was a shift leader, two cooks quit in the same week, right before a "
-    "busy holiday weekend. I called former staff members, rewrote the schedule so that everyone had "
-    "at least one day off, and simplified the menu for those days. I worked in the kitchen myself "
-    "during the rush. We served more guests than the year before, the reviews stayed good, and the "
-    "owner later made me assistant manager.",
-    "I was asked to organize the move of our office to a new building in only three weeks. Nobody "
-    "had planned it, and the movers were booked for the wrong day. I made a list of every room, "
-    "agreed on a new date with the moving company, and asked each team to pack their own desks on "
-    "Friday afternoon. On Monday morning everyone could start work as usual, and we spent less than "
-    "the budget we had been given.",
+    (
+        "Last spring our support team was drowning in tickets, and two of our largest customers told us "
+        "they were ready to leave. The answers took four days on average. So I read two weeks of tickets "
+        "myself, sorted them by topic, and wrote clear answers to the ten most common questions. Then I "
+        "trained the team to use them and set up a short daily meeting. As a result, within six weeks the "
+        "backlog fell from nine hundred tickets to under one hundred, and both customers renewed their contracts."
+    ),
+    (
+        "In my last job at a warehouse, orders were often shipped to the wrong address because the labels "
+        "were printed by hand. Customers were angry and we paid for every return. I suggested that we scan "
+        "each order before packing, and I wrote a simple checklist for the night shift. I also showed two "
+        "new colleagues how to use the scanner. After three months the number of wrong deliveries dropped "
+        "by more than half, and my manager asked me to train the other teams."
+    ),
+    (
+        "When I worked at the city library, our evening classes for adults were almost empty, and the "
+        "budget for them was going to be cut. I talked to the people who came and asked them what they "
+        "needed. Most of them wanted help with computers and job applications, so I changed the program "
+        "and put posters in the local shops. By the end of the year every class was full, and the council "
+        "kept the budget for another two years."
+    ),
+    (
+        "At the restaurant where I was a shift leader, two cooks quit in the same week, right before a "
+        "busy holiday weekend. I called former staff members, rewrote the schedule so that everyone had "
+        "at least one day off, and simplified the menu for those days. I worked in the kitchen myself "
+        "during the rush. We served more guests than the year before, the reviews stayed good, and the "
+        "owner later made me assistant manager."
+    ),
+    (
+        "I was asked to organize the move of our office to a new building in only three weeks. Nobody "
+        "had planned it, and the movers were booked for the wrong day. I made a list of every room, "
+        "agreed on a new date with the moving company, and asked each team to pack their own desks on "
+        "Friday afternoon. On Monday morning everyone could start work as usual, and we spent less than "
+        "the budget we had been given."
+    ),
 ]
 
 VOICES = ["rms", "awb", "slt", "kal16", "kal", "espeak"]
@@ -298,8 +308,8 @@ def report(items: list[dict], crop_s: float | None, dump: bool) -> None:
             print(f"{it['condition']:12s} {it['voice']:7s} a{it['answer']} WER {e / n:.2f} "
                   f"{'ok  ' if rel.reliable else 'FLAG'} {figs} | {rel.reason or ''}")
     SHORT = {"words_per_voiced_s": "words/s", "mean_conf": "conf", "low_conf_share": "unsure",
-             "speech_db": "speech dB", "snr_db": "SNR dB", "high_band_db": ">4kHz dB"}
-    keys = ["words_per_voiced_s", "mean_conf", "low_conf_share", "speech_db", "snr_db", "high_band_db"]
+             "speech_db": "speech dB", "snr_db": "SNR dB", "high_band_db": ">4kHz dB", "function_share": "function"}
+    keys = ["function_share", "words_per_voiced_s", "mean_conf", "low_conf_share", "speech_db", "snr_db", "high_band_db"]
     print()
     print(f"{'condition':12s} {'n':>3s} {'WER':>5s} {'flagged':>7s}  " + " ".join(f"{SHORT[k]:>10s}" for k in keys))
     for cond in CONDITIONS:

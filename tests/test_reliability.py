@@ -7,8 +7,8 @@ import subprocess
 import numpy as np
 import pytest
 import soundfile
-
 from conftest import espeak, flite, read_float, require
+
 from rehearse.reliability import INSTALL_HINT, judge, signal_figures
 from rehearse.transcript import Span, Word
 
@@ -76,6 +76,13 @@ def test_half_the_words_unsure_is_flagged_even_when_the_rest_are_certain():
     levels, high, spans = recording(words)
     rel = judge(words, levels, spans, "pocketsphinx", high)
     assert not rel.reliable and "many unsure words" in rel.figures["doubts"]
+
+
+def test_many_words_outside_the_vocabulary_are_flagged():
+    words = [Word("[unk]" if i % 3 == 0 else w.word, w.start, w.end, 0.9) for i, w in enumerate(spoken(30, None))]
+    levels, high, spans = recording(words)
+    rel = judge(words, levels, spans, "vosk", high)
+    assert not rel.reliable and rel.figures["unknown_share"] == pytest.approx(0.333, abs=0.001)
 
 
 def test_long_speech_with_almost_no_words_is_flagged():

@@ -30,12 +30,26 @@ MAX_LOW_CONF_SHARE = {"pocketsphinx": 0.45, "vosk": 0.4}
 MIN_WORDS_PER_VOICED_S = 1.2  # fluent speech gives 2-3.5 words a second of voice
 MIN_WORDS_TO_JUDGE = 6  # fewer words than this are too few to weigh
 MIN_VOICED_S = 2.0  # less voice than this: nothing to doubt
+MAX_UNKNOWN_SHARE = 0.2  # Vosk's [unk]: a word outside its vocabulary
+UNKNOWN_WORDS = {"[unk]", "<unk>", "[noise]", "<noise>"}
+# The most common English words that carry grammar, not content. Running English has 40-55 % of
+# them; it is reported as a figure (recognizer nonsense keeps the grammar words too, so on its
+# own it does not separate good from bad transcripts: see the benchmark).
+FUNCTION_WORDS = frozenset(
+    (  # one string: a word list reads better as prose than as 90 quoted items
+        "a an the and but or so if then than that this these those there here of to in on at by for with "
+        "from about as into over after before up down out off i me my we us our you your he him his she "
+        "her it its they them their is are was were be been being am have has had do does did not no will "
+        "would can could should may might must just also very what which who when where how all some any more most"
+    ).split()  # noqa: SIM905
+)
 
 # --- the recording's evidence ------------------------------------------------------------------
 QUIET_SPEECH_DB = -42.0  # median voiced level, dBFS; a near microphone gives -30 to -15
 NOISY_SNR_DB = 18.0  # voice over the room's floor; a quiet room gives 30 dB and more
 DROWNED_SNR_DB = 8.0  # voice hardly above the noise: no recognizer here follows it
-BAND_LIMITED_DB = -40.0  # level above 4 kHz against the whole voice: -15 to -30 from a microphone, -70 on a phone line
+# level above 4 kHz against the whole voice: -15 to -30 from a microphone, -70 on a phone line
+BAND_LIMITED_DB = -40.0
 
 INSTALL_HINT = "install the English Vosk model for better transcripts (`rehearse model install en-us-small`)"
 REASONS = {
@@ -124,6 +138,8 @@ def judge(
         "voiced_s": _r(voiced_s),
         "words_per_voiced_s": _r(len(words) / voiced_s) if voiced_s else None,
         "mean_conf": _r(float(np.mean(confs))) if confs else None,
+        "unknown_share": _r(float(np.mean([w.word in UNKNOWN_WORDS for w in words]))) if words else None,
+        "function_share": _r(float(np.mean([w.word in FUNCTION_WORDS for w in words]))) if words else None,
         "low_conf_share": _r(float(np.mean([c < LOW_CONF for c in confs]))) if confs else None,
         "speech_db": _r(sig.speech_db),
         "snr_db": _r(sig.snr_db),
@@ -142,15 +158,16 @@ def _doubts(f: dict, engine_name: str) -> list[str]:
     if f["words"] and f["snr_db"] is not None and f["snr_db"] < DROWNED_SNR_DB:
         doubts.append("voice hardly above the noise")
     voiced_s = f["voiced_s"]
-    if voiced_s is not None and voiced_s >= MIN_VOICED_S:
-        if f["words_per_voiced_s"] < MIN_WORDS_PER_VOICED_S:
-            doubts.append("few words for the speech heard")
+    if voiced_s is not None and voiced_s >= MIN_VOICED_S and f["words_per_voiced_s"] < MIN_WORDS_PER_VOICED_S:
+        doubts.append("few words for the speech heard")
     if f["words"] < MIN_WORDS_TO_JUDGE:
         return doubts
     if f["mean_conf"] is not None and f["mean_conf"] < MIN_MEAN_CONF.get(engine_name, 0.6):
         doubts.append("low confidence")
     if f["low_conf_share"] is not None and f["low_conf_share"] > MAX_LOW_CONF_SHARE.get(engine_name, 0.4):
         doubts.append("many unsure words")
+    if f["unknown_share"] > MAX_UNKNOWN_SHARE:
+        doubts.append("many words outside the recognizer's vocabulary")
     return doubts
 
 

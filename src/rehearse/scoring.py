@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from rehearse.analysis import Analysis, analyze, TARGET_S
+from rehearse.analysis import TARGET_S, Analysis, analyze
 from rehearse.audio import SAMPLE_RATE_HZ, AudioSource
 from rehearse.reliability import Reliability, judge
 from rehearse.speech import Engine
