@@ -3,8 +3,8 @@
     PYTHONPATH=src .venv/bin/python benchmarks/reliability.py [--fast] [--dir DIR]
 
 Builds recordings from answers written for this benchmark (below), spoken by flite's voices
-(rms, awb, slt, kal16, kal) and espeak-ng, under several conditions: clean, room noise at 10 and
-0 dB SNR, mumbled (quiet, low-passed, faster), phone band (8 kHz, 300-3400 Hz, mu-law, some line
+(rms, awb, slt, kal16, kal) and espeak-ng, under several conditions: clean, room noise at 20, 10
+and 0 dB SNR, mumbled (quiet, low-passed, faster), phone band (8 kHz, 300-3400 Hz, mu-law, some line
 noise) and a reverberant room. Each is decoded by PocketSphinx through `scoring.hear`, and the
 script prints, per condition: the word error rate against the written text, the median of each
 figure `reliability.judge` uses, and the share of recordings it flags as unreliable.
@@ -70,7 +70,7 @@ ANSWERS = [
 ]
 
 VOICES = ["rms", "awb", "slt", "kal16", "kal", "espeak"]
-CONDITIONS = ["clean", "noise10", "noise0", "mumbled", "phone", "phone_noisy", "reverb"]
+CONDITIONS = ["clean", "noise20", "noise10", "noise0", "mumbled", "phone", "phone_noisy", "reverb"]
 
 
 def run(cmd: list[str]) -> None:
@@ -166,8 +166,8 @@ def make(cond: str, clean: Path, out: Path, work: Path, rng) -> None:
     x = read16(clean)
     if cond == "clean":
         return
-    if cond in ("noise10", "noise0"):
-        write(out, add_noise(x, 10.0 if cond == "noise10" else 0.0, rng, work))
+    if cond in ("noise20", "noise10", "noise0"):
+        write(out, add_noise(x, float(cond[len("noise"):]), rng, work))
     elif cond == "mumbled":
         # quiet, muffled and hurried: low-passed at 1.2 kHz, 25 dB down, 30 % faster, a little hiss
         tmp = work / (out.stem + "_tmp.wav")
@@ -235,6 +235,7 @@ def main() -> None:
     ap.add_argument("--dump", action="store_true", help="print every recording's figures")
     ap.add_argument("--crop-s", type=float, default=None, help="decode only the first seconds of each")
     ap.add_argument("--shard", default="0/1", help="K/N: decode every Nth recording from the Kth (parallel runs)")
+    ap.add_argument("--conditions", default=",".join(CONDITIONS), help="which conditions to decode")
     ap.add_argument("--report-only", action="store_true", help="no decoding: report what is cached")
     args = ap.parse_args()
     work = Path(args.dir)
@@ -243,7 +244,8 @@ def main() -> None:
     items = build(work, answers, voices)
     if not args.report_only:
         k, n = (int(v) for v in args.shard.split("/"))
-        decode(items, args.crop_s, (k, n))
+        wanted = args.conditions.split(",")
+        decode([it for it in items if it["condition"] in wanted], args.crop_s, (k, n))
     items = [it for it in items if cached(it, args.crop_s).exists()]
     report(items, args.crop_s, args.dump)
 
@@ -307,9 +309,9 @@ def report(items: list[dict], crop_s: float | None, dump: bool) -> None:
             figs = " ".join(f"{k}={v}" for k, v in rel.figures.items() if k != "doubts")
             print(f"{it['condition']:12s} {it['voice']:7s} a{it['answer']} WER {e / n:.2f} "
                   f"{'ok  ' if rel.reliable else 'FLAG'} {figs} | {rel.reason or ''}")
-    SHORT = {"words_per_voiced_s": "words/s", "mean_conf": "conf", "low_conf_share": "unsure",
+    SHORT = {"words_per_voiced_s": "words/s", "median_conf": "conf", "low_conf_share": "unsure",
              "speech_db": "speech dB", "snr_db": "SNR dB", "high_band_db": ">4kHz dB", "function_share": "function"}
-    keys = ["function_share", "words_per_voiced_s", "mean_conf", "low_conf_share", "speech_db", "snr_db", "high_band_db"]
+    keys = ["function_share", "words_per_voiced_s", "median_conf", "low_conf_share", "speech_db", "snr_db", "high_band_db"]
     print()
     print(f"{'condition':12s} {'n':>3s} {'WER':>5s} {'flagged':>7s}  " + " ".join(f"{SHORT[k]:>10s}" for k in keys))
     for cond in CONDITIONS:
