@@ -64,6 +64,17 @@ def test_unsure_words_are_flagged_with_the_likely_cause(speech_db, floor_db, hig
     assert "low confidence" in rel.figures["doubts"]
 
 
+def test_confident_words_in_loud_noise_are_doubted_for_pocketsphinx_only():
+    words = spoken(60, 0.9)
+    levels, high, spans = recording(words, speech_db=-20.0, floor_db=-32.0)  # 12 dB above the room
+    ps = judge(words, levels, spans, "pocketsphinx", high)
+    assert not ps.reliable and ps.figures["doubts"] == ["voice too close to the noise"]
+    assert "noisy" in ps.reason
+    assert judge(words, levels, spans, "vosk", high).reliable  # a stronger recognizer copes with 12 dB
+    levels, high, spans = recording(words, speech_db=-20.0, floor_db=-26.0)
+    assert not judge(words, levels, spans, "vosk", high).reliable  # 6 dB: nobody follows that
+
+
 def test_the_model_hint_is_only_given_when_the_fallback_recognizer_ran():
     words = spoken(40, 0.2)
     levels, high, spans = recording(words)
