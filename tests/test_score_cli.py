@@ -15,8 +15,9 @@ from conftest import REPO, SAMPLE_ANSWER, flite, read_float, trim
 
 JSON_KEYS = {
     "file", "engine", "model", "duration_s", "answer_start_s", "answer_end_s", "answer_s",
-    "speech_s", "transcript", "words", "wpm", "length", "car",
+    "speech_s", "transcript", "words", "wpm", "length", "car", "reliable", "reliable_reason",
 }
+CAR_PARTS = ("challenge", "action", "result")
 
 
 def rehearse(*args, check_ok=True, env=None):
@@ -67,12 +68,14 @@ def test_json_contract_and_timing(padded_clip):
     assert "deployment" in r["transcript"] and "releases" in r["transcript"]
     words = r["words"]
     assert [w["word"] for w in words] == r["transcript"].split()
-    assert all(set(w) == {"word", "start", "end"} for w in words)
+    assert all(set(w) == {"word", "start", "end", "conf"} and 0 <= w["conf"] <= 1 for w in words)
     assert all(0 <= w["start"] <= w["end"] <= r["duration_s"] for w in words)
     assert r["wpm"] == pytest.approx(len(words) / r["answer_s"] * 60, rel=0.01)
     assert r["length"] == {"target_s": 120.0, "low_s": 90.0, "high_s": 150.0, "verdict": "short"}
-    assert set(r["car"]) == {"challenge", "action", "result"}
-    for part in r["car"].values():
+    assert set(r["car"]) == {*CAR_PARTS, "reliable", "reason"}
+    assert r["reliable"] is True and r["reliable_reason"] is None
+    assert r["car"]["reliable"] is True and r["car"]["reason"] is None
+    for part in (r["car"][k] for k in CAR_PARTS):
         assert isinstance(part["covered"], bool)
         for ev in part["evidence"]:
             assert set(ev) == {"text", "start", "end"} and ev["start"] <= ev["end"]
@@ -175,5 +178,5 @@ def test_silence_only_file_scores_as_no_speech(tmp_path):
     r = json.loads(rehearse("score", "--json", "--engine", "pocketsphinx", str(path)).stdout)
     assert r["duration_s"] == pytest.approx(3.0, abs=0.01)
     assert r["answer_start_s"] is None and r["answer_s"] == 0 and r["words"] == []
-    assert not any(p["covered"] for p in r["car"].values())
+    assert not any(r["car"][k]["covered"] for k in CAR_PARTS)
     assert "No speech" in rehearse("score", "--engine", "pocketsphinx", str(path)).stdout

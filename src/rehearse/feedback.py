@@ -118,7 +118,7 @@ class Feedback:
 
     @property
     def words(self) -> list[Word]:
-        return [Word(w["word"], w["start"], w["end"]) for w in self.data.get("words") or []]
+        return [Word(w["word"], w["start"], w["end"], w.get("conf")) for w in self.data.get("words") or []]
 
     @property
     def car(self) -> dict:

@@ -8,6 +8,7 @@ import numpy as np
 
 from rehearse.analysis import Analysis, analyze
 from rehearse.audio import AudioSource
+from rehearse.reliability import Reliability, judge
 from rehearse.speech import Engine
 from rehearse.transcript import Span, Word
 from rehearse.turns import voiced_spans
@@ -24,6 +25,7 @@ class Heard:
     heard_s: float  # audio consumed, at 16 kHz
     finish_s: float  # how long the recognizer took to give its last words after the audio ended
     levels: np.ndarray | None = None  # level of every 10 ms frame, dBFS
+    high_levels: np.ndarray | None = None  # level above 4 kHz of every 10 ms frame, dBFS
 
 
 def hear(source: AudioSource, engine: Engine) -> Heard:
@@ -35,7 +37,8 @@ def hear(source: AudioSource, engine: Engine) -> Heard:
     take = record(lambda: nullcontext(source), engine, None)
     if take.error:
         raise take.error
-    return Heard(take.words, voiced_spans(take.levels), take.recorded_s, take.finish_s, take.levels)
+    return Heard(take.words, voiced_spans(take.levels), take.recorded_s, take.finish_s, take.levels,
+                 take.high_levels)
 
 
 def answer_span(spans: list[Span], words: list[Word]) -> Span | None:
@@ -66,8 +69,19 @@ class Score:
     answer: Span | None
     speech_s: float
     analysis: Analysis
+    reliability: Reliability | None = None  # None: not judged (treated as reliable)
     rubric: str = "car"
     target_override_s: float | None = None
+
+    @property
+    def reliable(self) -> bool:
+        """Whether the transcript is good enough to judge C/A/R from."""
+        return self.reliability is None or self.reliability.reliable
+
+    @property
+    def reliable_reason(self) -> str | None:
+        """Why it is not, in words for the person practising (None when it is)."""
+        return None if self.reliability is None else self.reliability.reason
 
     def to_json(self) -> dict:
         from rehearse.yardsticks import coaching_json
@@ -87,7 +101,10 @@ class Score:
             "words": [w.to_json() for w in a.words],
             "wpm": a.wpm,
             "length": length,
-            "car": a.car_json(),
+            "reliable": self.reliable,
+            "reliable_reason": self.reliable_reason,
+            "reliability_figures": self.reliability.figures if self.reliability else None,
+            "car": {**a.car_json(), "reliable": self.reliable, "reason": self.reliable_reason},
             "tips": a.tips,
             "delivery": a.delivery.to_json() if a.delivery else None,
             "clauses": [{**c.evidence(), "label": c.label} for c in a.clauses],
@@ -95,6 +112,10 @@ class Score:
         out.update(coaching_json(a, self.rubric, self.target_override_s))
         if out["length"] is None and length is not None:
             out["length"] = length
+        if out["car"] is not None:
+            out["car"] = {**out["car"], "reliable": self.reliable, "reason": self.reliable_reason}
+        if not self.reliable:  # a transcript too poor to judge: say why instead of coaching on it
+            out["tips"] = [f"The story could not be judged reliably: {self.reliable_reason}"]
         return out
 
 
@@ -109,4 +130,6 @@ def score_heard(
     span = answer_span(heard.spans, heard.words)
     speech_s = sum(s.length for s in heard.spans if span and s.end > span.start and s.start < span.end)
     analysis = analyze(heard.words, span or Span(0.0, 0.0), target_s_for(rubric, target_s), from_speech=True)
-    return Score(file, engine.name, engine.model, duration_s, span, speech_s, analysis, rubric, target_s)
+    reliability = judge(heard.words, heard.levels, heard.spans, engine.name, heard.high_levels)
+    return Score(file, engine.name, engine.model, duration_s, span, speech_s, analysis, reliability, rubric,
+                 target_s)

@@ -93,8 +93,9 @@ def similarity(now: str, before: str) -> tuple[float, list[str]]:
 def second_round(now: dict, before: dict) -> dict:
     """Round-2 feedback against the round-1 answer to the same question."""
     sim, shared = similarity(now.get("transcript", ""), before.get("transcript", ""))
-    car_now = {k: v.get("covered", False) for k, v in now.get("car", {}).items()}
-    car_before = {k: v.get("covered", False) for k, v in before.get("car", {}).items()}
+    # `car` also holds `reliable` and `reason` beside the three parts
+    car_now = {k: v.get("covered", False) for k, v in now.get("car", {}).items() if isinstance(v, dict)}
+    car_before = {k: v.get("covered", False) for k, v in before.get("car", {}).items() if isinstance(v, dict)}
     back = refers_back(now.get("transcript", ""))
     tips = []
     if sim >= RETOLD_SIMILARITY:

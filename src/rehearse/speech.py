@@ -94,7 +94,10 @@ class VoskDecoding:
 
     def _take(self, result_json: str) -> None:
         for item in json.loads(result_json).get("result", []):
-            self._words.append(Word(item["word"], float(item["start"]), float(item["end"])))
+            conf = item.get("conf")
+            self._words.append(
+                Word(item["word"], float(item["start"]), float(item["end"]), None if conf is None else float(conf))
+            )
 
 
 class _quiet_stderr:
@@ -135,6 +138,13 @@ def check_vosk_model_dir(path: Path) -> None:
 # --- PocketSphinx ---------------------------------------------------------------------------
 
 PS_FRAMES_PER_S = 100
+# A word's confidence from its acoustic score per frame. PocketSphinx scores every frame's senones
+# against the best senone of that frame (the best scores 0), so a word's score per frame says how
+# far its own states fell behind whatever sound fitted each frame best: near -28 (in the decoder's
+# log units, base 1.0001) for words it heard well, below -40 for noise, mumbling or a phone line
+# (measured in benchmarks/reliability.py). A logistic maps it to 0-1, 0.5 at PS_CONF_MID.
+PS_CONF_MID = -36.0
+PS_CONF_SCALE = 3.0
 PS_MAX_UTTERANCE_S = 30.0  # speech with no pause this long is cut, so the search never grows without end
 _PS_ALT = re.compile(r"\(\d+\)$")
 
@@ -213,13 +223,14 @@ class PocketSphinxDecoding:
         return self._words
 
     def _feed(self, speech: bytes | None, final: bool = False) -> None:
-        if speech is None:
+        if speech is None or (not speech and self._utt_start_s is None):
             return
         if self._utt_start_s is None:
             self._utt_start_s = self._ep.speech_start
             self._utt_samples = 0
             self._d.start_utt()
-        self._d.process_raw(speech, False, False)
+        if speech:  # end_stream can hand back nothing, and process_raw fails on an empty buffer
+            self._d.process_raw(speech, False, False)
         self._utt_samples += len(speech) // 2
         if final or not self._ep.in_speech:
             self._end_utterance()
@@ -237,5 +248,19 @@ class PocketSphinxDecoding:
                 continue
             start = self._utt_start_s + seg.start_frame / PS_FRAMES_PER_S
             end = self._utt_start_s + (seg.end_frame + 1) / PS_FRAMES_PER_S
-            self._words.append(Word(word, start, end))
+            self._words.append(Word(word, start, end, self._confidence(seg)))
         self._utt_start_s = None
+
+    def _confidence(self, seg) -> float:
+        """0-1 from the word's acoustic score per frame (the Python API hands it back exponentiated)."""
+        frames = max(1, seg.end_frame - seg.start_frame + 1)
+        per_frame = self._d.logmath.log(max(seg.ascore, 1e-300)) / frames
+        return ps_confidence(per_frame)
+
+
+def ps_confidence(score_per_frame: float) -> float:
+    """Map a PocketSphinx acoustic score per frame (log base 1.0001, best senone = 0) to 0-1."""
+    import math
+
+    z = (score_per_frame - PS_CONF_MID) / PS_CONF_SCALE
+    return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))

@@ -24,7 +24,7 @@ from rehearse.errors import AudioDeviceError, RehearseError
 from rehearse.recording import Recording
 from rehearse.speech import Engine
 from rehearse.transcript import Word
-from rehearse.turns import LevelTrack, TurnDetector
+from rehearse.turns import HighBandTrack, LevelTrack, TurnDetector
 
 OpenSource = Callable[[], AbstractContextManager[AudioSource]]
 Events = Callable[..., None]
@@ -62,6 +62,7 @@ class Take:
     ended_by: str  # silence | enter | max | command | interrupted | no_speech | end_of_audio
     words: list[Word] = field(default_factory=list)
     levels: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float32))
+    high_levels: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float32))  # above 4 kHz
     speech_start_s: float | None = None
     last_voice_s: float | None = None
     recorded_s: float = 0.0  # audio that went into the answer (pauses excluded)
@@ -118,6 +119,7 @@ def record(
     detection; `spot` turns short stretches of speech into commands; `recording` keeps the audio."""
     decoding = engine.stream() if engine is not None else None
     levels = LevelTrack()
+    high = HighBandTrack()
     detector = TurnDetector(settings.think_s, settings.silence_s, settings.max_s) if settings else None
     if detector is not None and endpoint is not None and hasattr(detector, "endpoint"):
         detector.endpoint = endpoint
@@ -144,6 +146,7 @@ def record(
                     if decoding is not None:
                         decoding.accept(block)
                     levels.add(block)
+                    high.add(block)
                     if detector is None:
                         continue
                     ended = detector.add(block)
@@ -184,6 +187,7 @@ def record(
     if recording is not None:
         recording.close()
     take.levels = levels.levels
+    take.high_levels = high.levels
     take.recorded_s = samples / SAMPLE_RATE_HZ
     if detector is not None:
         take.speech_start_s, take.last_voice_s = detector.speech_start_s, detector.last_voice_s

@@ -12,9 +12,13 @@ class Word:
     word: str
     start: float
     end: float
+    conf: float | None = None  # the recognizer's confidence in this word, 0-1, when it gives one
 
     def to_json(self) -> dict:
-        return {"word": self.word, "start": round(self.start, 3), "end": round(self.end, 3)}
+        data = {"word": self.word, "start": round(self.start, 3), "end": round(self.end, 3)}
+        if self.conf is not None:
+            data["conf"] = round(self.conf, 3)
+        return data
 
 
 @dataclass(frozen=True)
