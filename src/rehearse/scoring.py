@@ -9,6 +9,7 @@ import numpy as np
 
 from rehearse.analysis import Analysis, analyze, TARGET_S
 from rehearse.audio import SAMPLE_RATE_HZ, AudioSource
+from rehearse.pace import Pace, SyllableTrack, count_nuclei, robust_wpm
 from rehearse.speech import Engine
 from rehearse.transcript import Span, Word
 from rehearse.voice import LevelTrack, voiced_spans
@@ -25,21 +26,25 @@ class Heard:
     heard_s: float  # audio consumed, at 16 kHz
     finish_s: float  # how long the recognizer took to give its last words after the audio ended
     levels: np.ndarray | None = None  # level of every 10 ms frame, dBFS
+    syllable_features: np.ndarray | None = None  # pace.SyllableTrack rows, one per 10 ms frame
 
 
 def hear(source: AudioSource, engine: Engine) -> Heard:
     """Stream a source through a recognizer and a level track at once."""
     decoding = engine.stream()
     levels = LevelTrack()
+    syllables = SyllableTrack()
     samples = 0
     for block in source.chunks():
         samples += len(block)
         decoding.accept(block)
         levels.add(block)
+        syllables.add(block)
     t0 = time.perf_counter()
     words = decoding.finish()
     finish_s = time.perf_counter() - t0
-    return Heard(words, voiced_spans(levels.levels), samples / SAMPLE_RATE_HZ, finish_s, levels.levels)
+    return Heard(words, voiced_spans(levels.levels), samples / SAMPLE_RATE_HZ, finish_s, levels.levels,
+                 syllables.features)
 
 
 def answer_span(spans: list[Span], words: list[Word]) -> Span | None:
@@ -70,6 +75,7 @@ class Score:
     answer: Span | None
     speech_s: float
     analysis: Analysis
+    pace: Pace | None = None  # how `analysis.wpm` was reached
 
     def to_json(self) -> dict:
         a = self.analysis
@@ -86,6 +92,7 @@ class Score:
             "transcript": a.transcript,
             "words": [w.to_json() for w in a.words],
             "wpm": a.wpm,
+            "pace": self.pace.to_json() if self.pace else None,
             "length": length,
             "car": a.car_json(),
             "tips": a.tips,
@@ -100,5 +107,10 @@ def score_heard(
     """Analyze what was heard of one answer."""
     span = answer_span(heard.spans, heard.words)
     speech_s = sum(s.length for s in heard.spans if span and s.end > span.start and s.start < span.end)
-    analysis = analyze(heard.words, span or Span(0.0, 0.0), target_s, from_speech=True)
-    return Score(file, engine.name, engine.model, duration_s, span, speech_s, analysis)
+    syllables = None
+    if heard.syllable_features is not None and span:
+        syllables = len(count_nuclei(heard.syllable_features, span.start, span.end))
+    # the recognizer's word count, checked against the audio's syllables (recognizers insert words)
+    wpm, pace = robust_wpm(heard.words, span.length if span else None, syllables)
+    analysis = analyze(heard.words, span or Span(0.0, 0.0), target_s, from_speech=True, wpm=wpm)
+    return Score(file, engine.name, engine.model, duration_s, span, speech_s, analysis, pace)
