@@ -31,12 +31,12 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 sys.path.insert(0, str(REPO / "benchmarks"))
 
-import pace_clips  # noqa: E402
-from rehearse import pace  # noqa: E402
-from rehearse.audio import SAMPLE_RATE_HZ, read_all, write_wav  # noqa: E402
-from rehearse.scoring import Heard, answer_span, score_heard  # noqa: E402
-from rehearse.speech import PocketSphinxEngine  # noqa: E402
-from rehearse.voice import LevelTrack, voiced_spans  # noqa: E402
+import pace_clips
+
+from rehearse import pace
+from rehearse.audio import SAMPLE_RATE_HZ, read_all, write_wav
+from rehearse.scoring import Heard, score_heard
+from rehearse.voice import LevelTrack, voiced_spans
 
 LIBRIVOX = Path("/usr/share/pocketsphinx/test/data/librivox")
 
@@ -47,8 +47,7 @@ class Row:
     voice: str
     true_words: int
     answer_s: float
-    recognized: int  # recognizer words, all
-    kept: int  # recognizer words after dropping the short ones
+    words: list  # every recognizer word
     nuclei: int
 
     @property
@@ -57,19 +56,19 @@ class Row:
 
 
 def measure(path: Path, words, true_words: int, voice: str, name: str) -> Row:
-    """Run a decoded clip through scoring and keep the counts each method needs."""
+    """Run a decoded clip through scoring as the live loop would (100 ms blocks) and keep what
+    each method needs."""
     samples, _ = read_all(path)
     levels = LevelTrack()
     syl = pace.SyllableTrack()
-    for k in range(0, len(samples), SAMPLE_RATE_HZ // 10):  # the live loop's 100 ms blocks
-        levels.add(samples[k : k + SAMPLE_RATE_HZ // 10])
-        syl.add(samples[k : k + SAMPLE_RATE_HZ // 10])
+    block = SAMPLE_RATE_HZ // 10
+    for k in range(0, len(samples), block):
+        levels.add(samples[k : k + block])
+        syl.add(samples[k : k + block])
     heard = Heard(words, voiced_spans(levels.levels), len(samples) / SAMPLE_RATE_HZ, 0.0, levels.levels,
                   syl.features)
     score = score_heard(heard, _NoEngine(), heard.heard_s)
-    span = answer_span(heard.spans, words)
-    p = score.pace
-    return Row(name, voice, true_words, span.length, len(words), p.words, p.syllables or 0)
+    return Row(name, voice, true_words, score.answer.length, words, score.pace.syllables or 0)
 
 
 class _NoEngine:
@@ -102,75 +101,76 @@ def err(estimate: float, truth: float) -> float:
     return (estimate / truth - 1.0) * 100.0
 
 
+def kept(words):
+    return [w for w in words if w.end - w.start >= pace.MIN_WORD_S]
+
+
+def fit_nuclei_per_syllable(rows: list[Row]) -> float:
+    """The k that makes the syllable estimate right on these clips (median over clips)."""
+    return statistics.median(r.nuclei / (r.true_words * pace.syllables_per_word(kept(r.words))) for r in rows)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--cached-only", action="store_true", help="measure only the clips decoded so far")
     args = ap.parse_args()
-    pace_clips.prepare_all(args.workers)
+    if not args.cached_only:
+        pace_clips.prepare_all(args.workers)
     texts = pace_clips.texts()
     rows = []
     for clip in pace_clips.clips():
         path = pace_clips.render(clip)
+        if args.cached_only and not path.with_suffix(".words.json").exists():
+            continue
         rows.append(measure(path, pace_clips.decode(path), pace_clips.true_words(texts[clip.text_id]),
                             clip.voice, clip.name))
     human = librivox_clip()
     human_row = None
-    if human:
+    if human and (not args.cached_only or human[0].with_suffix(".words.json").exists()):
         path, n = human
         human_row = measure(path, pace_clips.decode(path), n, "human", "librivox (human, 5 sentences)")
 
     voices = sorted({r.voice for r in rows})
-    # leave-one-voice-out: nuclei per word fitted on the other voices
-    held_out_npw = {}
-    for v in voices:
-        train = [r for r in rows if r.voice != v]
-        held_out_npw[v] = sum(r.nuclei for r in train) / sum(r.true_words for r in train)
-    all_npw = sum(r.nuclei for r in rows) / sum(r.true_words for r in rows)
-    print(f"nuclei per true word, all clips: {all_npw:.3f} (shipped SYLLABLES_PER_WORD = {pace.SYLLABLES_PER_WORD})")
-    print("held-out fits: " + ", ".join(f"{v} {held_out_npw[v]:.3f}" for v in voices))
+    held_out_k = {v: fit_nuclei_per_syllable([r for r in rows if r.voice != v]) for v in voices}
+    all_k = fit_nuclei_per_syllable(rows)
+    print(f"nuclei per spelled syllable, fitted on all clips: {all_k:.3f} (shipped NUCLEI_PER_SYLLABLE = "
+          f"{pace.NUCLEI_PER_SYLLABLE})")
+    print("leave-one-voice-out fits: " + ", ".join(f"{v} {held_out_k[v]:.3f}" for v in voices))
     text_spw = [sum(pace.syllables_in_word(w) for w in t.split()) / len(t.split()) for t in texts]
-    print("orthographic syllables per word of the texts: " + ", ".join(f"{s:.2f}" for s in text_spw))
+    print("spelled syllables per word of the texts: " + ", ".join(f"{s:.2f}" for s in text_spw))
     print()
-    header = f"{'clip':32s} {'true':>6s} {'recog':>6s} {'err%':>6s} {'syll':>6s} {'err%':>6s} {'robust':>6s} {'err%':>6s} {'method':>9s}"
-    print(header)
-    methods: dict[str, list[float]] = {"recognizer (all words)": [], "recognizer (short dropped)": [],
-                                       "syllables (held-out fit)": [], "robust (held-out fit)": [],
-                                       "robust (shipped constant)": []}
+    print(f"{'clip':30s} {'true':>6s} {'recog':>6s} {'err%':>6s} {'syll':>6s} {'err%':>6s} {'robust':>6s} "
+          f"{'err%':>6s} {'method':>9s}")
+    names = ["recognizer, all words (before)", "recognizer, short words dropped", "syllables, fixed 1.4/word",
+             "syllables, per-word from transcript", "robust (held-out k)", "robust (shipped constants)"]
+    errors: dict[str, list[float]] = {n: [] for n in names}
     for r in rows + ([human_row] if human_row else []):
-        npw = held_out_npw.get(r.voice, all_npw)
+        k = held_out_k.get(r.voice, all_k)
         minutes = r.answer_s / 60.0
-        rec = r.recognized / minutes
-        words_kept = r.kept / minutes
-        syl = r.nuclei / minutes / npw
-        fake_words = [_w(k) for k in range(r.kept)]
-        robust, details = pace.robust_wpm(fake_words, r.answer_s, r.nuclei, syllables_per_word=npw)
-        shipped, _ = pace.robust_wpm(fake_words, r.answer_s, r.nuclei)
         truth = r.true_wpm
-        print(f"{r.name:32s} {truth:6.1f} {rec:6.1f} {err(rec, truth):+6.1f} {syl:6.1f} {err(syl, truth):+6.1f} "
+        rec = len(r.words) / minutes
+        rec_kept = len(kept(r.words)) / minutes
+        syl_fixed = r.nuclei / minutes / (k * pace.SYLLABLES_PER_WORD)
+        syl = r.nuclei / minutes / (k * pace.syllables_per_word(kept(r.words)))
+        robust, details = pace.robust_wpm(r.words, r.answer_s, r.nuclei, nuclei_per_syllable=k)
+        shipped, _ = pace.robust_wpm(r.words, r.answer_s, r.nuclei)
+        print(f"{r.name:30s} {truth:6.1f} {rec:6.1f} {err(rec, truth):+6.1f} {syl:6.1f} {err(syl, truth):+6.1f} "
               f"{robust:6.1f} {err(robust, truth):+6.1f} {details.method:>9s}")
         if r is human_row:
             continue
-        methods["recognizer (all words)"].append(abs(err(rec, truth)))
-        methods["recognizer (short dropped)"].append(abs(err(words_kept, truth)))
-        methods["syllables (held-out fit)"].append(abs(err(syl, truth)))
-        methods["robust (held-out fit)"].append(abs(err(robust, truth)))
-        methods["robust (shipped constant)"].append(abs(err(shipped, truth)))
+        for n, v in zip(names, (rec, rec_kept, syl_fixed, syl, robust, shipped)):
+            errors[n].append(abs(err(v, truth)))
     print()
-    print(f"{len(rows)} synthetic clips, absolute error of words a minute:")
-    for m, errs in methods.items():
+    print(f"{len(rows)} synthetic clips ({len(voices)} voices), absolute error of words a minute:")
+    for n, errs in errors.items():
         within = sum(e <= 5.0 for e in errs)
-        print(f"  {m:28s} median {statistics.median(errs):5.1f} %  worst {max(errs):5.1f} %  within 5 %: {within}/{len(errs)}")
-    print("  per held-out voice, robust median / worst:")
+        print(f"  {n:36s} median {statistics.median(errs):5.1f} %  worst {max(errs):5.1f} %  "
+              f"within 5 %: {within}/{len(errs)}")
+    print("  robust (held-out k) per held-out voice, median / worst:")
     for v in voices:
-        idx = [i for i, r in enumerate(rows) if r.voice == v]
-        e = [methods["robust (held-out fit)"][i] for i in idx]
+        e = [errors["robust (held-out k)"][i] for i, r in enumerate(rows) if r.voice == v]
         print(f"    {v:7s} {statistics.median(e):5.1f} % / {max(e):5.1f} %")
-
-
-def _w(k: int):
-    from rehearse.transcript import Word
-
-    return Word("w", k * 1.0, k * 1.0 + 0.3)  # kept words are already counted; timing irrelevant
 
 
 if __name__ == "__main__":

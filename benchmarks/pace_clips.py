@@ -23,8 +23,8 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
-from rehearse.audio import SAMPLE_RATE_HZ, FileSource, read_all, write_wav  # noqa: E402
-from rehearse.transcript import Word  # noqa: E402
+from rehearse.audio import SAMPLE_RATE_HZ, FileSource, read_all, write_wav
+from rehearse.transcript import Word
 
 TEXTS = REPO / "benchmarks" / "data" / "pace_answers.txt"
 CACHE = Path(os.environ.get("PACE_BENCH_CACHE", Path(tempfile.gettempdir()) / "rehearse-pace-bench"))

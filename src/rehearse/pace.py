@@ -55,8 +55,8 @@ class SyllableTrack:
     """
 
     def __init__(self, rate_hz: int = SAMPLE_RATE_HZ):
-        self.hop = int(round(rate_hz * FRAME_S))
-        self.win = int(round(rate_hz * WINDOW_S))
+        self.hop = round(rate_hz * FRAME_S)
+        self.win = round(rate_hz * WINDOW_S)
         self.nfft = 1 << (2 * self.win - 1).bit_length()  # room for the autocorrelation
         self._buf = np.zeros(self.win - self.hop, dtype=np.float32)
         self._window = np.hanning(self.win).astype(np.float32)
@@ -130,7 +130,7 @@ def count_nuclei(
     hi = len(features) if end_s is None else min(int(np.ceil(end_s / frame_s)), len(features))
     if hi - lo < 3:
         return np.zeros(0)
-    level = _smooth(features[lo:hi, 0].astype(np.float64), max(int(round(SMOOTH_S / frame_s)), 1))
+    level = _smooth(features[lo:hi, 0].astype(np.float64), max(round(SMOOTH_S / frame_s), 1))
     voicing = features[lo:hi, 1]
     floor = float(np.percentile(level, FLOOR_PERCENTILE))
     peak = float(np.percentile(level, 99))
@@ -138,7 +138,7 @@ def count_nuclei(
     rising = np.diff(level, prepend=level[0]) > 0
     falling = np.diff(level, append=level[-1]) <= 0
     candidates = np.flatnonzero(rising & falling & (level > threshold))
-    min_gap = max(int(round(MIN_GAP_S / frame_s)), 1)
+    min_gap = max(round(MIN_GAP_S / frame_s), 1)
     kept: list[int] = []
     for c in candidates:
         if kept:
@@ -163,9 +163,7 @@ def syllables_in_word(word: str) -> int:
     if not w:
         return 0
     n = len(_VOWELS.findall(w))
-    if w.endswith("e") and not w.endswith(("le", "ee", "ye")) and n > 1:
-        n -= 1
-    elif w.endswith("ed") and len(w) > 3 and w[-3] not in "td" and w[-3] not in "aeiouy" and n > 1:
+    if w.endswith("e") and not w.endswith(("le", "ee", "ye")) and n > 1 or w.endswith("ed") and len(w) > 3 and w[-3] not in "td" and w[-3] not in "aeiouy" and n > 1:
         n -= 1
     elif w.endswith("es") and len(w) > 3 and w[-3] not in "sxzhcg" and w[-3] not in "aeiouy" and n > 1:
         n -= 1  # "makes", "lines": silent e before s
