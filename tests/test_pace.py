@@ -97,15 +97,18 @@ def test_short_inserted_words_do_not_count():
     assert details.method == "words"
 
 
-def test_syllables_overrule_a_recognizer_that_disagrees():
-    words = timed_words(180, 60.0)  # 180 counted, but the audio holds 150 words' worth of syllables
-    per_word = pace.NUCLEI_PER_SYLLABLE * pace.syllables_per_word(words)
-    wpm, details = robust_wpm(words, 60.0, round(150 * per_word))
-    assert details.method == "syllables" and abs(wpm - 150.0) < 1.0
-    assert details.to_json() == {"wpm": wpm, "words_wpm": 180.0, "syllables_per_min": details.syllables_per_min,
-                                 "method": "syllables"}
-    close, agreeing = robust_wpm(timed_words(155, 60.0), 60.0, round(150 * per_word))
-    assert agreeing.method == "mean" and 150.0 < close < 155.0
+def test_agreeing_estimates_are_averaged_and_a_disagreeing_one_is_set_aside():
+    per_word = pace.NUCLEI_PER_SYLLABLE * pace.syllables_per_word(timed_words(150, 60.0))
+    nuclei = round(150 * per_word)  # the audio holds 150 words' worth of syllables
+    close, agreeing = robust_wpm(timed_words(156, 60.0), 60.0, nuclei)
+    assert agreeing.method == "mean" and 151.0 < close < 155.0
+    far, disagreeing = robust_wpm(timed_words(190, 60.0), 60.0, nuclei)
+    assert disagreeing.method == "words" and far == 190.0
+    assert disagreeing.to_json() == {"wpm": 190.0, "words_wpm": 190.0,
+                                     "syllables_per_min": disagreeing.syllables_per_min, "method": "words"}
+    assert abs(disagreeing.syllables_per_min - nuclei) < 0.1
+    alone, only = robust_wpm([], 60.0, nuclei)
+    assert only.method == "syllables" and abs(alone - 150.0 * per_word / (pace.NUCLEI_PER_SYLLABLE * 1.4)) < 1.0
 
 
 def test_long_words_need_more_syllables_per_word():

@@ -189,7 +189,7 @@ class Pace:
     wpm: float | None  # the figure to show
     words_wpm: float | None  # the recognizer's words (insertions dropped) a minute
     syllables_per_min: float | None  # syllable nuclei heard in the audio a minute
-    method: str  # words | syllables | mean | none
+    method: str  # mean (both agreed) | words (they disagreed, or no syllables) | syllables (no words) | none
     syllables: int | None = None  # nuclei counted in the answer
     words: int = 0  # recognizer words counted
     dropped_words: int = 0  # words too short to be real
@@ -215,9 +215,11 @@ def robust_wpm(
 
     Words shorter than MIN_WORD_S are dropped as likely insertions. The syllable estimate divides
     the nuclei a minute by the nuclei expected per word (the spelled syllables per recognized
-    word times `nuclei_per_syllable`). When it and the word rate agree within `agree_share`
-    their mean is the figure; when they disagree the syllable estimate is, since a recognizer's
-    insertions and deletions do not move it. Without a syllable count the word rate stands alone.
+    word times `nuclei_per_syllable`). When the two agree within `agree_share`, two independent
+    measures are better than one and their mean is the figure (`mean`). When they disagree, one
+    of them has failed, and on the benchmark the recognizer's count was the more often right
+    (the syllables-to-words step needs the words' length, which a badly heard transcript gets
+    wrong), so the word rate stands (`words`). With no words, the syllables alone (`syllables`).
     """
     spoken = [w for w in words if w.word not in ".!?;:,"]
     kept = [w for w in spoken if not (w.start >= 0 and w.end >= 0 and w.end - w.start < MIN_WORD_S)]
@@ -237,6 +239,6 @@ def robust_wpm(
     elif abs(words_wpm - syl_wpm) <= agree_share * syl_wpm:
         wpm, method = (words_wpm + syl_wpm) / 2.0, "mean"
     else:
-        wpm, method = syl_wpm, "syllables"
+        wpm, method = words_wpm, "words"
     wpm = round(float(wpm), 1)
     return wpm, Pace(wpm, words_wpm, syl_per_min, method, syllables, len(kept), dropped, round(per_word, 3))
