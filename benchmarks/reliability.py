@@ -267,7 +267,7 @@ def prefix_errors(reference: str, hypothesis: str) -> tuple[int, int]:
 
 def high_levels(path: str, crop_s: float | None) -> np.ndarray:
     """The level above 4 kHz of each 10 ms frame, as `scoring.hear` measures it."""
-    from rehearse.voice import HighBandTrack
+    from rehearse.turns import HighBandTrack
 
     track = HighBandTrack()
     taken = 0

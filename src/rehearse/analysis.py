@@ -288,8 +288,10 @@ def analyze(
     answer: Span | None = None,
     target_s: float = TARGET_S,
     from_speech: bool = False,
+    wpm: float | None = None,
 ) -> Analysis:
-    """Analyze an answer's words; `answer` is its first-to-last speech span when audio was heard."""
+    """Analyze an answer's words; `answer` is its first-to-last speech span when audio was heard.
+    `wpm` overrides the pace counted from the words (scoring passes one checked against the audio)."""
     clauses = label_clauses(split_clauses(words))
     car = {k: {"covered": False, "evidence": [], "share": 0.0} for k in COMPONENTS}
     total = sum(_weight(c) for c in clauses) or 1.0
@@ -304,7 +306,8 @@ def analyze(
         car[k]["share"] = round(car[k]["share"], 3)
     spoken = [w for w in words if w.word not in ".!?;:,"]
     answer_s = answer.length if answer else None
-    wpm = round(len(spoken) / answer_s * 60.0, 1) if answer_s else None
+    if wpm is None:
+        wpm = round(len(spoken) / answer_s * 60.0, 1) if answer_s else None
     length = length_verdict(answer_s, target_s) if answer_s is not None else None
     delivery = measure(spoken, answer_s / 60.0 if answer_s else None,
                        [c.text for c in car["action"]["evidence"]], from_speech)

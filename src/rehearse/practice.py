@@ -267,7 +267,7 @@ class Coach:
         elif take.ended_by == "silence" and take.last_voice_s is not None:
             end = min(end, take.last_voice_s + POST_ROLL_S)
         turn = self.keep(question, recording.path, take.words, take.levels, start, end, take.ended_by,
-                         take.detected_at, parent, take.high_levels)
+                         take.detected_at, parent, take.high_levels, take.syllable_features)
         turn.command = _command_name(take.command)
         if take.error:
             raise type(take.error)(f"{take.error}; the answer so far was kept as #{turn.answer_id}")
@@ -275,7 +275,7 @@ class Coach:
 
     def keep(self, question: Question, partial: Path, words: list[Word], levels: np.ndarray, start: float,
              end: float, ended_by: str, detected_at: float, parent: Feedback | None = None,
-             high_levels: np.ndarray | None = None) -> Turn:
+             high_levels: np.ndarray | None = None, syllables: np.ndarray | None = None) -> Turn:
         """Cut the recording to the answer, score it, store it, then drop the raw recording."""
         import os
 
@@ -294,7 +294,8 @@ class Coach:
                    for w in words if w.end > start and w.start < end]
         lv = levels[int(start / FRAME_S) : int(end / FRAME_S)]
         hv = high_levels[int(start / FRAME_S) : int(end / FRAME_S)] if high_levels is not None else None
-        heard = Heard(shifted, voiced_spans(lv), duration_s, 0.0, lv, hv)
+        sv = syllables[int(start / FRAME_S) : int(end / FRAME_S)] if syllables is not None else None
+        heard = Heard(shifted, voiced_spans(lv), duration_s, 0.0, lv, hv, sv)
         score = score_heard(heard, self.engine, duration_s, self.settings.target_s, file=str(final),
                             rubric=rubric_for(question.kind, question.text))
         data = score.to_json()
@@ -331,7 +332,8 @@ class Coach:
                 end = min(take.recorded_s, span.end + POST_ROLL_S)
                 self.events("recovered", path=str(p.path), question=p.question)
                 turn = self.keep(p.question, p.path, take.words, take.levels, start, end, "interrupted",
-                                 time.perf_counter(), high_levels=take.high_levels)
+                                 time.perf_counter(), high_levels=take.high_levels,
+                                 syllables=take.syllable_features)
                 self.events("answer", turn=turn)
                 turns.append(turn)
         finally:

@@ -8,6 +8,7 @@ import numpy as np
 
 from rehearse.analysis import Analysis, analyze
 from rehearse.audio import AudioSource
+from rehearse.pace import Pace, count_nuclei, robust_wpm
 from rehearse.reliability import Reliability, judge
 from rehearse.speech import Engine
 from rehearse.transcript import Span, Word
@@ -26,6 +27,7 @@ class Heard:
     finish_s: float  # how long the recognizer took to give its last words after the audio ended
     levels: np.ndarray | None = None  # level of every 10 ms frame, dBFS
     high_levels: np.ndarray | None = None  # level above 4 kHz of every 10 ms frame, dBFS
+    syllable_features: np.ndarray | None = None  # pace.SyllableTrack rows, one per 10 ms frame
 
 
 def hear(source: AudioSource, engine: Engine) -> Heard:
@@ -38,7 +40,7 @@ def hear(source: AudioSource, engine: Engine) -> Heard:
     if take.error:
         raise take.error
     return Heard(take.words, voiced_spans(take.levels), take.recorded_s, take.finish_s, take.levels,
-                 take.high_levels)
+                 take.high_levels, take.syllable_features)
 
 
 def answer_span(spans: list[Span], words: list[Word]) -> Span | None:
@@ -82,6 +84,7 @@ class Score:
     def reliable_reason(self) -> str | None:
         """Why it is not, in words for the person practising (None when it is)."""
         return None if self.reliability is None else self.reliability.reason
+    pace: Pace | None = None  # how `analysis.wpm` was reached
 
     def to_json(self) -> dict:
         from rehearse.yardsticks import coaching_json
@@ -100,6 +103,7 @@ class Score:
             "transcript": a.transcript,
             "words": [w.to_json() for w in a.words],
             "wpm": a.wpm,
+            "pace": self.pace.to_json() if self.pace else None,
             "length": length,
             "reliable": self.reliable,
             "reliable_reason": self.reliable_reason,
@@ -129,7 +133,13 @@ def score_heard(
 
     span = answer_span(heard.spans, heard.words)
     speech_s = sum(s.length for s in heard.spans if span and s.end > span.start and s.start < span.end)
-    analysis = analyze(heard.words, span or Span(0.0, 0.0), target_s_for(rubric, target_s), from_speech=True)
+    syllables = None
+    if heard.syllable_features is not None and span:
+        syllables = len(count_nuclei(heard.syllable_features, span.start, span.end))
+    # the recognizer's word count, checked against the audio's syllables (recognizers insert words)
+    wpm, pace = robust_wpm(heard.words, span.length if span else None, syllables)
+    analysis = analyze(heard.words, span or Span(0.0, 0.0), target_s_for(rubric, target_s), from_speech=True,
+                       wpm=wpm)
     reliability = judge(heard.words, heard.levels, heard.spans, engine.name, heard.high_levels)
     return Score(file, engine.name, engine.model, duration_s, span, speech_s, analysis, reliability, rubric,
-                 target_s)
+                 target_s, pace)

@@ -21,6 +21,7 @@ import numpy as np
 
 from rehearse.audio import SAMPLE_RATE_HZ, AudioSource
 from rehearse.errors import AudioDeviceError, RehearseError
+from rehearse.pace import SyllableTrack
 from rehearse.recording import Recording
 from rehearse.speech import Engine
 from rehearse.transcript import Word
@@ -63,6 +64,7 @@ class Take:
     words: list[Word] = field(default_factory=list)
     levels: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float32))
     high_levels: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float32))  # above 4 kHz
+    syllable_features: np.ndarray | None = None  # pace.SyllableTrack rows, one per 10 ms frame
     speech_start_s: float | None = None
     last_voice_s: float | None = None
     recorded_s: float = 0.0  # audio that went into the answer (pauses excluded)
@@ -120,6 +122,7 @@ def record(
     decoding = engine.stream() if engine is not None else None
     levels = LevelTrack()
     high = HighBandTrack()
+    syllables = SyllableTrack()
     detector = TurnDetector(settings.think_s, settings.silence_s, settings.max_s) if settings else None
     if detector is not None and endpoint is not None and hasattr(detector, "endpoint"):
         detector.endpoint = endpoint
@@ -147,6 +150,7 @@ def record(
                         decoding.accept(block)
                     levels.add(block)
                     high.add(block)
+                    syllables.add(block)
                     if detector is None:
                         continue
                     ended = detector.add(block)
@@ -188,6 +192,7 @@ def record(
         recording.close()
     take.levels = levels.levels
     take.high_levels = high.levels
+    take.syllable_features = syllables.features
     take.recorded_s = samples / SAMPLE_RATE_HZ
     if detector is not None:
         take.speech_start_s, take.last_voice_s = detector.speech_start_s, detector.last_voice_s
