@@ -213,7 +213,8 @@ def test_drill_steered_by_commands(tmp_path, engine, answer_wav):
 
 ANSWER_KEYS = {"file", "engine", "model", "duration_s", "answer_start_s", "answer_end_s", "answer_s", "speech_s",
                "transcript", "words", "wpm", "length", "car", "tips", "delivery", "clauses", "question",
-               "question_kind", "answer_id", "audio_path", "ended_by", "feedback_latency_s"}
+               "question_kind", "answer_id", "audio_path", "ended_by", "feedback_latency_s", "rubric", "checks",
+               "reliable", "reliable_reason", "pace"}
 NO_ANSWER_KEYS = {"question", "question_kind", "answer_id", "audio_path", "ended_by", "feedback_latency_s"}
 HISTORY_EXTRA = {"created_at", "session_id", "round"}
 
@@ -229,8 +230,10 @@ def test_interview_json_history_json_and_card_keep_their_shape(tmp_path, engine,
     answered, silent = turns[0].to_json(), turns[1].to_json()
     assert ANSWER_KEYS <= set(answered)
     assert set(silent) == NO_ANSWER_KEYS and silent["answer_id"] is None and silent["ended_by"] == "silence"
-    assert {"challenge", "action", "result"} == set(answered["car"])
-    assert all({"covered", "share", "evidence"} <= set(v) for v in answered["car"].values())
+    assert {"challenge", "action", "result", "reliable", "reason"} == set(answered["car"])
+    assert all({"covered", "share", "evidence"} <= set(answered["car"][k]) for k in ("challenge", "action", "result"))
+    assert answered["rubric"] == "car" and [c["name"] for c in answered["checks"]] == ["challenge", "action", "result"]
+    assert all(set(c) == {"name", "passed", "evidence", "tip"} for c in answered["checks"])
     assert set(answered["words"][0]) == {"word", "start", "end"}
 
     import os

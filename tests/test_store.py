@@ -101,3 +101,22 @@ def test_files_are_private(tmp_path):
 
     write_wav(path, np.zeros(1600, dtype=np.float32))
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+def test_answers_scored_by_an_older_checker_are_judged_again_when_read(tmp_path):
+    """History, stats and the report never mix two versions of the checker."""
+    from rehearse.analysis import ANALYSIS_VERSION
+
+    store = Store(tmp_path)
+    text = ("Our checkout kept failing every Friday. I rewrote the payment retry myself. "
+            "As a result, failed orders fell by half within a month.")
+    old = {"transcript": text, "answer_s": None, "question": "Tell me about a time you fixed something.",
+           "ended_by": "text", "analysis_version": 0, "tips": ["an old tip"],
+           "car": {k: {"covered": False, "share": 0.0, "evidence": []} for k in ("challenge", "action", "result")}}
+    kept = store.add_answer(Feedback.from_json(old))
+    row = store.answers()[0]
+    assert row.answer_id == kept.answer_id and row.data["reanalysed_from"] == 0
+    assert row.covered("result") and row.covered("action") and "an old tip" not in row.tips
+    raw = store.db.execute("SELECT score_json FROM answers").fetchone()[0]
+    assert '"analysis_version": 0' in raw  # the stored record keeps the version it was scored with
+    assert ANALYSIS_VERSION != 0

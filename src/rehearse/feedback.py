@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from rehearse.errors import RehearseError
 from rehearse.transcript import Span, Word
 
 COMPONENTS = ("challenge", "action", "result")
@@ -215,7 +216,7 @@ def practice_stats(answers: list[Feedback], sessions: int) -> dict:
 def text_feedback(text: str, name: str | None, duration_s: float | None, target_s: float | None,
                   rubric: str = "car") -> Feedback:
     """Feedback on a written or transcribed answer (`rehearse analyze`), judged by `rubric`."""
-    from rehearse.analysis import analyze, words_from_text
+    from rehearse.analysis import ANALYSIS_VERSION, analyze, words_from_text
     from rehearse.yardsticks import coaching_json, target_s_for
 
     a = analyze(words_from_text(text), Span(0.0, duration_s) if duration_s else None,
@@ -226,6 +227,47 @@ def text_feedback(text: str, name: str | None, duration_s: float | None, target_
         data.update({"duration_s": duration_s, "answer_s": duration_s, "answer_start_s": 0.0,
                      "answer_end_s": duration_s, "wpm": a.wpm})
     data.update(coaching_json(a, rubric, target_s))
+    data["analysis_version"] = ANALYSIS_VERSION
     if not duration_s:
         data["length"] = None
     return Feedback.from_json(data)
+
+
+def reanalysed(fb: Feedback) -> Feedback:
+    """A stored answer judged by the current checker: its timed words (or typed text) analysed again
+    when it was scored by another version, so figures never mix two checkers. The stored record
+    keeps the version it was scored with (`analysis_version`); this copy says `reanalysed_from`."""
+    from rehearse.analysis import ANALYSIS_VERSION, analyze, words_from_text
+    from rehearse.yardsticks import coaching_json, rubric_for
+
+    data = fb.data
+    if data.get("analysis_version") == ANALYSIS_VERSION or data.get("parent_id"):
+        return fb
+    words = fb.words
+    try:
+        rubric = data.get("rubric") or rubric_for(fb.kind, fb.question)
+        target_s = fb.length.get("target_s")
+        if words:
+            a = analyze(words, fb.answer_span(), target_s or 120.0, from_speech=True, wpm=fb.wpm)
+        elif fb.transcript:
+            a = analyze(words_from_text(fb.transcript), None, target_s or 120.0)
+        else:
+            return fb
+    except RehearseError:
+        return fb
+    new = {**data, "car": a.car_json(), "tips": a.tips, "clauses": [{**c.evidence(), "label": c.label} for c in a.clauses],
+           "delivery": a.delivery.to_json() if a.delivery else data.get("delivery"),
+           "reanalysed_from": data.get("analysis_version", 0)}
+    coaching = coaching_json(a, rubric, target_s if rubric != "car" else None)
+    if not fb.spoken:
+        coaching["length"] = None
+    elif coaching["length"] is None:
+        coaching["length"] = data.get("length")
+    new.update(coaching)
+    if new["car"] is not None:
+        new["car"] = {**new["car"], "reliable": fb.reliable, "reason": fb.reliable_reason}
+    if not fb.reliable:
+        new["tips"] = [f"The story could not be judged reliably: {fb.reliable_reason}"]
+    elif data.get("round2"):
+        new["tips"] = (data["round2"].get("tips", []) + new["tips"])[:3]
+    return Feedback.from_json(new)

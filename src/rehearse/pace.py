@@ -10,6 +10,11 @@ per word of what was said.
 `SyllableTrack` is fed the audio block by block as it streams (two numbers per 10 ms frame: the
 vowel-band level and the voicing strength), `count_nuclei()` counts the peaks of a finished
 track, and `robust_wpm()` weighs the two estimates. All pure apart from the extractor's state.
+
+A listening loop feeds `SyllableTrack.add(block)` with exactly the blocks it gives the level
+track, so feature row k lines up with level frame k, and hands `.features` to
+`scoring.Heard(syllable_features=...)`; cutting an answer out of a longer recording cuts the rows
+like the levels, `features[int(start / FRAME_S) : int(end / FRAME_S)]`.
 """
 
 from __future__ import annotations
@@ -40,8 +45,8 @@ MIN_GAP_S = 0.07  # no one speaks more than about 14 syllables a second
 VOICING_MIN = 0.55  # normalized autocorrelation at the pitch period: a vowel is voiced
 
 # words and syllables
-NUCLEI_PER_SYLLABLE = 0.95  # nuclei counted per spelled syllable, fitted in benchmarks/pace.py
-SYLLABLES_PER_WORD = 1.4  # English speech, by spelling; the prior when few words were recognized
+NUCLEI_PER_SYLLABLE = 1.01  # nuclei counted per spelled syllable: benchmarks/pace.py fits 1.00-1.03
+SYLLABLES_PER_WORD = 1.4  # spelled, plain spoken English (1.24-1.44 on the benchmark's answers); a prior
 PRIOR_WORDS = 20  # the prior weighs as much as this many recognized words
 MIN_WORD_S = 0.06  # recognizer words shorter than this are mostly insertions on noise
 AGREE_SHARE = 0.10  # within this, the recognizer's count and the syllables agree
@@ -226,7 +231,7 @@ def robust_wpm(
     dropped = len(spoken) - len(kept)
     if not answer_s or answer_s <= 0:
         return None, Pace(None, None, None, "none", syllables, len(kept), dropped)
-    minutes = answer_s / 60.0
+    minutes = float(answer_s) / 60.0
     words_wpm = round(len(kept) / minutes, 1) if kept else None
     if syllables is None:
         method = "words" if kept else "none"

@@ -542,11 +542,12 @@ def replay(fb: Feedback, player: Player, on_word: Callable[[Word], None]) -> Non
 
 def recall_text(store: Store, question: Question, text: str) -> int:
     """Keep a first-interview answer given as text, as round 1; returns its answer number."""
-    from rehearse.analysis import analyze, words_from_text
+    from rehearse.analysis import ANALYSIS_VERSION, analyze, words_from_text
 
     a = analyze(words_from_text(text))
     data = {"file": None, "engine": None, "transcript": a.transcript, "words": [], "car": a.car_json(),
             "tips": a.tips, "answer_s": None, "wpm": None, "length": None, "delivery": a.delivery.to_json(),
+            "analysis_version": ANALYSIS_VERSION,
             "question": question.text, "question_kind": question.kind, "ended_by": "text", "audio_path": None,
             "round": 1}
     sid = store.start_session("recall", round=1)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from rehearse.analysis import Analysis, analyze
+from rehearse.analysis import ANALYSIS_VERSION, Analysis, analyze
 from rehearse.audio import AudioSource
 from rehearse.pace import Pace, count_nuclei, robust_wpm
 from rehearse.reliability import Reliability, judge
@@ -114,6 +114,7 @@ class Score:
             "clauses": [{**c.evidence(), "label": c.label} for c in a.clauses],
         }
         out.update(coaching_json(a, self.rubric, self.target_override_s))
+        out["analysis_version"] = ANALYSIS_VERSION
         if out["length"] is None and length is not None:
             out["length"] = length
         if out["car"] is not None:

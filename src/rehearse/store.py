@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 from rehearse.errors import RehearseError
-from rehearse.feedback import COMPONENTS, Feedback
+from rehearse.feedback import COMPONENTS, Feedback, reanalysed
 from rehearse.paths import user_dir
 
 BUSY_TIMEOUT_MS = 10_000
@@ -184,7 +184,7 @@ class Store:
             data.update({"answer_id": r[0], "session_id": r[1], "question": r[2], "created_at": r[3],
                          "audio_path": r[4], "ended_by": r[5], "feedback_latency_s": r[7], "round": r[8],
                          "question_kind": r[9] or "behavioural", "parent_id": r[10]})
-            out.append(Feedback.from_json(data))
+            out.append(reanalysed(Feedback.from_json(data)))
         return out
 
     def round1(self) -> dict[str, Feedback]:
