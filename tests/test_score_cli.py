@@ -15,11 +15,8 @@ from conftest import REPO, SAMPLE_ANSWER, flite, read_float, trim
 
 JSON_KEYS = {
     "file", "engine", "model", "duration_s", "answer_start_s", "answer_end_s", "answer_s",
-<<<<<<< HEAD
-    "speech_s", "transcript", "words", "wpm", "length", "car", "reliable", "reliable_reason",
-=======
-    "speech_s", "transcript", "words", "wpm", "pace", "length", "car",
->>>>>>> pace
+    "speech_s", "transcript", "words", "wpm", "pace", "length", "car", "reliable", "reliable_reason",
+    "rubric", "checks",
 }
 CAR_PARTS = ("challenge", "action", "result")
 
