@@ -602,7 +602,7 @@ def drill(count, bank, input_device, target, silence, think, max_s, output_devic
     import random
 
     from rehearse.audio import MicrophoneSource, check_input_device
-    from rehearse.commands import spotter_for
+    from rehearse.voice_commands import spotter_for
     from rehearse.drill import Drill
     from rehearse.questions import choose, load_bank
     from rehearse.session import Settings

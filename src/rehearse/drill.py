@@ -12,7 +12,7 @@ import time
 import numpy as np
 
 from rehearse.audio import SAMPLE_RATE_HZ, WavWriter, read_all
-from rehearse.commands import Segmenter
+from rehearse.voice_commands import Segmenter
 from rehearse.errors import AudioDeviceError
 from rehearse.questions import Question
 from rehearse.session import Interview, TurnResult, after_echo, feedback_sentence
