@@ -38,16 +38,16 @@ from rehearse.audio import FileSource
 CACHE = REPO / "benchmarks" / ".cache" / "commands"
 FLITE_VOICES = ["kal", "kal16", "awb", "rms", "slt"]
 ESPEAK_VOICES = ["en-us", "en", "en-us+f3", "en-us+m7"]
-# Variant name -> sox effects (noise is mixed in numpy after sox). The first six are the target.
+# Variant name -> (cache folder, sox effects); noise is mixed in numpy. The first six are the target.
 VARIANTS = {
-    "as is": [],
-    "tempo +10%": ["tempo", "1.1"],
-    "tempo -10%": ["tempo", "0.9"],
-    "pitch +2st": ["pitch", "200"],
-    "pitch -2st": ["pitch", "-200"],
-    "noise 20dB": [],
-    "quiet -20dB": ["vol", "-20dB"],
-    "reverb": ["reverb", "40"],
+    "as is": ("as_is", []),
+    "tempo +10%": ("tempo_up10", ["tempo", "1.1"]),
+    "tempo -10%": ("tempo_down10", ["tempo", "0.9"]),
+    "pitch +2st": ("pitch_up2", ["pitch", "200"]),
+    "pitch -2st": ("pitch_down2", ["pitch", "-200"]),
+    "noise 20dB": ("noise_20db", []),
+    "quiet -20dB": ("quiet_20db", ["vol", "-20dB"]),
+    "reverb": ("reverb", ["reverb", "40"]),
 }
 TARGET_VARIANTS = list(VARIANTS)[:6]
 NOISE_SNR_DB = 20.0
@@ -65,7 +65,7 @@ NON_COMMANDS = [
 ]
 # What a false action costs against a miss, when fitting thresholds: a wrong action is far worse.
 WRONG_COST = 10.0
-# The scores of a run are kept in the cache; change this when Segmenter or the spotter's scoring
+# Each clip's scores are kept beside it in the cache; change this when Segmenter or the spotter's scoring
 # changes, so that they are measured again.
 SCORER_VERSION = "grammar+allphone llr, per, v1"
 END_WRONG_COST = 30.0
@@ -91,7 +91,7 @@ def _noise(n: int) -> np.ndarray:
 
 def make_clip(engine: str, voice: str, variant: str, text: str) -> Path:
     """Render `text` in `voice`, changed by `variant`, into the cache (once)."""
-    out = CACHE / engine / voice / slug(variant) / f"{slug(text)}.wav"
+    out = CACHE / engine / voice / VARIANTS[variant][0] / f"{slug(text)}.wav"
     if out.exists():
         return out
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -112,8 +112,8 @@ def make_clip(engine: str, voice: str, variant: str, text: str) -> Path:
         noise = _noise(len(x))
         noise *= speech_rms / float(np.sqrt(np.mean(noise**2))) / 10 ** (NOISE_SNR_DB / 20)
         soundfile.write(str(out), np.clip(x + noise, -1, 1), rate, subtype="PCM_16")
-    elif VARIANTS[variant]:
-        _run(["sox", str(base), str(out), *VARIANTS[variant]])
+    elif VARIANTS[variant][1]:
+        _run(["sox", str(base), str(out), *VARIANTS[variant][1]])
     else:
         out.write_bytes(base.read_bytes())
     return out
@@ -137,6 +137,9 @@ def measure(job):
     if _SPOTTER is None:
         _SPOTTER = vc.PocketSphinxSpotter("en")
     path = make_clip(*job[:4])
+    scored = path.with_suffix(f".{scorer_key()}.json")
+    if scored.exists():
+        return json.loads(scored.read_text())
     x = np.concatenate(list(FileSource(path).chunks()))
     segments = vc.Segmenter().add(np.concatenate([x, np.zeros(16000, dtype=np.float32)]))
     stretches = []
@@ -147,8 +150,15 @@ def measure(job):
         stretches.append({"dur": len(s.audio) / 16000, "ms": ms,
                           "cmd": cand.command if cand else "", "heard": cand.heard if cand else "",
                           "llr": cand.llr if cand else None, "per": cand.per if cand else None})
-    return {"engine": job[0], "voice": job[1], "variant": job[2], "text": job[3], "truth": job[4],
+    clip = {"engine": job[0], "voice": job[1], "variant": job[2], "text": job[3], "truth": job[4],
             "stretches": stretches}
+    scored.write_text(json.dumps(clip))
+    return clip
+
+
+def scorer_key() -> str:
+    """Names the scores kept beside each clip: new scores when the scoring or the phrases change."""
+    return hashlib.sha1((SCORER_VERSION + repr(vc.PHRASES) + repr(vc.COMMAND_MAX_S)).encode()).hexdigest()[:10]
 
 
 def conf(s, w: float) -> float | None:
@@ -256,18 +266,11 @@ def main() -> None:
     ap.add_argument("--extras", action="store_true", help="also a quieter level and reverb")
     args = ap.parse_args()
     jobs = clip_jobs(args.quick, args.extras)
-    scorer = SCORER_VERSION + repr(vc.PHRASES) + repr(vc.COMMAND_MAX_S)
-    key = hashlib.sha1((scorer + repr(jobs)).encode()).hexdigest()[:12]
-    results_path = CACHE / f"scores-{key}.json"
     t0 = time.perf_counter()
-    if results_path.exists():
-        clips = json.loads(results_path.read_text())
-    else:
-        CACHE.mkdir(parents=True, exist_ok=True)
-        _noise(1)
-        with ProcessPoolExecutor(args.jobs) as pool:
-            clips = list(pool.map(measure, jobs, chunksize=8))
-        results_path.write_text(json.dumps(clips))
+    CACHE.mkdir(parents=True, exist_ok=True)
+    _noise(1)
+    with ProcessPoolExecutor(args.jobs) as pool:
+        clips = list(pool.map(measure, jobs, chunksize=8))
     print(f"{len(clips)} clips scored in {time.perf_counter() - t0:.0f} s "
           f"({sum(1 for c in clips if c['truth'])} command utterances)\n")
 

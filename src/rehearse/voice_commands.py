@@ -75,12 +75,12 @@ COMMAND_MAX_S = 2.0
 # Thresholds on Candidate.confidence: the log-likelihood ratio per frame (x1000) of the command
 # grammar against free phone recognition, minus PER_WEIGHT x the phone error rate. Chosen by benchmarks/commands.py (leave-one-voice-out over flite's five voices
 # × six sox variants, commands and 50 non-commands); see the report there.
-PER_WEIGHT = 1.0
-ACCEPT = 0.0
-ENDING_ACCEPT = 0.3
+PER_WEIGHT = 0.5
+ACCEPT = -0.95
+ENDING_ACCEPT = -0.45
 # Between HEAR and the accept threshold, a command is "heard but not sure": the drill asks
 # again instead of acting. Below it the stretch was not a command at all.
-HEAR = -0.4
+HEAR = -1.5
 
 # Vosk: the grammar word's confidence needed to act, and to count as heard at all.
 VOSK_ACCEPT_CONF = 0.9
