@@ -77,7 +77,7 @@ COMMAND_MAX_S = 2.0
 # × six sox variants, commands and 50 non-commands); see the report there.
 PER_WEIGHT = 0.5
 ACCEPT = -0.95
-ENDING_ACCEPT = -0.45
+ENDING_ACCEPT = -0.25
 # Between HEAR and the accept threshold, a command is "heard but not sure": the drill asks
 # again instead of acting. Below it the stretch was not a command at all.
 HEAR = -1.5
