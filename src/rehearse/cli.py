@@ -370,9 +370,22 @@ def drill(obj, count, bank, input_device, target, silence, think, max_s, output_
           as_json, engine, model, lang, follow_ups):
     """A hands-free drill steered by voice: no keyboard, question after question, feedback spoken.
 
-    Say a command on its own, with a pause before and after:
-    next, repeat (ask again), skip, again (answer again), replay (hear my answer),
-    pause / resume, done (end my answer now), stop (end the drill).
+    Say a command on its own, with a pause before and after. The tool says what it heard
+    before it acts, and does nothing when it is not sure ("Sorry, I did not catch that").
+
+    \b
+      next, next question, next one        go on to the next question
+      repeat, repeat the question,         hear the question again
+        say that again
+      again, try again, one more time      answer the same question again
+      replay, play it back, play my answer hear your last answer played back
+      skip, skip this one, skip it         skip this question (or its follow-up)
+      pause, pause please, hold on         pause until you say resume
+      resume, carry on, continue           carry on after a pause
+      done, I'm done, finished             end your answer now
+      stop, stop the drill, end the drill  end the drill
+      go back, previous question           go back to the previous question
+      help, what can I say, help me        hear the commands
 
     \b
     Examples:

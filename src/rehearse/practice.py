@@ -496,9 +496,9 @@ class Drill:
             self.coach.say("There is no answer to replay yet.")
 
     def help(self) -> None:
-        from rehearse.voice_commands import spoken_help
+        from rehearse.voice_commands import help_text
 
-        self.coach.say(spoken_help())
+        self.coach.say(help_text())
         self.coach.events("help_spoken")
 
 

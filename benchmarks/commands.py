@@ -1,0 +1,340 @@
+"""Prints how well the voice-command spotter hears commands, and how rarely it hears one that was not said.
+
+    PYTHONPATH=src .venv/bin/python benchmarks/commands.py [--jobs 2] [--quick]
+
+Audio is made here, into benchmarks/.cache/commands/ (not committed): every command phrase of
+PHRASES and NON_COMMANDS below, spoken by flite's five voices, each as is and changed with sox
+(tempo +-10 %, pitch +-2 semitones, pink room noise at 20 dB SNR; with --extras also a quieter
+level and reverb, outside the target), and by a few espeak-ng voices (reported apart). Each
+clip, with 0.5 s of silence around it, goes through the Segmenter and the spotter as in a drill.
+
+Thresholds are chosen by leave-one-voice-out cross-validation: for each flite voice, the
+thresholds are fitted on the other four voices only and the held-out voice is scored with them.
+Those held-out figures are the honest ones; the thresholds fitted on all five voices are printed
+last, to be copied into voice_commands.py.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import statistics
+import subprocess
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import numpy as np
+import soundfile
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "src"))
+
+from rehearse import voice_commands as vc
+from rehearse.audio import FileSource
+
+CACHE = REPO / "benchmarks" / ".cache" / "commands"
+FLITE_VOICES = ["kal", "kal16", "awb", "rms", "slt"]
+ESPEAK_VOICES = ["en-us", "en", "en-us+f3", "en-us+m7"]
+# Variant name -> (cache folder, sox effects); noise is mixed in numpy. The first six are the target.
+VARIANTS = {
+    "as is": ("as_is", []),
+    "tempo +10%": ("tempo_up10", ["tempo", "1.1"]),
+    "tempo -10%": ("tempo_down10", ["tempo", "0.9"]),
+    "pitch +2st": ("pitch_up2", ["pitch", "200"]),
+    "pitch -2st": ("pitch_down2", ["pitch", "-200"]),
+    "noise 20dB": ("noise_20db", []),
+    "quiet -20dB": ("quiet_20db", ["vol", "-20dB"]),
+    "reverb": ("reverb", ["reverb", "40"]),
+}
+TARGET_VARIANTS = list(VARIANTS)[:6]
+NOISE_SNR_DB = 20.0
+PAD_S = 0.5
+# Short things said between questions or at the edges of an answer that are NOT commands, some of
+# them close to a command on purpose ("next year", "my resume", "the help desk").
+NON_COMMANDS = [
+    "okay", "yes", "no", "um", "uh", "hmm", "thanks", "thank you", "hello", "right", "sure", "well",
+    "maybe", "exactly", "the end", "I did", "we stopped", "next year", "next week", "stop sign",
+    "the help desk", "back end", "my resume", "a short pause", "it was done", "the project",
+    "sales went up", "ten percent", "my manager", "the customer", "three weeks", "we shipped it",
+    "that was hard", "good question", "let me think", "I'm not sure", "in the end", "the backlog",
+    "on time", "last quarter", "a new team", "I led it", "we agreed", "the next step", "it paid off",
+    "budget", "deadline", "twenty users", "no problem", "of course",
+]
+# What a false action costs against a miss, when fitting thresholds: a wrong action is far worse.
+WRONG_COST = 10.0
+# Each clip's scores are kept beside it in the cache; change this when Segmenter or the spotter's scoring
+# changes, so that they are measured again.
+SCORER_VERSION = "grammar+allphone llr, per, v1"
+END_WRONG_COST = 30.0
+
+
+def slug(text: str) -> str:
+    return "".join(ch if ch.isalnum() else "_" for ch in text.lower()).strip("_") or "x"
+
+
+def _run(cmd: list[str]) -> None:
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def _noise(n: int) -> np.ndarray:
+    """Pink noise from sox (the same every run: sox's generator is seeded)."""
+    path = CACHE / "pinknoise.wav"
+    if not path.exists():
+        CACHE.mkdir(parents=True, exist_ok=True)
+        _run(["sox", "-R", "-n", "-r", "16000", "-c", "1", "-b", "16", str(path), "synth", "30", "pinknoise"])
+    noise, _ = soundfile.read(str(path), dtype="float32")
+    return np.resize(noise, n)
+
+
+def make_clip(engine: str, voice: str, variant: str, text: str) -> Path:
+    """Render `text` in `voice`, changed by `variant`, into the cache (once)."""
+    out = CACHE / engine / voice / VARIANTS[variant][0] / f"{slug(text)}.wav"
+    if out.exists():
+        return out
+    out.parent.mkdir(parents=True, exist_ok=True)
+    base = CACHE / engine / voice / "raw" / f"{slug(text)}.wav"
+    if not base.exists():
+        base.parent.mkdir(parents=True, exist_ok=True)
+        tmp = base.with_suffix(".tmp.wav")
+        if engine == "flite":
+            _run(["flite", "-voice", voice, "-t", text, "-o", str(tmp)])
+        else:
+            _run(["espeak-ng", "-v", voice, "-w", str(tmp), text])
+        _run(["sox", str(tmp), "-r", "16000", "-c", "1", "-b", "16", str(base), "pad", str(PAD_S), str(PAD_S)])
+        tmp.unlink()
+    if variant == "noise 20dB":
+        x, rate = soundfile.read(str(base), dtype="float32")
+        loud = np.abs(x) > 0.02 * np.abs(x).max()
+        speech_rms = float(np.sqrt(np.mean(x[loud] ** 2)))
+        noise = _noise(len(x))
+        noise *= speech_rms / float(np.sqrt(np.mean(noise**2))) / 10 ** (NOISE_SNR_DB / 20)
+        soundfile.write(str(out), np.clip(x + noise, -1, 1), rate, subtype="PCM_16")
+    elif VARIANTS[variant][1]:
+        _run(["sox", str(base), str(out), *VARIANTS[variant][1]])
+    else:
+        out.write_bytes(base.read_bytes())
+    return out
+
+
+def clip_jobs(quick: bool, extras: bool = False) -> list[tuple[str, str, str, str, str]]:
+    """(engine, voice, variant, text, truth) for every clip; truth is a command or ""."""
+    texts = [(p, c) for c, ps in vc.PHRASES.items() for p in ps] + [(t, "") for t in NON_COMMANDS]
+    variants = TARGET_VARIANTS[:2] if quick else list(VARIANTS) if extras else TARGET_VARIANTS
+    jobs = [("flite", v, var, t, c) for v in FLITE_VOICES for var in variants for t, c in texts]
+    jobs += [("espeak-ng", v, "as is", t, c) for v in ESPEAK_VOICES for t, c in texts]
+    return jobs
+
+
+_SPOTTER = None
+
+
+def measure(job):
+    """Make the clip and score every stretch of speech in it; returns the job and its stretches."""
+    global _SPOTTER
+    if _SPOTTER is None:
+        _SPOTTER = vc.PocketSphinxSpotter("en")
+    path = make_clip(*job[:4])
+    scored = path.with_suffix(f".{scorer_key()}.json")
+    if scored.exists():
+        return json.loads(scored.read_text())
+    x = np.concatenate(list(FileSource(path).chunks()))
+    segments = vc.Segmenter().add(np.concatenate([x, np.zeros(16000, dtype=np.float32)]))
+    stretches = []
+    for s in segments:
+        t0 = time.perf_counter()
+        cand = _SPOTTER.score(s.audio)
+        ms = (time.perf_counter() - t0) * 1000
+        stretches.append({"dur": len(s.audio) / 16000, "ms": ms,
+                          "cmd": cand.command if cand else "", "heard": cand.heard if cand else "",
+                          "llr": cand.llr if cand else None, "per": cand.per if cand else None})
+    clip = {"engine": job[0], "voice": job[1], "variant": job[2], "text": job[3], "truth": job[4],
+            "stretches": stretches}
+    scored.write_text(json.dumps(clip))
+    return clip
+
+
+def scorer_key() -> str:
+    """Names the scores kept beside each clip: new scores when the scoring or the phrases change."""
+    return hashlib.sha1((SCORER_VERSION + repr(vc.PHRASES) + repr(vc.COMMAND_MAX_S)).encode()).hexdigest()[:10]
+
+
+def conf(s, w: float) -> float | None:
+    """A stretch's confidence with phone-error weight `w` (None: no command candidate)."""
+    return None if not s["cmd"] or s["llr"] is None else s["llr"] - w * s["per"]
+
+
+def outcome(clip, th) -> tuple[str, str]:
+    """(kind, command acted on) with thresholds th = (per weight, accept, ending accept, hear): kind
+    is right / wrong / unsure / missed for a command said, false / unsure / ok for a non-command.
+    The drill acts on the first confident stretch."""
+    w, *limits = th
+    acted, unsure = None, False
+    for s in clip["stretches"]:
+        c = conf(s, w)
+        if c is None:
+            continue
+        heard, confident = vc.decide(s["cmd"], c, *limits)
+        if confident:
+            acted = s["cmd"]
+            break
+        unsure = unsure or heard
+    truth = clip["truth"]
+    if truth:
+        if acted == truth:
+            return "right", acted
+        if acted:
+            return "wrong", acted
+        return ("unsure" if unsure else "missed"), ""
+    if acted:
+        return "false", acted
+    return ("unsure" if unsure else "ok"), ""
+
+
+def fit(clips) -> tuple[float, float, float, float]:
+    """The (per weight, accept, ending accept, hear) of least cost on `clips`: a miss costs 1, a
+    wrong or false action WRONG_COST, a wrong or false stop/done END_WRONG_COST. Each clip is
+    judged by its most confident stretch (nearly all clips are one stretch)."""
+    truth = np.array([c["truth"] for c in clips])
+    grid = np.round(np.arange(-2.0, 2.01, 0.05), 2)
+    best = None
+    for w in (0.0, 0.5, 1.0, 1.5, 2.0, 3.0):
+        top = [max(((conf(s, w), s["cmd"]) for s in c["stretches"] if conf(s, w) is not None),
+                   default=(-99.0, "")) for c in clips]
+        score = np.array([t[0] for t in top])
+        cmd = np.array([t[1] for t in top])
+        ending = np.isin(cmd, list(vc.ENDING))
+        right = (cmd == truth) & (truth != "")
+        for a in grid:
+            for e in grid[grid >= a]:
+                acts = score >= np.where(ending, e, a)
+                bad = acts & ~right
+                cost = np.sum((truth != "") & ~(acts & right)) + np.sum(
+                    np.where(ending, END_WRONG_COST, WRONG_COST) * bad)
+                if best is None or cost < best[0]:
+                    best = (cost, w, a, e, score, cmd)
+    _, w, a, e, score, cmd = best
+    # "Heard but unsure" from here: at most 10 % of non-commands get a "sorry, say it again".
+    nons = score[truth == ""]
+    hear = min(a, float(np.quantile(nons, 0.9))) if len(nons) else a
+    return float(w), float(a), float(e), round(hear, 2)
+
+
+def tally(clips, th) -> dict[str, int]:
+    t: dict[str, int] = {}
+    for clip in clips:
+        kind, _ = outcome(clip, th)
+        key = ("cmd " if clip["truth"] else "non ") + kind
+        t[key] = t.get(key, 0) + 1
+    return t
+
+
+def row(label, clips, th) -> str:
+    t = tally(clips, th)
+    n = sum(v for k, v in t.items() if k.startswith("cmd"))
+    m = sum(v for k, v in t.items() if k.startswith("non"))
+    pct = lambda k, d: 100.0 * t.get(k, 0) / d if d else 0.0
+    return (f"{label:24s} {n:4d} {pct('cmd right', n):6.1f}% {pct('cmd wrong', n):5.1f}% "
+            f"{pct('cmd unsure', n):5.1f}% {pct('cmd missed', n):5.1f}% | {m:4d} {pct('non false', m):5.1f}% "
+            f"{pct('non unsure', m):5.1f}%")
+
+
+HEADER = (f"{'':24s} {'cmds':>4s} {'right':>7s} {'wrong':>6s} {'unsure':>6s} {'missed':>6s} | "
+          f"{'non':>4s} {'false':>6s} {'unsure':>6s}")
+
+
+def confusion(clips, th) -> str:
+    cols = list(vc.COMMANDS) + ["unsure", "-"]
+    lines = ["said \\ acted  " + " ".join(f"{c[:6]:>6s}" for c in cols)]
+    for truth in list(vc.COMMANDS) + ["(non)"]:
+        counts = dict.fromkeys(cols, 0)
+        for clip in clips:
+            if (clip["truth"] or "(non)") != truth:
+                continue
+            kind, acted = outcome(clip, th)
+            counts[acted if acted else ("unsure" if kind == "unsure" else "-")] += 1
+        lines.append(f"{truth:13s} " + " ".join(f"{counts[c]:6d}" for c in cols))
+    return "\n".join(lines)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--quick", action="store_true", help="two variants only")
+    ap.add_argument("--extras", action="store_true", help="also a quieter level and reverb")
+    args = ap.parse_args()
+    jobs = clip_jobs(args.quick, args.extras)
+    t0 = time.perf_counter()
+    CACHE.mkdir(parents=True, exist_ok=True)
+    _noise(1)
+    with ProcessPoolExecutor(args.jobs) as pool:
+        clips = list(pool.map(measure, jobs, chunksize=8))
+    print(f"{len(clips)} clips scored in {time.perf_counter() - t0:.0f} s "
+          f"({sum(1 for c in clips if c['truth'])} command utterances)\n")
+
+    flite = [c for c in clips if c["engine"] == "flite"]
+    target = [c for c in flite if c["variant"] in TARGET_VARIANTS]
+    espeak = [c for c in clips if c["engine"] == "espeak-ng"]
+
+    print("== Held-out voice (leave-one-voice-out): thresholds fitted on the other four voices ==")
+    print(HEADER)
+    held = []
+    for v in FLITE_VOICES:
+        th = fit([c for c in target if c["voice"] != v])
+        mine = [c for c in flite if c["voice"] == v]
+        print(f"-- {v}: per weight {th[0]:.1f}, accept {th[1]:+.2f}, ending {th[2]:+.2f}, hear {th[3]:+.2f}")
+        for var in VARIANTS:
+            sub = [c for c in mine if c["variant"] == var]
+            if sub:
+                print(row(f"{v} / {var}", sub, th))
+        held += [(c, th) for c in mine if c["variant"] in TARGET_VARIANTS]
+    # Pool the held-out outcomes: each clip judged with the thresholds that never saw its voice.
+    t: dict[str, int] = {}
+    for clip, th in held:
+        kind, _ = outcome(clip, th)
+        key2 = ("cmd " if clip["truth"] else "non ") + kind
+        t[key2] = t.get(key2, 0) + 1
+    n = sum(v for k, v in t.items() if k.startswith("cmd"))
+    m = sum(v for k, v in t.items() if k.startswith("non"))
+    print(f"\nHELD-OUT, all flite voices x 6 target variants: {n} commands: "
+          f"right {100 * t.get('cmd right', 0) / n:.1f}%, wrong {100 * t.get('cmd wrong', 0) / n:.2f}%, "
+          f"unsure {100 * t.get('cmd unsure', 0) / n:.1f}%, missed {100 * t.get('cmd missed', 0) / n:.1f}%; "
+          f"{m} non-commands: false {100 * t.get('non false', 0) / m:.2f}%, unsure {100 * t.get('non unsure', 0) / m:.1f}%")
+
+    th = fit(target)
+    print(f"\n== Fitted on all five voices (ship these): per weight {th[0]:.1f}, accept {th[1]:+.2f}, "
+          f"ending {th[2]:+.2f}, hear {th[3]:+.2f}; in voice_commands.py now: per weight {vc.PER_WEIGHT:.1f}, "
+          f"accept {vc.ACCEPT:+.2f}, ending {vc.ENDING_ACCEPT:+.2f}, hear {vc.HEAR:+.2f} ==")
+    shipped = (vc.PER_WEIGHT, vc.ACCEPT, vc.ENDING_ACCEPT, vc.HEAR)
+    print("With the shipped thresholds (fitted on these voices: optimistic):")
+    print(HEADER)
+    for v in FLITE_VOICES:
+        print(row(f"{v} / target variants", [c for c in target if c["voice"] == v], shipped))
+    for var in VARIANTS:
+        print(row(f"flite / {var}", [c for c in flite if c["variant"] == var], shipped))
+    print(row("flite / all target", target, shipped))
+    print("\nConfusion, flite x target variants, shipped thresholds:")
+    print(confusion(target, shipped))
+
+    print("\n== espeak-ng voices (as is; not in the target), shipped thresholds ==")
+    print(HEADER)
+    for v in ESPEAK_VOICES:
+        print(row(f"espeak {v}", [c for c in espeak if c["voice"] == v], shipped))
+    print(row("espeak all", espeak, shipped))
+    print(confusion(espeak, shipped))
+
+    stretches = [s for c in clips for s in c["stretches"] if s["dur"] <= 1.5 and s["llr"] is not None]
+    ms = sorted(s["ms"] for s in stretches)
+    if ms:
+        print(f"\nDecision time on stretches <= 1.5 s ({len(ms)}): median {statistics.median(ms):.0f} ms, "
+              f"p90 {ms[int(0.9 * len(ms))]:.0f} ms (machine shared: compare ratios)")
+    durs = [max(s["dur"] for s in c["stretches"]) for c in flite if c["truth"] and c["stretches"]]
+    print(f"Longest stretch of a command clip: {max(durs):.2f} s (COMMAND_MAX_S {vc.COMMAND_MAX_S})")
+    multi = sum(1 for c in flite if c["truth"] and len(c["stretches"]) != 1)
+    print(f"Command clips not cut as one stretch: {multi}")
+
+
+if __name__ == "__main__":
+    main()
