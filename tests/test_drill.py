@@ -76,7 +76,7 @@ def bank(tmp_path_factory):
 def _drill(bank, env, *extra):
     return subprocess.Popen(
         rehearse_cmd("drill", "--json", "--count", "2", "--questions", str(bank), "--engine", "pocketsphinx",
-                     "--silence", "2", *extra),
+                     "--silence", "2", "--follow-ups", "0", *extra),
         stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
 
 
@@ -87,7 +87,9 @@ def _say(wav):
 
 def test_whole_drill_by_voice(tmp_path, bank):
     ensure_virtual_audio()
-    words = {c: flite(c, tmp_path / f"{c}.wav") for c in ("repeat", "next", "stop")}
+    # "stop" alone ends too much to be acted on when unsure: its phrase is said
+    words = {c: flite(p, tmp_path / f"{c}.wav") for c, p in (("repeat", "repeat"), ("next", "next"),
+                                                              ("stop", "stop the drill"))}
     answer = flite(ANSWER, tmp_path / "answer.wav")
     proc = _drill(bank, live_env(tmp_path), "--think", "10")
     events = []
@@ -126,3 +128,33 @@ def test_drill_never_hears_itself(tmp_path, bank):
     assert proc.returncode == 0, err
     kinds = [json.loads(line)["event"] for line in out.strip().splitlines()]
     assert kinds == ["question", "no_answer", "question", "no_answer", "end"], kinds
+
+
+def test_drill_in_another_voice_goes_back(tmp_path, bank):
+    """A voice the other drill test does not use (flite slt), steered by phrases: "next question"
+    moves on, "go back" returns to the previous question, "stop the drill" ends it."""
+    ensure_virtual_audio()
+    said = {c: flite(p, tmp_path / f"{c}.wav", voice="slt") for c, p in
+            (("next", "next question"), ("back", "go back"), ("stop", "stop the drill"))}
+    answer = flite(ANSWER, tmp_path / "answer.wav", voice="slt")
+    proc = _drill(bank, live_env(tmp_path), "--think", "10")
+    events = []
+    for line in proc.stdout:
+        ev = json.loads(line)
+        events.append(ev)
+        asked = sum(1 for e in events if e["event"] == "question")
+        if ev["event"] == "question":
+            _say({1: answer, 2: said["back"]}.get(asked, said["stop"]))
+        elif ev["event"] == "feedback_spoken":
+            _say(said["next"])
+    proc.wait(timeout=60)
+    err = proc.stderr.read()
+    proc.stderr.close()
+    proc.stdout.close()
+    assert proc.returncode == 0, err
+    kinds = [e["event"] for e in events]
+    assert kinds == ["question", "answer", "feedback_spoken", "command", "question", "command", "question",
+                     "command", "end"], kinds
+    texts = [e["text"] for e in events if e["event"] == "question"]
+    assert texts[0] == texts[2] != texts[1]  # "go back" asked the first question again
+    assert [e["command"] for e in events if e["event"] == "command"] == ["next", "back", "stop"]

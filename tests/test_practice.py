@@ -192,7 +192,7 @@ def test_drill_steered_by_commands(tmp_path, engine, answer_wav):
     """repeat → the same question again; an answer; next → the next question; stop ends the drill."""
     repeat = flite("repeat", tmp_path / "repeat.wav")
     nxt = flite("next", tmp_path / "next.wav")
-    stop = flite("stop", tmp_path / "stop.wav")
+    stop = flite("stop the drill", tmp_path / "stop.wav")  # "stop" alone ends too much to act on unsure
     script = Script(repeat, answer_wav, nxt, stop)
     coach, events = coach_for(tmp_path, engine, script, practice="drill", think_s=8.0)
     from rehearse.voice_commands import spotter_for
@@ -254,7 +254,7 @@ def test_interview_json_history_json_and_card_keep_their_shape(tmp_path, engine,
 def test_drill_events_keep_their_shape(tmp_path, engine, answer_wav):
     from rehearse.console import DrillConsole
 
-    stop = flite("stop", tmp_path / "stop.wav")
+    stop = flite("stop the drill", tmp_path / "stop.wav")  # "stop" alone ends too much to act on unsure
     coach, _ = coach_for(tmp_path, engine, Script(answer_wav, stop), practice="drill", think_s=6.0)
     lines = []
     console = DrillConsole(True, 120.0)
