@@ -53,6 +53,7 @@ PLAN = re.compile(r"\b(decided to|planned to|plan was|wanted to|needed to|had to
 LESSON = re.compile(r"\b(learn\w*|lesson\w*|taught me|realiz\w*|realis\w*|next time|now i (always|make|try|"
                     r"check|ask)|since then|from then on|ever since|going forward|in hindsight|looking back|"
                     r"reminded me|showed me|takeaway)\b")
+LESSON_VERB = re.compile(r"\b(i|we) (\w+ly )?(learned|learnt|realized|realised|understood|noticed)\b")
 FEEDBACK = re.compile(r"\b(thank\w*|prais\w*|feedback|award\w*|recogni\w*|promot\w*|compliment\w*|"
                       r"told me|said (i|that)|kudos|shout.?out|bonus|appreciat\w*)\b")
 OUTCOME = re.compile(r"\b(result\w*|outcome|impact|reduc\w*|increas\w*|improv\w*|sav(ed|ing)|cut|grew|"
@@ -90,6 +91,7 @@ FEATURE_NAMES = (
 def _clause_flags(text: str) -> dict[str, float]:
     t = text.lower()
     acting = RELATIVE.sub("", t)  # "the shop where i worked" is a setting, not an action
+    acting = LESSON_VERB.sub("", acting)  # "i learned to ..." is a lesson, not an action
     n = max(len(t.split()), 1)
     i_did = bool(I_DID.search(acting))
     first_sg = bool(FIRST_SG.search(t))
