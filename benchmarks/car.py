@@ -126,7 +126,9 @@ def main() -> None:
     sample = " ".join(a.text("asr") + "." for a in own[:12])
     words = two_minute_words(sample)
     probe = subprocess.run([sys.executable, "-c", MEMORY_PROBE, str(REPO / "src"), sample],
-                           capture_output=True, text=True, check=True)
+                           capture_output=True, text=True)
+    if probe.returncode:
+        sys.exit(f"memory probe failed: {probe.stderr}")
     load_s, added_mb, base_mb = map(float, probe.stdout.split())
     analyze(words)  # loads the model in this process
     runs = []

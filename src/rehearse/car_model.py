@@ -85,6 +85,12 @@ FEATURE_NAMES = (
     "position", "position_sq", "is_first", "is_last", "words", "we_without_i",
     "answer_has_i_did", "answer_has_we_did", "answer_i_share", "answer_clauses",
     "prev_i_did", "next_i_did",
+    # interactions a linear model cannot build itself
+    "i_did_not_hypothetical", "we_did_with_i_elsewhere", "we_did_alone", "late_outcome", "late_measure",
+    "early_problem", "prev_problem", "next_outcome", "prev_lesson", "late_lesson",
+    # the hand-written rules' clause scores (position-weighted) and their strong readings
+    "rules_challenge", "rules_action", "rules_result", "rules_strong_challenge", "rules_strong_action",
+    "rules_strong_result",
 )
 
 
@@ -130,6 +136,7 @@ def _clause_flags(text: str) -> dict[str, float]:
 def clause_features(texts: list[str]) -> np.ndarray:
     """The linguistic features of an answer's clauses, in order (one row per clause); position and
     answer-level context (does the speaker ever say "I did") are part of each row."""
+    from rehearse.analysis import score_clause  # imported here: analysis imports this module
     n = len(texts)
     flags = [_clause_flags(t) for t in texts]
     has_i_did = float(any(f["i_did"] or f["i_do"] for f in flags))
@@ -143,7 +150,20 @@ def clause_features(texts: list[str]) -> np.ndarray:
                  answer_has_i_did=has_i_did, answer_has_we_did=has_we_did, answer_i_share=i_share,
                  answer_clauses=min(n, 40) / 40,
                  prev_i_did=flags[k - 1]["i_did"] if k > 0 else 0.0,
-                 next_i_did=flags[k + 1]["i_did"] if k + 1 < n else 0.0)
+                 next_i_did=flags[k + 1]["i_did"] if k + 1 < n else 0.0,
+                 i_did_not_hypothetical=f["i_did"] * (1.0 - f["hypothetical"]),
+                 we_did_with_i_elsewhere=f["we_did"] * has_i_did,
+                 we_did_alone=f["we_did"] * (1.0 - has_i_did),
+                 late_outcome=f["outcome"] * pos, late_measure=f["measure"] * pos,
+                 early_problem=f["problem"] * (1.0 - pos),
+                 prev_problem=flags[k - 1]["problem"] if k > 0 else 0.0,
+                 next_outcome=flags[k + 1]["outcome"] if k + 1 < n else 0.0,
+                 prev_lesson=flags[k - 1]["lesson"] if k > 0 else 0.0,
+                 late_lesson=f["lesson"] * pos)
+        rules = score_clause(texts[k], pos)
+        for name in ("challenge", "action", "result"):
+            f[f"rules_{name}"] = min(rules[name], 6.0) / 6
+            f[f"rules_strong_{name}"] = float(rules[name] >= 1.0)
         rows[k] = [f[name] for name in FEATURE_NAMES]
     return rows
 

@@ -86,8 +86,13 @@ def build_units(answers: list[LabelledAnswer], origin: str) -> list[Unit]:
 class Inputs:
     """Per-unit feature matrices and embeddings, computed once."""
 
-    def __init__(self, units: list[Unit], embedder: Embedder):
+    def __init__(self, units: list[Unit], embedder: Embedder | None):
         self.features = [clause_features(u.texts) for u in units]
+        if embedder is None:  # features alone: no embedding to compute
+            self.embed_mean = np.zeros(256, dtype=np.float32)
+            self.projection = np.zeros((256, 0), dtype=np.float32)
+            self.embeddings = [np.zeros((len(u.texts), 0), dtype=np.float32) for u in units]
+            return
         unique = sorted({t for u in units for t in u.texts})
         vecs = embedder.embed(unique)
         # Principal components of the clause embeddings (unsupervised, over every clause text), whitened.
@@ -246,7 +251,7 @@ def train(corpus: list[LabelledAnswer], own: list[LabelledAnswer], out: Path | N
     units = build_units(corpus, "corpus") + build_units(own, "own")
     # Train on the answers as written; the variants (a part removed) are evaluation cases only.
     trainable = {i for i, u in enumerate(units) if not u.is_variant}
-    embedder = Embedder()
+    embedder = Embedder() if any(w != "features" for w in input_sets) else None
     inputs = Inputs(units, embedder)
     log(f"{len(units)} case-forms, {sum(len(u.texts) for u in units)} clauses")
     oof: dict = {}
