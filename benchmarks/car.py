@@ -136,11 +136,17 @@ def main() -> None:
         t0 = time.perf_counter()
         analyze(words)
         runs.append(time.perf_counter() - t0)
+    rules = []
+    for _ in range(20):
+        t0 = time.perf_counter()
+        rule_car(split_clauses(words))
+        rules.append(time.perf_counter() - t0)
     print(f"\nmodel file {MODEL_PATH.name}: {os.path.getsize(MODEL_PATH) / 1024:.1f} KB")
     print(f"model load (first use, fresh process): {load_s * 1000:.0f} ms")
     print(f"memory added by the model: {added_mb:.1f} MB (process before: {base_mb:.0f} MB)")
     print(f"analysis of a two-minute answer ({len(words)} timed words): median {statistics.median(runs) * 1000:.1f} ms, "
-          f"worst {max(runs) * 1000:.1f} ms")
+          f"worst {max(runs) * 1000:.1f} ms (the rules' clauses and labels alone, same run: "
+          f"{statistics.median(rules) * 1000:.1f} ms; machine load average {os.getloadavg()[0]:.1f})")
 
 
 if __name__ == "__main__":

@@ -93,6 +93,7 @@ def test_hypothetical_steps_are_not_actions():
     a = analyze(words_from_text(text))
     assert not a.car["action"]["covered"]
     assert not any(c.label == "action" for c in a.clauses)
+    assert any("would do" in t for t in a.tips)
 
 
 def test_a_lesson_is_a_result():
