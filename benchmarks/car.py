@@ -27,10 +27,10 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
-from rehearse.analysis import analyze, rule_car, split_clauses, words_from_text  # noqa: E402
-from rehearse.car_data import COMPONENTS, FORMS, cases, load_jsonl, load_own_sets, macro_f1  # noqa: E402
-from rehearse.car_model import MODEL_PATH  # noqa: E402
-from rehearse.transcript import Word  # noqa: E402
+from rehearse.analysis import analyze, rule_car, split_clauses, words_from_text
+from rehearse.car_data import COMPONENTS, FORMS, cases, load_jsonl, load_own_sets, macro_f1
+from rehearse.car_model import MODEL_PATH
+from rehearse.transcript import Word
 
 DEFAULT_DATA = Path("/work/shared/train/car/answers.jsonl")
 
@@ -126,7 +126,7 @@ def main() -> None:
     sample = " ".join(a.text("asr") + "." for a in own[:12])
     words = two_minute_words(sample)
     probe = subprocess.run([sys.executable, "-c", MEMORY_PROBE, str(REPO / "src"), sample],
-                           capture_output=True, text=True)
+                           capture_output=True, text=True, check=False)
     if probe.returncode:
         sys.exit(f"memory probe failed: {probe.stderr}")
     load_s, added_mb, base_mb = map(float, probe.stdout.split())

@@ -19,8 +19,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
-from rehearse.car_data import load_jsonl, load_own_sets  # noqa: E402
-from rehearse.car_train import train  # noqa: E402
+from rehearse.car_data import load_jsonl, load_own_sets
+from rehearse.car_train import train
 
 
 def main() -> None:

@@ -43,7 +43,7 @@ class LabelledAnswer:
     def covered(self) -> dict[str, bool]:
         return {k: any(k in s.carries for s in self.sentences) for k in COMPONENTS}
 
-    def without(self, component: str) -> "LabelledAnswer":
+    def without(self, component: str) -> LabelledAnswer:
         """The answer with every sentence whose dominant label is `component` removed."""
         kept = [s for s in self.sentences if s.label != component]
         return LabelledAnswer(f"{self.id}-no-{component}", self.group, kept)
@@ -118,9 +118,8 @@ def cases(answers: list[LabelledAnswer]) -> list[LabelledAnswer]:
 
 # --- the recognizer form: lower case, no punctuation, numbers as words --------------------------
 
-_ONES = "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen " \
-        "sixteen seventeen eighteen nineteen".split()
-_TENS = "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()
+_ONES = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"]
+_TENS = ["_", "_", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
 _SCALES = [(10**9, "billion"), (10**6, "million"), (1000, "thousand"), (100, "hundred")]
 
 

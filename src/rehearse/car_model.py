@@ -27,7 +27,16 @@ import numpy as np
 
 from rehearse.errors import RehearseError
 from rehearse.lexicon import (
-    ACTION_PHRASES, CHALLENGE_RE, GOAL_CONTEXT, I_DID, I_DO, MEASURE, RELATIVE, RESULT_RE, WE_DID, weighted_hits,
+    ACTION_PHRASES,
+    CHALLENGE_RE,
+    GOAL_CONTEXT,
+    I_DID,
+    I_DO,
+    MEASURE,
+    RELATIVE,
+    RESULT_RE,
+    WE_DID,
+    weighted_hits,
 )
 
 MODEL_PATH = Path(__file__).resolve().parent / "car_model.npz"
@@ -184,7 +193,7 @@ class Embedder:
             spec = importlib.util.find_spec("wordllama")  # locates the package without importing it
             if spec is None or not spec.submodule_search_locations:
                 raise CarModelError("the C/A/R model needs the 'wordllama' package: pip install wordllama")
-            package_dir = Path(list(spec.submodule_search_locations)[0])
+            package_dir = Path(next(iter(spec.submodule_search_locations)))
         try:
             from tokenizers import Tokenizer
 
@@ -218,7 +227,7 @@ def _read_safetensor(path: Path) -> np.ndarray:
     meta = header[name]
     if meta["dtype"] != "F16":
         raise ValueError(f"unexpected tensor type {meta['dtype']}")
-    start, end = meta["data_offsets"]
+    start, _ = meta["data_offsets"]
     rows, dim = meta["shape"]
     return np.memmap(path, dtype="<f2", mode="r", offset=8 + size + start, shape=(rows, dim))
 

@@ -17,9 +17,13 @@ from pathlib import Path
 import numpy as np
 
 from rehearse.analysis import split_clauses, words_from_text
-from rehearse.car_data import COMPONENTS, FORMS, LabelledAnswer, cases, macro_f1, recognizer_form
+from rehearse.car_data import COMPONENTS, FORMS, LabelledAnswer, cases, recognizer_form
 from rehearse.car_model import (
-    FEATURE_NAMES, CarModel, Embedder, clause_features, pool, save_model,
+    FEATURE_NAMES,
+    Embedder,
+    clause_features,
+    pool,
+    save_model,
 )
 
 SEED = 0  # orders the corpus sources into folds
@@ -28,8 +32,7 @@ INPUT_SETS = ("features", "both")  # the embedding alone was far behind (0.66 ag
 POOLINGS = ("max", "noisy_or", "top2")
 THRESHOLDS = np.round(np.arange(0.20, 0.96, 0.025), 3)
 EMBED_WEIGHT = 1.0  # the projected embedding is whitened, on the scale of the standardised features
-import os
-EMBED_COMPONENTS = int(os.environ.get('CAR_EMBED_COMPONENTS', 64))  # principal components of the embedding kept: training stays fast on a busy machine
+EMBED_COMPONENTS = 64  # principal components of the embedding kept (the whole 256 did no better)
 CORPUS_FOLDS = 5
 
 
@@ -224,7 +227,7 @@ def choose(units: list[Unit], oof: dict, log=print) -> tuple[str, float, str, np
         for how in POOLINGS:
             scores = np.array([pool(probs[i], how) for i in idx])
 
-            def objective(j: int, t: float) -> float:
+            def objective(j: int, t: float, truth=truth, scores=scores, masks=masks) -> float:
                 per = {b: _macro(truth[m, j], scores[m, j] >= t) for b, m in masks.items()}
                 corpus = [v for b, v in per.items() if b[0] == "corpus"]
                 own = [v for b, v in per.items() if b[0] != "corpus"]
