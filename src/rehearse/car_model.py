@@ -10,7 +10,9 @@ clauses' probabilities, pooled by the rule cross-validation chose (max, noisy-or
 top two), pass that component's threshold, so one stray clause does not cover a part.
 
 The weights live in `car_model.npz` beside this module (rebuilt by `scripts/train_car.py`); they
-are loaded once per process, on first use. Inference needs numpy and tokenizers only.
+are loaded once per process, on first use. Cross-validation chose the features alone for the
+shipped model (the embedding did not add to them), so inference needs numpy only; a model that
+uses the embedding also needs the `train` extra (wordllama's files, read with tokenizers).
 """
 
 from __future__ import annotations
