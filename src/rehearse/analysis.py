@@ -2,8 +2,10 @@
 
 Works on punctuated prose and on lowercase, unpunctuated recognizer output alike: the text is cut
 into clauses at punctuation, at pauses in the word timings and before discourse markers
-("so", "and then", "as a result", "in the end"), and each clause is labelled from what it says and
-where it sits in the answer.
+("so", "and then", "as a result", "in the end"), and each clause is read by the learned model in
+car_model.py (linguistic features and word embeddings, trained on labelled answers); an answer
+covers a part when its clauses' probabilities pass a cross-validated threshold. The hand-written
+rules (`label_clauses`, `rule_car`) stay as the baseline the benchmark compares against.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from rehearse.car_model import EVIDENCE_MIN_P, HYPOTHETICAL, get_model
 from rehearse.lexicon import (
     ACTION_PHRASES, NUMBER_WORDS, CHALLENGE_RE, GENERIC, GOAL_CONTEXT, I_DID, I_DO, MEASURE, RELATIVE, RESULT_RE, VERB_ONLY, WE_DID,
     weighted_hits,
@@ -34,7 +37,7 @@ PACE_HIGH_WPM = 160
 PACE_TIP_MARGIN = 0.10  # a pace tip only when more than 10 % outside the band
 PACE_SLOW_WPM = PACE_LOW_WPM * (1 - PACE_TIP_MARGIN)
 PACE_FAST_WPM = PACE_HIGH_WPM * (1 + PACE_TIP_MARGIN)
-ANALYSIS_VERSION = 1  # stored answers scored with another version are re-analysed when read
+ANALYSIS_VERSION = 2  # 1: hand-written rules; 2: the learned C/A/R reader (stored answers are re-read)
 SETUP_TOO_LONG_SHARE = 0.5
 COMPONENTS = ("challenge", "action", "result")
 LABEL_MIN = 1.0
@@ -224,9 +227,40 @@ def label_clauses(clauses: list[Clause]) -> list[Clause]:
 
 
 def covers(c: Clause, component: str) -> bool:
-    """A clause shows a component when labelled so, or when that reading is strong in its own right
-    (speech without punctuation often runs a setup and an action into one clause)."""
+    """Rules: a clause shows a component when labelled so, or when that reading is strong in its own
+    right (speech without punctuation often runs a setup and an action into one clause)."""
     return c.label == component or c.scores.get(component, 0.0) >= SECONDARY_MIN
+
+
+def rule_car(clauses: list[Clause]) -> dict[str, bool]:
+    """The hand-written rules' coverage (the baseline before the learned model)."""
+    labelled = label_clauses(clauses)
+    return {k: any(covers(c, k) for c in labelled) for k in COMPONENTS}
+
+
+def read_car(clauses: list[Clause]) -> dict:
+    """Label clauses with the learned model and say which parts the answer covers.
+
+    Each clause gets the probabilities of the three parts as `scores`, and as `label` the likeliest
+    covered part whose probability reaches EVIDENCE_MIN_P (else "other"). A covered part's evidence
+    is its clauses over that probability, or its likeliest clause when the part is covered by several
+    middling clauses together."""
+    car = {k: {"covered": False, "evidence": [], "share": 0.0} for k in COMPONENTS}
+    if not clauses:
+        return car
+    model = get_model()
+    probs = model.clause_probabilities([c.text for c in clauses])
+    covered = model.coverage(probs)
+    for c, p in zip(clauses, probs):
+        c.scores = {k: round(float(p[j]), 3) for j, k in enumerate(COMPONENTS)}
+        shown = [k for j, k in enumerate(COMPONENTS) if covered[k] and p[j] >= EVIDENCE_MIN_P]
+        c.label = max(shown, key=lambda k: c.scores[k]) if shown else "other"
+    for j, k in enumerate(COMPONENTS):
+        car[k]["covered"] = covered[k]
+        if covered[k]:
+            car[k]["evidence"] = [c for c, p in zip(clauses, probs) if p[j] >= EVIDENCE_MIN_P] or \
+                [clauses[int(probs[:, j].argmax())]]
+    return car
 
 
 # --- the whole answer -----------------------------------------------------------------------
@@ -292,14 +326,10 @@ def analyze(
 ) -> Analysis:
     """Analyze an answer's words; `answer` is its first-to-last speech span when audio was heard.
     `wpm` overrides the pace counted from the words (scoring passes one checked against the audio)."""
-    clauses = label_clauses(split_clauses(words))
-    car = {k: {"covered": False, "evidence": [], "share": 0.0} for k in COMPONENTS}
+    clauses = split_clauses(words)
+    car = read_car(clauses)
     total = sum(_weight(c) for c in clauses) or 1.0
     for c in clauses:
-        for k in COMPONENTS:
-            if covers(c, k):
-                car[k]["covered"] = True
-                car[k]["evidence"].append(c)
         if c.label in car:
             car[c.label]["share"] += _weight(c) / total
     for k in COMPONENTS:
@@ -330,15 +360,24 @@ def tips_for(clauses, car, length, answer_s, wpm, answer, delivery: Delivery | N
         return ["No words were recognized: check the microphone and speak a full answer."]
     tips: list[tuple[int, str]] = []  # (priority, text): lower comes first
     if not car["result"]["covered"]:
-        tips.append((0, "No result stated: end with what changed because of what you did, ideally with a number."))
+        tips.append((0, "No result stated: end with what changed because of what you did (ideally a number), "
+                        "the feedback you got, or what you learned."))
     elif not any(MEASURE.search(c.text) for c in car["result"]["evidence"]):
         tips.append((5, "Your result has no measure: add a number (time or money saved, a percentage, people helped)."))
     if not car["action"]["covered"]:
-        tips.append((1, "Say what you did: the steps you took yourself, told as 'I …'."))
+        told_as_we = any(WE_DID.search(c.text) for c in clauses)
+        would = any(HYPOTHETICAL.search(c.text) for c in clauses)
+        if told_as_we:
+            tips.append((1, "Your actions are all told as 'we': say what you did yourself, as 'I …'."))
+        elif would:
+            tips.append((1, "You said what you would do: tell what you did, one real time, as 'I …'."))
+        else:
+            tips.append((1, "Say what you did: the steps you took yourself, told as 'I …'."))
     elif delivery is not None and delivery.we_count > 0 and delivery.i_count == 0:
         tips.append((3, "Your actions are all told as 'we': say what you did yourself."))
     if not car["challenge"]["covered"]:
-        tips.append((2, "Open with the challenge: one or two sentences on the situation and what was at stake."))
+        tips.append((2, "Open with the challenge: one or two sentences on the situation, what was at stake, "
+                        "or the task you were given."))
     if length is not None and length.verdict == "long":
         tips.append((2, f"The answer ran {fmt_minutes(answer_s)}: cut the setup and aim for about {fmt_minutes(length.target_s)}."))
     elif length is not None and length.verdict == "short":

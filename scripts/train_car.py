@@ -1,0 +1,48 @@
+"""Rebuilds src/rehearse/car_model.npz, the learned C/A/R reader, from labelled answers.
+
+    pip install -e '.[train]'
+    python scripts/train_car.py --data /path/to/answers.jsonl [--own-root .] [--writers-root .] [--out src/rehearse/car_model.npz]
+
+--data is the public corpus of labelled answers (JSON lines, grouped by their "source"); the
+project's own sets (tests/data/car_dev.txt, tests/data/car_check.txt, tests/data/dev/*/car.jsonl
+under --own-root, grouped by writer) are added. Cross-validation grouped by source and by writer
+picks the inputs, regularisation, pooling and thresholds; the model is then fitted on everything.
+The seed is fixed and the file carries no time stamp, so the same data gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "src"))
+
+from rehearse.car_data import load_jsonl, load_own_sets
+from rehearse.car_train import train
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--data", type=Path, required=True, help="labelled answers, JSON lines")
+    ap.add_argument("--own-root", type=Path, default=REPO, help="checkout holding tests/data (default: this one)")
+    ap.add_argument("--writers-root", type=Path, default=None,
+                    help="checkout holding tests/data/dev/*/car.jsonl (default: --own-root)")
+    ap.add_argument("--no-own", action="store_true", help="train on --data alone")
+    ap.add_argument("--out", type=Path, default=REPO / "src" / "rehearse" / "car_model.npz")
+    ap.add_argument("--quick", action="store_true",
+                    help="try one configuration only (features and embedding, C=1): for smoke tests")
+    ap.add_argument("--quiet", action="store_true")
+    args = ap.parse_args()
+    corpus = load_jsonl(args.data)
+    own = [] if args.no_own else load_own_sets(args.own_root, args.writers_root)
+    log = (lambda *a, **k: None) if args.quiet else print
+    log(f"{len(corpus)} answers from {args.data}, {len(own)} of the project's own")
+    grid = {"input_sets": ("both",), "c_grid": (1.0,)} if args.quick else {}
+    train(corpus, own, args.out, log=log, **grid)
+    print(f"wrote {args.out} ({args.out.stat().st_size} bytes)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,336 @@
+"""The learned Challenge / Action / Result reader: clause probabilities and answer coverage.
+
+Each clause is described by two things: linguistic features (who acts, "I" or "we", past-tense
+action verbs, modality and hypotheticals, numbers, outcome, lesson and feedback words, the old
+rule scores, where the clause sits in the answer and what the rest of the answer says), and a
+sentence embedding, the mean of WordLlama's static 256-dim token embeddings (the vectors and
+tokenizer ship inside the `wordllama` wheel; nothing is fetched). Three logistic regressions, one
+per component, turn these into calibrated probabilities; an answer covers a component when its
+clauses' probabilities, pooled by the rule cross-validation chose (max, noisy-or or the mean of the
+top two), pass that component's threshold, so one stray clause does not cover a part.
+
+The weights live in `car_model.npz` beside this module (rebuilt by `scripts/train_car.py`); they
+are loaded once per process, on first use. Cross-validation chose the features alone for the
+shipped model (the embedding did not add to them), so inference needs numpy only; a model that
+uses the embedding also needs the `train` extra (wordllama's files, read with tokenizers).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import re
+import struct
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from rehearse.errors import RehearseError
+from rehearse.lexicon import (
+    ACTION_PHRASES,
+    CHALLENGE_RE,
+    GOAL_CONTEXT,
+    I_DID,
+    I_DO,
+    MEASURE,
+    RELATIVE,
+    RESULT_RE,
+    WE_DID,
+    weighted_hits,
+)
+
+MODEL_PATH = Path(__file__).resolve().parent / "car_model.npz"
+COMPONENTS = ("challenge", "action", "result")
+EMBED_DIM = 256
+# A clause is evidence for a component (and takes it as its label) from this probability on.
+EVIDENCE_MIN_P = 0.5
+
+
+class CarModelError(RehearseError):
+    """The C/A/R model or the embeddings it needs cannot be loaded."""
+
+
+# --- linguistic features ---------------------------------------------------------------------
+
+HYPOTHETICAL = re.compile(r"\b(if (i|we|you) (were|had|could|would|was)|i would|we would|i'd|we'd|you would|"
+                          r"would have|could have|should have|might|i'll|we'll|i will|we will|i'm going to|"
+                          r"i am going to|i could|we could|i should|we should|would (be|do|make|try|ask|talk|"
+                          r"start|take|first))\b")
+PLAN = re.compile(r"\b(decided to|planned to|plan was|wanted to|needed to|had to|my (task|goal|job|role|"
+                  r"responsibility) was|was (asked|tasked|assigned|responsible)|were (asked|tasked)|"
+                  r"goal was|aim was|in order to|so that)\b")
+LESSON = re.compile(r"\b(learn\w*|lesson\w*|taught me|realiz\w*|realis\w*|next time|now i (always|make|try|"
+                    r"check|ask)|since then|from then on|ever since|going forward|in hindsight|looking back|"
+                    r"reminded me|showed me|takeaway)\b")
+LESSON_VERB = re.compile(r"\b(i|we) (\w+ly )?(learned|learnt|realized|realised|understood|noticed)\b")
+FEEDBACK = re.compile(r"\b(thank\w*|prais\w*|feedback|award\w*|recogni\w*|promot\w*|compliment\w*|"
+                      r"told me|said (i|that)|kudos|shout.?out|bonus|appreciat\w*)\b")
+OUTCOME = re.compile(r"\b(result\w*|outcome|impact|reduc\w*|increas\w*|improv\w*|sav(ed|ing)|cut|grew|"
+                     r"dropped|fell|rose|doubled|halved|faster|fewer|less|more|better|success\w*|achiev\w*|"
+                     r"deliver\w*|launched|shipped|on time|ended up|in the end|as a result|led to|allowed|"
+                     r"enabled|helped|resolved|solved|fixed)\b")
+HABIT = re.compile(r"\b(usually|always|typically|generally|often|tend to|whenever|every (day|morning|week|"
+                   r"time|sprint|month)|each (day|week|morning|time)|i make sure|i try to|my approach is)\b")
+OPINION = re.compile(r"\b(i think|i believe|i feel|i love|i enjoy|i am (a|an|very|always)|i'm (a|an|very|"
+                     r"always)|passionate|testament|demonstrat\w*|shows? (my|how|that i)|strength|weakness|"
+                     r"hard.?working|team player|great question|good question)\b")
+PROBLEM = re.compile(r"\b(problem|issue|challeng\w*|difficult\w*|struggl\w*|deadline|pressure|risk|"
+                     r"complain\w*|conflict|fail\w*|broken|slow|late|behind|lack\w*|without|no one|"
+                     r"nobody|unclear|confus\w*)\b")
+NEGATION = re.compile(r"\b(not|never|no|didn'?t|wasn'?t|weren'?t|couldn'?t|don'?t|doesn'?t|won'?t)\b")
+FIRST_SG = re.compile(r"\b(i|i'm|i've|i'd|me|my|myself|mine)\b")
+FIRST_PL = re.compile(r"\b(we|we're|we've|we'd|us|our|ours|ourselves)\b")
+SECOND = re.compile(r"\b(you|your)\b")
+PAST_ED = re.compile(r"\b\w{3,}ed\b")
+PRESENT_BE = re.compile(r"\b(is|are|am|has|have|do|does)\b")
+PAST_BE = re.compile(r"\b(was|were|had|did)\b")
+QUESTION_OPENERS = re.compile(r"^(so |well |yeah |um |uh |okay |ok )*(one time|a time|there was|this was|"
+                              r"at my|when i was|in my|last (year|spring|summer|fall|winter|month))\b")
+
+FEATURE_NAMES = (
+    "bias_like", "i_did", "we_did", "i_do", "action_phrase", "hypothetical", "plan", "goal_context", "lesson",
+    "feedback", "outcome", "measure", "habit", "opinion", "problem", "negation", "first_sg", "first_pl",
+    "second", "past_ed", "present_be", "past_be", "opener", "rule_challenge", "rule_result",
+    "position", "position_sq", "is_first", "is_last", "words", "we_without_i",
+    "answer_has_i_did", "answer_has_we_did", "answer_i_share", "answer_clauses",
+    "prev_i_did", "next_i_did",
+    # interactions a linear model cannot build itself
+    "i_did_not_hypothetical", "we_did_with_i_elsewhere", "we_did_alone", "late_outcome", "late_measure",
+    "early_problem", "prev_problem", "next_outcome", "prev_lesson", "late_lesson",
+    # the hand-written rules' clause scores (position-weighted) and their strong readings
+    "rules_challenge", "rules_action", "rules_result", "rules_strong_challenge", "rules_strong_action",
+    "rules_strong_result",
+)
+
+
+def _clause_flags(text: str) -> dict[str, float]:
+    t = text.lower()
+    acting = RELATIVE.sub("", t)  # "the shop where i worked" is a setting, not an action
+    acting = LESSON_VERB.sub("", acting)  # "i learned to ..." is a lesson, not an action
+    n = max(len(t.split()), 1)
+    i_did = bool(I_DID.search(acting))
+    first_sg = bool(FIRST_SG.search(t))
+    first_pl = bool(FIRST_PL.search(t))
+    return {
+        "bias_like": 1.0,
+        "i_did": float(i_did),
+        "we_did": float(bool(WE_DID.search(acting))),
+        "i_do": float(bool(I_DO.search(acting))),
+        "action_phrase": float(bool(ACTION_PHRASES.search(t))),
+        "hypothetical": float(bool(HYPOTHETICAL.search(t))),
+        "plan": float(bool(PLAN.search(t))),
+        "goal_context": float(bool(GOAL_CONTEXT.search(t))),
+        "lesson": float(bool(LESSON.search(t))),
+        "feedback": float(bool(FEEDBACK.search(t))),
+        "outcome": min(len(OUTCOME.findall(t)), 3) / 3,
+        "measure": float(bool(MEASURE.search(t))),
+        "habit": float(bool(HABIT.search(t))),
+        "opinion": float(bool(OPINION.search(t))),
+        "problem": min(len(PROBLEM.findall(t)), 3) / 3,
+        "negation": float(bool(NEGATION.search(t))),
+        "first_sg": float(first_sg),
+        "first_pl": float(first_pl),
+        "second": float(bool(SECOND.search(t))),
+        "past_ed": min(len(PAST_ED.findall(t)) / n * 5, 1.0),
+        "present_be": float(bool(PRESENT_BE.search(t))),
+        "past_be": float(bool(PAST_BE.search(t))),
+        "opener": float(bool(QUESTION_OPENERS.search(t))),
+        "rule_challenge": min(weighted_hits(t, CHALLENGE_RE), 6.0) / 6,
+        "rule_result": min(weighted_hits(t, RESULT_RE), 6.0) / 6,
+        "words": min(n, 40) / 40,
+        "we_without_i": float(first_pl and not first_sg),
+    }
+
+
+def clause_features(texts: list[str]) -> np.ndarray:
+    """The linguistic features of an answer's clauses, in order (one row per clause); position and
+    answer-level context (does the speaker ever say "I did") are part of each row."""
+    from rehearse.analysis import score_clause  # imported here: analysis imports this module
+    n = len(texts)
+    flags = [_clause_flags(t) for t in texts]
+    has_i_did = float(any(f["i_did"] or f["i_do"] for f in flags))
+    has_we_did = float(any(f["we_did"] for f in flags))
+    i_share = sum(f["first_sg"] for f in flags) / n if n else 0.0
+    rows = np.zeros((n, len(FEATURE_NAMES)), dtype=np.float32)
+    for k, f in enumerate(flags):
+        pos = (k + 0.5) / n
+        f = dict(f)
+        f.update(position=pos, position_sq=pos * pos, is_first=float(k == 0), is_last=float(k == n - 1),
+                 answer_has_i_did=has_i_did, answer_has_we_did=has_we_did, answer_i_share=i_share,
+                 answer_clauses=min(n, 40) / 40,
+                 prev_i_did=flags[k - 1]["i_did"] if k > 0 else 0.0,
+                 next_i_did=flags[k + 1]["i_did"] if k + 1 < n else 0.0,
+                 i_did_not_hypothetical=f["i_did"] * (1.0 - f["hypothetical"]),
+                 we_did_with_i_elsewhere=f["we_did"] * has_i_did,
+                 we_did_alone=f["we_did"] * (1.0 - has_i_did),
+                 late_outcome=f["outcome"] * pos, late_measure=f["measure"] * pos,
+                 early_problem=f["problem"] * (1.0 - pos),
+                 prev_problem=flags[k - 1]["problem"] if k > 0 else 0.0,
+                 next_outcome=flags[k + 1]["outcome"] if k + 1 < n else 0.0,
+                 prev_lesson=flags[k - 1]["lesson"] if k > 0 else 0.0,
+                 late_lesson=f["lesson"] * pos)
+        rules = score_clause(texts[k], pos)
+        for name in ("challenge", "action", "result"):
+            f[f"rules_{name}"] = min(rules[name], 6.0) / 6
+            f[f"rules_strong_{name}"] = float(rules[name] >= 1.0)
+        rows[k] = [f[name] for name in FEATURE_NAMES]
+    return rows
+
+
+# --- the text representation: WordLlama's static token embeddings ------------------------------
+
+
+class Embedder:
+    """Mean of WordLlama's 256-dim token embeddings over a text, L2-normalised. Reads the tokenizer
+    and the safetensors file straight from the installed `wordllama` package (memory-mapped, so
+    only the rows used are read); never touches the network."""
+
+    TOKENIZER = "tokenizers/l2_supercat_tokenizer_config.json"
+    WEIGHTS = "weights/l2_supercat_256.safetensors"
+
+    def __init__(self, package_dir: Path | None = None):
+        if package_dir is None:
+            spec = importlib.util.find_spec("wordllama")  # locates the package without importing it
+            if spec is None or not spec.submodule_search_locations:
+                raise CarModelError("the C/A/R model needs the 'wordllama' package: pip install wordllama")
+            package_dir = Path(next(iter(spec.submodule_search_locations)))
+        try:
+            from tokenizers import Tokenizer
+
+            self.tokenizer = Tokenizer.from_file(str(package_dir / self.TOKENIZER))
+            self.tokenizer.no_padding()
+            self.tokenizer.no_truncation()
+            self.vectors = _read_safetensor(package_dir / self.WEIGHTS)
+        except (ImportError, OSError, ValueError, KeyError, Exception) as e:  # tokenizers raises plain Exception
+            raise CarModelError(f"cannot load the WordLlama embeddings from {package_dir}: {e}") from e
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        out = np.zeros((len(texts), self.vectors.shape[1]), dtype=np.float32)
+        if not texts:
+            return out
+        for k, enc in enumerate(self.tokenizer.encode_batch(texts, add_special_tokens=False)):
+            ids = np.clip(np.asarray(enc.ids, dtype=np.int64), 0, self.vectors.shape[0] - 1)
+            if len(ids):
+                v = self.vectors[ids].astype(np.float32).mean(axis=0)
+                norm = float(np.linalg.norm(v))
+                out[k] = v / norm if norm > 0 else v
+        return out
+
+
+def _read_safetensor(path: Path) -> np.ndarray:
+    """The one float16 tensor of a safetensors file, memory-mapped (the format is an 8-byte header
+    length, a JSON header, then raw little-endian data)."""
+    with open(path, "rb") as f:
+        (size,) = struct.unpack("<Q", f.read(8))
+        header = json.loads(f.read(size))
+    (name,) = [k for k in header if k != "__metadata__"]
+    meta = header[name]
+    if meta["dtype"] != "F16":
+        raise ValueError(f"unexpected tensor type {meta['dtype']}")
+    start, _ = meta["data_offsets"]
+    rows, dim = meta["shape"]
+    return np.memmap(path, dtype="<f2", mode="r", offset=8 + size + start, shape=(rows, dim))
+
+
+# --- the model -------------------------------------------------------------------------------
+
+
+@dataclass
+class CarModel:
+    """Trained weights: per component a logistic regression over [standardised features, embedding],
+    and the answer-level pooling rule with its threshold."""
+
+    mean: np.ndarray  # (n_features,)
+    scale: np.ndarray  # (n_features,)
+    use_features: bool
+    use_embedding: bool
+    embed_weight: float
+    embed_mean: np.ndarray  # (256,)
+    projection: np.ndarray  # (256, k): whitened principal components of the clause embeddings
+    coef: np.ndarray  # (3, n_inputs)
+    intercept: np.ndarray  # (3,)
+    pooling: str  # max | noisy_or | top2
+    thresholds: np.ndarray  # (3,)
+    embedder: Embedder | None = None
+
+    def inputs(self, texts: list[str]) -> np.ndarray:
+        parts = []
+        if self.use_features:
+            parts.append((clause_features(texts) - self.mean) / self.scale)
+        if self.use_embedding:
+            if self.embedder is None:
+                self.embedder = Embedder()
+            parts.append((self.embedder.embed(texts) - self.embed_mean) @ self.projection * self.embed_weight)
+        return np.hstack(parts) if parts else np.zeros((len(texts), 0), dtype=np.float32)
+
+    def clause_probabilities(self, texts: list[str]) -> np.ndarray:
+        """(n_clauses, 3) probabilities that each clause shows challenge, action, result."""
+        if not texts:
+            return np.zeros((0, 3), dtype=np.float32)
+        z = self.inputs(texts) @ self.coef.T + self.intercept
+        return 1.0 / (1.0 + np.exp(-z))
+
+    def coverage(self, probs: np.ndarray) -> dict[str, bool]:
+        """Whether the answer covers each component, from its clause probabilities."""
+        scores = pool(probs, self.pooling)
+        return {k: bool(scores[j] >= self.thresholds[j]) for j, k in enumerate(COMPONENTS)}
+
+
+def pool(probs: np.ndarray, how: str) -> np.ndarray:
+    """Answer-level score per component from clause probabilities (n_clauses, 3)."""
+    if len(probs) == 0:
+        return np.zeros(3)
+    if how == "max":
+        return probs.max(axis=0)
+    if how == "noisy_or":
+        return 1.0 - np.prod(1.0 - probs, axis=0)
+    if how == "top2":
+        top = -np.sort(-probs, axis=0)[:2]
+        return top.mean(axis=0) if len(top) == 2 else top[0] * 0.75  # one clause alone counts less
+    raise ValueError(f"unknown pooling {how!r}")
+
+
+def save_model(path: Path, arrays: dict[str, np.ndarray]) -> None:
+    """Write an .npz byte for byte reproducibly (numpy's own savez stamps the current time)."""
+    import io
+
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for name in sorted(arrays):
+            buf = io.BytesIO()
+            np.lib.format.write_array(buf, np.asarray(arrays[name]), allow_pickle=False)
+            info = zipfile.ZipInfo(name + ".npy", date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            zf.writestr(info, buf.getvalue())
+
+
+def read_model(path: Path = MODEL_PATH) -> CarModel:
+    """Load trained weights from an .npz written by `save_model`."""
+    try:
+        with np.load(path, allow_pickle=False) as z:
+            a = {k: z[k] for k in z.files}
+    except (OSError, ValueError, zipfile.BadZipFile) as e:
+        raise CarModelError(f"cannot read the C/A/R model {path}: {e}") from e
+    if tuple(str(n) for n in a["feature_names"]) != FEATURE_NAMES:
+        raise CarModelError(f"{path} was trained with other features: rebuild it with scripts/train_car.py")
+    return CarModel(
+        mean=a["mean"], scale=a["scale"], use_features=bool(a["use_features"]), use_embedding=bool(a["use_embedding"]),
+        embed_weight=float(a["embed_weight"]), embed_mean=a["embed_mean"], projection=a["projection"], coef=a["coef"], intercept=a["intercept"],
+        pooling=str(a["pooling"]), thresholds=a["thresholds"],
+    )
+
+
+_MODEL: CarModel | None = None
+
+
+def get_model() -> CarModel:
+    """The shipped model, loaded on first use and kept for the life of the process."""
+    global _MODEL
+    if _MODEL is None:
+        model = read_model(MODEL_PATH)
+        if model.use_embedding:
+            model.embedder = Embedder()
+        _MODEL = model
+    return _MODEL
