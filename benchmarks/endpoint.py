@@ -181,12 +181,13 @@ class Outcome:
     ended_by: str | None
     decisions_ms: list[float]
     reason: str = ""
+    required_s: float = 0.0
 
 
-def run(engine: PocketSphinxEngine, case: Case, smart: bool) -> Outcome:
+def run(engine: PocketSphinxEngine, case: Case, mode: str) -> Outcome:
     """Feed one file through decoding and turn detector; when and why did the answer end."""
     decoding = engine.stream()
-    endpoint = SmartEndpoint.for_decoding(decoding) if smart else None
+    endpoint = None if mode == "fixed" else SmartEndpoint.for_decoding(decoding, lenient=mode == "lenient")
     timed = []
     if endpoint is not None:  # time each decision the detector asks for
         inner = endpoint.required_silence_s
@@ -207,48 +208,57 @@ def run(engine: PocketSphinxEngine, case: Case, smart: bool) -> Outcome:
             break
     reason = endpoint.last.reason if endpoint is not None and endpoint.last else ""
     decoding.finish()
-    return Outcome(det.elapsed_s if ended else None, ended, timed, reason)
+    return Outcome(det.elapsed_s if ended else None, ended, timed, reason, det.required_silence_s)
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--voices", default=",".join(VOICES))
     ap.add_argument("--quick", action="store_true", help="half the stories")
+    ap.add_argument("--lenient", action="store_true", help="also run the lenient story check (Action + Result)")
     args = ap.parse_args()
+    modes = ("fixed", "smart", "lenient") if args.lenient else ("fixed", "smart")
     voices = args.voices.split(",")
     engine = PocketSphinxEngine()
     with tempfile.TemporaryDirectory() as d:
         tmp = Path(d)
         cases = make_cases(voices, tmp, args.quick)
-        results: dict[str, list] = {"fixed": [], "smart": []}
+        results: dict[str, list] = {m: [] for m in modes}
         all_ms: list[float] = []
-        print(f"{'answer':28} {'voice':6} {'kind':8} {'fixed':>7} {'smart':>7}  smart reason")
+        print(f"{'answer':28} {'voice':6} {'kind':8} " + " ".join(f"{m:>7}" for m in modes)
+              + "  smart: last decision (reason, required silence)")
         for case in cases:
             row = []
-            for mode in ("fixed", "smart"):
-                out = run(engine, case, mode == "smart")
-                all_ms += out.decisions_ms
+            for mode in modes:
+                out = run(engine, case, mode)
+                if mode == "smart":
+                    all_ms += out.decisions_ms
+                    reason = f"{out.reason} {out.required_s:.2f}s"
                 if case.kind == "complete":
                     value = None if out.ended_s is None else out.ended_s - case.last_word_s
                 else:  # a cut: the answer ended before its last word (in the pause or the result)
                     value = out.ended_s is not None and out.ended_s < case.final_s
                 results[mode].append((case, value))
                 row.append(value)
-                reason = out.reason
             cells = [f"{v:7.2f}" if isinstance(v, float) else f"{('CUT' if v else 'ok'):>7}" for v in row]
             pause = f" pause {case.pause_s:.1f}s" if case.kind == "pause" else ""
-            print(f"{case.name:28} {case.voice:6} {case.kind:8} {cells[0]} {cells[1]}  {reason}{pause}", flush=True)
+            print(f"{case.name:28} {case.voice:6} {case.kind:8} {' '.join(cells)}  {reason}{pause}", flush=True)
         print()
-        for mode in ("fixed", "smart"):
+        for mode in modes:
             delays = [v for c, v in results[mode] if c.kind == "complete" and v is not None]
             never = sum(1 for c, v in results[mode] if c.kind == "complete" and v is None)
             cuts = [c for c, v in results[mode] if c.kind == "pause" and v]
             n_pause = sum(1 for c, _ in results[mode] if c.kind == "pause")
-            print(f"{mode:5}: complete answers {len(delays)} ({len(set(c.voice for c, _ in results[mode]))} voices): "
+            print(f"{mode:7}: complete answers {len(delays)} ({len(set(c.voice for c, _ in results[mode]))} voices): "
                   f"end delay after last word median {statistics.median(delays):.2f} s, "
                   f"worst {max(delays):.2f} s, over 2.5 s: {sum(d > 2.5 for d in delays)}"
                   f"{f', never ended {never}' if never else ''}; "
                   f"thinking-pause answers cut {len(cuts)} of {n_pause}")
+            if mode != "fixed":
+                ended = [d for d in delays if d < SILENCE_S - 0.2]
+                print(f"{'':9}answers the {mode} reading found complete: {len(ended)} of {len(delays)}, "
+                      f"their delay median {statistics.median(ended) if ended else float('nan'):.2f} s, "
+                      f"worst {max(ended) if ended else float('nan'):.2f} s")
         if all_ms:
             print(f"smart decision time: median {statistics.median(all_ms):.3f} ms, "
                   f"worst {max(all_ms):.2f} ms over {len(all_ms)} calls")

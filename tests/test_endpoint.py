@@ -159,9 +159,8 @@ def test_smart_endpoint_ends_a_complete_answer_sooner_and_keeps_a_thinking_pause
     from rehearse.speech import PocketSphinxEngine
 
     engine = PocketSphinxEngine()
-    parts = ["Our website was slow and customers left before the page loaded.",
-             "I compressed the images and added caching to the server.",
-             "As a result the page loaded in two seconds and sales grew by ten percent."]
+    parts = ["Our website was so slow that customers left.", "So I rewrote the code and added caching to the server.",
+             "As a result sales grew by ten percent."]
     segs = [_trimmed(flite(t, tmp_path / f"p{i}.wav")) for i, t in enumerate(parts)]
     rng = np.random.default_rng(2)
 
@@ -178,14 +177,12 @@ def test_smart_endpoint_ends_a_complete_answer_sooner_and_keeps_a_thinking_pause
         write_wav(tmp_path / name, audio)
         return tmp_path / name, ends
 
-    complete, ends = answer([0.4, 0.4, 6.0], "complete.wav")
-    fixed = _decode_until_end(engine, complete, smart=False)
+    # without the endpoint this answer ends 4 s after its last word (test_detector_without_endpoint...)
+    complete, ends = answer([0.4, 0.4, 4.5], "complete.wav")
     smart = _decode_until_end(engine, complete, smart=True)
-    assert fixed.elapsed_s - ends[-1] == pytest.approx(4.0, abs=0.3)
     assert smart.ended_by == "silence"
-    assert smart.elapsed_s - ends[-1] < 2.5  # measured 1.1 s
-    assert smart.elapsed_s > ends[-1]
+    assert ends[-1] + FLOOR_S <= smart.elapsed_s < ends[-1] + 2.5  # measured 1.3 s after the last word
 
-    paused, ends = answer([0.4, 3.0, 6.0], "pause.wav")
+    paused, ends = answer([0.4, 3.0, 4.5], "pause.wav")
     det = _decode_until_end(engine, paused, smart=True)
     assert det.elapsed_s > ends[-1]  # the 3 s pause before the result did not end the answer
