@@ -178,37 +178,52 @@ def make_cases(voices: list[str], tmp: Path, quick: bool) -> list[Case]:
 @dataclass
 class Outcome:
     ended_s: float | None
-    ended_by: str | None
-    decisions_ms: list[float]
     reason: str = ""
     required_s: float = 0.0
 
 
-def run(engine: PocketSphinxEngine, case: Case, mode: str) -> Outcome:
-    """Feed one file through decoding and turn detector; when and why did the answer end."""
+def run(case: Case, modes: tuple[str, ...]) -> tuple[dict[str, Outcome], list[float]]:
+    """Feed one file through one decoding and one turn detector per mode (they share the decoding,
+    which each smart endpoint reads as the loop would); when and why did each end the answer."""
+    engine = _engine()
     decoding = engine.stream()
-    endpoint = None if mode == "fixed" else SmartEndpoint.for_decoding(decoding, lenient=mode == "lenient")
-    timed = []
-    if endpoint is not None:  # time each decision the detector asks for
-        inner = endpoint.required_silence_s
+    detectors, timed = {}, []
+    for mode in modes:
+        endpoint = None if mode == "fixed" else SmartEndpoint.for_decoding(decoding, lenient=mode == "lenient")
+        if endpoint is not None and mode == "smart":  # time each decision the detector asks for
+            inner = endpoint.required_silence_s
 
-        def timed_call(*args):
-            t0 = time.perf_counter()
-            out = inner(*args)
-            timed.append((time.perf_counter() - t0) * 1000)
-            return out
+            def timed_call(*args, inner=inner):
+                t0 = time.process_time()
+                out = inner(*args)
+                timed.append((time.process_time() - t0) * 1000)
+                return out
 
-        endpoint.required_silence_s = timed_call
-    det = TurnDetector(THINK_S, SILENCE_S, MAX_S, endpoint=endpoint)
-    ended = None
+            endpoint.required_silence_s = timed_call
+        detectors[mode] = TurnDetector(THINK_S, SILENCE_S, MAX_S, endpoint=endpoint)
     for block in FileSource(case.wav, block_s=BLOCK_S).chunks():
-        decoding.accept(block)
-        ended = det.add(block)
-        if ended:
+        live = [d for d in detectors.values() if d.ended_by is None]
+        if not live:
             break
-    reason = endpoint.last.reason if endpoint is not None and endpoint.last else ""
-    decoding.finish()
-    return Outcome(det.elapsed_s if ended else None, ended, timed, reason, det.required_silence_s)
+        if any(d.endpoint is not None for d in live):
+            decoding.accept(block)
+        for d in live:
+            d.add(block)
+    out = {}
+    for mode, d in detectors.items():
+        last = d.endpoint.last if d.endpoint is not None else None
+        out[mode] = Outcome(d.elapsed_s if d.ended_by else None, last.reason if last else "", d.required_silence_s)
+    return out, timed
+
+
+_ENGINE = None
+
+
+def _engine() -> PocketSphinxEngine:
+    global _ENGINE
+    if _ENGINE is None:
+        _ENGINE = PocketSphinxEngine()
+    return _ENGINE
 
 
 def main() -> None:
@@ -216,10 +231,10 @@ def main() -> None:
     ap.add_argument("--voices", default=",".join(VOICES))
     ap.add_argument("--quick", action="store_true", help="half the stories")
     ap.add_argument("--lenient", action="store_true", help="also run the lenient story check (Action + Result)")
+    ap.add_argument("--jobs", type=int, default=1, help="answers decoded in parallel")
     args = ap.parse_args()
     modes = ("fixed", "smart", "lenient") if args.lenient else ("fixed", "smart")
     voices = args.voices.split(",")
-    engine = PocketSphinxEngine()
     with tempfile.TemporaryDirectory() as d:
         tmp = Path(d)
         cases = make_cases(voices, tmp, args.quick)
@@ -227,29 +242,32 @@ def main() -> None:
         all_ms: list[float] = []
         print(f"{'answer':28} {'voice':6} {'kind':8} " + " ".join(f"{m:>7}" for m in modes)
               + "  smart: last decision (reason, required silence)")
-        for case in cases:
-            row = []
-            for mode in modes:
-                out = run(engine, case, mode)
-                if mode == "smart":
-                    all_ms += out.decisions_ms
-                    reason = f"{out.reason} {out.required_s:.2f}s"
-                if case.kind == "complete":
-                    value = None if out.ended_s is None else out.ended_s - case.last_word_s
-                else:  # a cut: the answer ended before its last word (in the pause or the result)
-                    value = out.ended_s is not None and out.ended_s < case.final_s
-                results[mode].append((case, value))
-                row.append(value)
-            cells = [f"{v:7.2f}" if isinstance(v, float) else f"{('CUT' if v else 'ok'):>7}" for v in row]
-            pause = f" pause {case.pause_s:.1f}s" if case.kind == "pause" else ""
-            print(f"{case.name:28} {case.voice:6} {case.kind:8} {' '.join(cells)}  {reason}{pause}", flush=True)
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(args.jobs) as pool:
+            for case, (outs, ms) in zip(cases, pool.map(run, cases, [modes] * len(cases))):
+                all_ms += ms
+                row = []
+                for mode in modes:
+                    out = outs[mode]
+                    if case.kind == "complete":
+                        value = None if out.ended_s is None else out.ended_s - case.last_word_s
+                    else:  # a cut: the answer ended before its last word (in the pause or the result)
+                        value = out.ended_s is not None and out.ended_s < case.final_s
+                    results[mode].append((case, value))
+                    row.append(value)
+                cells = [f"{v:7.2f}" if isinstance(v, float) else f"{('CUT' if v else 'ok'):>7}" for v in row]
+                pause = f" pause {case.pause_s:.1f}s" if case.kind == "pause" else ""
+                smart = outs["smart"]
+                print(f"{case.name:28} {case.voice:6} {case.kind:8} {' '.join(cells)}  "
+                      f"{smart.reason} {smart.required_s:.2f}s{pause}", flush=True)
         print()
         for mode in modes:
             delays = [v for c, v in results[mode] if c.kind == "complete" and v is not None]
             never = sum(1 for c, v in results[mode] if c.kind == "complete" and v is None)
             cuts = [c for c, v in results[mode] if c.kind == "pause" and v]
             n_pause = sum(1 for c, _ in results[mode] if c.kind == "pause")
-            print(f"{mode:7}: complete answers {len(delays)} ({len(set(c.voice for c, _ in results[mode]))} voices): "
+            print(f"{mode:7}: complete answers {len(delays)} ({len({c.voice for c, _ in results[mode]})} voices): "
                   f"end delay after last word median {statistics.median(delays):.2f} s, "
                   f"worst {max(delays):.2f} s, over 2.5 s: {sum(d > 2.5 for d in delays)}"
                   f"{f', never ended {never}' if never else ''}; "

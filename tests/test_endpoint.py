@@ -8,8 +8,16 @@ import pytest
 from rehearse.analysis import words_from_text
 from rehearse.audio import SAMPLE_RATE_HZ, FileSource, read_all, write_wav
 from rehearse.endpoint import (
-    FLOOR_S, Prosody, SmartEndpoint, decide, habit_pause_s, pitch_track, read_prosody, read_transcript,
-    required_silence_s, within_answer_pauses,
+    FLOOR_S,
+    Prosody,
+    SmartEndpoint,
+    decide,
+    habit_pause_s,
+    pitch_track,
+    read_prosody,
+    read_transcript,
+    required_silence_s,
+    within_answer_pauses,
 )
 from rehearse.transcript import Word
 from rehearse.voice import TurnDetector
@@ -115,6 +123,20 @@ def test_habits_of_a_slow_speaker_lengthen_the_wait_but_not_past_silence():
 def test_within_answer_pauses_from_timed_words():
     words = [Word("i", 0.0, 0.2), Word("fixed", 0.25, 0.6), Word("it", 1.8, 2.0), Word("fast", 2.05, 2.4)]
     assert within_answer_pauses(words) == [1.2]
+
+
+def test_smart_endpoint_waits_while_the_decoding_holds_unread_speech():
+    words = words_from_text(STORY)
+    held = [True]
+    endpoint = SmartEndpoint(lambda: words, pending=lambda: held[0])
+    tail = glide(200.0, 130.0, 0.8, -18.0, -30.0)
+    assert endpoint.required_silence_s(tail, 10.0, 4.0) == 4.0
+    assert endpoint.last.reason == "pending"
+    held[0] = False
+    assert endpoint.required_silence_s(tail, 10.0, 4.0) < 2.0
+    assert endpoint.last.reason == "complete"
+    words = words + words_from_text("and then")  # the next utterance dangles: wait again
+    assert endpoint.required_silence_s(tail, 12.0, 4.0) == 4.0
 
 
 # --- the live detector, in-process from files -----------------------------------------------

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from itertools import pairwise
 from dataclasses import dataclass
 
 import numpy as np
@@ -246,7 +247,7 @@ def read_transcript(words: Sequence[Word], complete: Callable[[Sequence[Word]], 
 def within_answer_pauses(words: Sequence[Word], min_pause_s: float = HABIT_MIN_PAUSE_S) -> list[float]:
     """The pauses between consecutive timed words of one answer (the history the habits read)."""
     timed = [w for w in words if w.start >= 0 and w.end >= 0]
-    gaps = [b.start - a.end for a, b in zip(timed, timed[1:])]
+    gaps = [b.start - a.end for a, b in pairwise(timed)]
     return [round(g, 3) for g in gaps if g >= min_pause_s]
 
 
