@@ -109,6 +109,15 @@ def test_complete_story_with_falling_end_requires_less_than_a_level_end():
     assert required_silence_s(words, glide(200.0, 130.0, 0.8, -18.0, -30.0), 1.5) <= 1.5  # --silence bounds
 
 
+def test_other_question_kinds_use_their_own_checks():
+    falling = glide(200.0, 130.0, 0.8, -18.0, -30.0)
+    reply = words_from_text("that's a fair point . i haven't led a team yet but i will start by meeting each person")
+    assert required_silence_s(reply, falling, 4.0, kind="objection") < 4.0
+    assert required_silence_s(words_from_text("that's a fair point"), falling, 4.0, kind="objection") == 4.0
+    asked = words_from_text("what does the salary look like and could i see the office")
+    assert required_silence_s(asked, falling, 4.0, kind="closing") == 4.0  # training, growth, team not asked
+
+
 def test_habits_of_a_slow_speaker_lengthen_the_wait_but_not_past_silence():
     words = words_from_text(STORY)
     reading = read_transcript(words)
