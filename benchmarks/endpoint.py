@@ -8,6 +8,13 @@ microphone's. Printed: for complete answers, how long after the last word the an
 thinking-pause answers, whether the pause ended the answer (a cut).
 
     PYTHONPATH=src .venv/bin/python benchmarks/endpoint.py [--voices rms,awb,slt,kal16,kal] [--quick]
+        [--lenient] [--jobs 2]
+
+Measured (2026-11-25, PocketSphinx, 24 complete answers and 24 thinking-pause answers, 5 voices):
+fixed 4 s silence ends complete answers 3.99 s after the last word (median); smart ends the 10 of
+24 that the C/A/R check finds complete 1.12 s after (median, worst 1.42 s), the other 14 (a
+challenge, action or result the recognizer garbled or the analysis missed) after 4 s; thinking
+pauses of 2.6-3.5 s before the result cut 0 of 24 (fixed 0, lenient 0).
 """
 
 from __future__ import annotations
@@ -278,7 +285,8 @@ def main() -> None:
                       f"their delay median {statistics.median(ended) if ended else float('nan'):.2f} s, "
                       f"worst {max(ended) if ended else float('nan'):.2f} s")
         if all_ms:
-            print(f"smart decision time: median {statistics.median(all_ms):.3f} ms, "
+            print(f"smart decision CPU time: median {statistics.median(all_ms):.3f} ms, "
+                  f"99th percentile {float(np.percentile(all_ms, 99)):.2f} ms, "
                   f"worst {max(all_ms):.2f} ms over {len(all_ms)} calls")
 
 
