@@ -164,13 +164,14 @@ def test_detector_without_endpoint_is_unchanged():
     assert det.elapsed_s - det.last_voice_s == pytest.approx(2.0, abs=0.031)
 
 
-def _decode_until_end(engine, wav, smart: bool) -> TurnDetector:
+def _decode_until_end(engine, wav, smart: bool, stop_s: float = 1e9) -> TurnDetector:
+    """Feed a file as a microphone would (0.1 s blocks, decoding first), until the turn ends."""
     decoding = engine.stream()
     endpoint = SmartEndpoint.for_decoding(decoding) if smart else None
     det = TurnDetector(30.0, 4.0, 120.0, endpoint=endpoint)
     for block in FileSource(wav, block_s=0.1).chunks():
         decoding.accept(block)
-        if det.add(block):
+        if det.add(block) or det.elapsed_s >= stop_s:
             break
     return det
 
@@ -215,5 +216,6 @@ def test_smart_endpoint_ends_a_complete_answer_sooner_and_keeps_a_thinking_pause
     assert ends[-1] + FLOOR_S <= smart.elapsed_s < ends[-1] + 2.5  # measured 1.3 s after the last word
 
     paused, ends = answer([0.4, 3.0, 4.5], "pause.wav")
-    det = _decode_until_end(engine, paused, smart=True)
-    assert det.elapsed_s > ends[-1]  # the 3 s pause before the result did not end the answer
+    det = _decode_until_end(engine, paused, smart=True, stop_s=ends[-1])
+    assert det.ended_by is None  # the 3 s pause before the result did not end the answer
+    assert det.elapsed_s >= ends[-1]
