@@ -88,6 +88,15 @@ class VoskDecoding:
     def partial(self) -> str:
         return json.loads(self._rec.PartialResult()).get("partial", "")
 
+    def words_so_far(self) -> list[Word]:
+        """The words decoded so far: final results with their times, then the partial (untimed)."""
+        return self._words + [Word(w, -1.0, -1.0) for w in self.partial().split()]
+
+    @property
+    def pending(self) -> bool:
+        """Vosk's partial result covers all the audio accepted: nothing is held back."""
+        return False
+
     def finish(self) -> list[Word]:
         self._take(self._rec.FinalResult())
         return self._words
@@ -213,6 +222,15 @@ class PocketSphinxDecoding:
             frame = data[k * self._frame_samples : (k + 1) * self._frame_samples]
             self._feed(self._ep.process(to_pcm16(frame)))
         self._rest = data[n * self._frame_samples :].copy()
+
+    def words_so_far(self) -> list[Word]:
+        """The words of the utterances finished so far (each ends at an endpointer pause)."""
+        return list(self._words)
+
+    @property
+    def pending(self) -> bool:
+        """Speech is open that is not yet in `words_so_far` (until the endpointer sees a pause)."""
+        return self._utt_start_s is not None or self._ep.in_speech
 
     def finish(self) -> list[Word]:
         if self._ep.in_speech:

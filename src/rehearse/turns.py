@@ -7,6 +7,9 @@ lone clicks dropped, so the first and last voiced frames mark where the answer s
 
 from __future__ import annotations
 
+from collections import deque
+from typing import Protocol
+
 import numpy as np
 
 from rehearse.audio import SAMPLE_RATE_HZ
@@ -136,6 +139,15 @@ START_VOICED_S = 0.25
 LIVE_FLOOR_MARGIN_DB = 12.0
 LIVE_MIN_DB = -55.0
 FLOOR_RISE_DB_PER_S = 3.0
+ENDPOINT_TAIL_S = 1.2  # audio kept up to the end of the voice, for the endpoint's prosody reading
+
+
+class Endpoint(Protocol):
+    """Decides, during a silence, how much silence ends the answer (see `rehearse.endpoint`)."""
+
+    min_silence_s: float
+
+    def required_silence_s(self, tail: np.ndarray, voice_end_s: float, silence_s: float) -> float: ...
 
 
 class TurnDetector:
@@ -146,10 +158,21 @@ class TurnDetector:
     falls within half a second; it ends after `silence_s` without voice, at `max_s` of recording,
     or, if it never starts, after `think_s`. Times are audio time, so a file fed faster than real
     time gives the same decisions as a microphone.
+
+    With an `endpoint`, `silence_s` becomes the upper bound: from `endpoint.min_silence_s` of
+    silence on, the endpoint is asked (given the last `ENDPOINT_TAIL_S` of audio up to the end of
+    the voice) how much silence ends the answer now, and the answer ends as soon as that much has
+    passed. The endpoint reads the words itself, so feed the decoding each block before `add`.
     """
 
-    def __init__(self, think_s: float, silence_s: float, max_s: float, rate_hz: int = SAMPLE_RATE_HZ):
+    def __init__(self, think_s: float, silence_s: float, max_s: float, rate_hz: int = SAMPLE_RATE_HZ,
+                 endpoint: Endpoint | None = None):
         self.think_s, self.silence_s, self.max_s = think_s, silence_s, max_s
+        self.endpoint = endpoint
+        self.required_silence_s = silence_s  # what ends the current pause, as last decided
+        self._tail_frames: deque[np.ndarray] = deque(maxlen=max(1, int(ENDPOINT_TAIL_S / TURN_FRAME_S)))
+        self._tail = np.zeros(0, dtype=np.float32)
+        self._was_voiced = False
         self.frame_len = int(rate_hz * TURN_FRAME_S)
         self.rate_hz = rate_hz
         self._vad = _webrtc_vad(rate_hz)
@@ -210,9 +233,20 @@ class TurnDetector:
                 self.ended_by = "no_speech"
         elif voiced:
             self.last_voice_s = t + TURN_FRAME_S
+        if self.endpoint is not None:
+            if self._was_voiced and not voiced:  # the voice just ended: keep its tail for prosody
+                self._tail = np.concatenate(self._tail_frames)
+            self._tail_frames.append(frame)
+            self._was_voiced = voiced
         if self.ended_by is None and self.speech_start_s is not None:
-            if self.elapsed_s - self.last_voice_s >= self.silence_s:
+            silent_s = self.elapsed_s - self.last_voice_s
+            if silent_s >= self.silence_s:
                 self.ended_by = "silence"
+            elif self.endpoint is not None and silent_s >= self.endpoint.min_silence_s and len(self._tail):
+                self.required_silence_s = self.endpoint.required_silence_s(
+                    self._tail, self.last_voice_s, self.silence_s)
+                if silent_s >= self.required_silence_s:
+                    self.ended_by = "silence"
         if self.ended_by is None and self.elapsed_s >= self.max_s:
             self.ended_by = "max"
 
