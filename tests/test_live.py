@@ -44,8 +44,9 @@ def wav_seconds(path) -> float:
 
 
 def interview(bank, env, *extra):
+    follow = [] if "--follow-ups" in extra else ["--follow-ups", "0"]  # follow-ups have their own tests
     return LiveRun(["interview", "--count", "1", "--questions", str(bank), "--json", "--engine", "pocketsphinx",
-                    *extra], env)
+                    *follow, *extra], env)
 
 
 def test_full_interview_history_and_replay(tmp_path, bank, answer_wav):
@@ -119,7 +120,9 @@ def test_long_pause_inside_answer_does_not_end_it(tmp_path, bank, answer_wav):
     paused = np.concatenate([x, np.zeros(int(3.0 * rate), dtype=np.float32), trim(y)])
     wav = tmp_path / "paused.wav"
     soundfile.write(str(wav), paused, rate)
-    run = interview(bank, live_env(tmp_path), "--silence", "4")
+    # the story before the pause is complete, so the smart end would rightly stop there: this is the
+    # fixed silence's promise (a pause shorter than --silence never ends an answer)
+    run = interview(bank, live_env(tmp_path), "--silence", "4", "--endpoint", "fixed")
     run.wait_turn()
     speak_into_mic(wav)
     code, out, err = run.finish()
@@ -384,3 +387,85 @@ def test_spoken_feedback_is_heard_after_the_answer(tmp_path, bank, answer_wav):
     heard = Recorder.loud_seconds(speaker.stop())
     assert code == 0, err
     assert heard > 1.5  # "That ran 10 seconds, short. ..." was spoken
+
+
+# --- turn-taking: the smart end of answer, and follow-ups, on the virtual devices -------------
+
+
+def _pad(tmp_path, wav, name, *, pause_before=None, rest=None):
+    """A recording with a thinking pause of `pause_before` seconds before `rest` (another recording)."""
+    x, rate = read_float(wav)
+    parts = [trim(x)]
+    if rest is not None:
+        y, _ = read_float(rest)
+        parts += [np.zeros(int(pause_before * rate), dtype=np.float32), trim(y)]
+    path = tmp_path / name
+    soundfile.write(str(path), np.concatenate(parts), rate)
+    return path, sum(len(p) for p in parts) / rate
+
+
+def _ended_after_last_word(run, wav):
+    """Speak `wav`; return the seconds from its end to the card, and the answer's JSON."""
+    import time
+
+    run.wait_turn()
+    speak_into_mic(wav)
+    spoke_until = time.monotonic()
+    line = run.proc.stdout.readline()
+    delay = time.monotonic() - spoke_until
+    code, out, err = run.finish()
+    assert code == 0, err
+    return delay, json.loads(line)
+
+
+def test_a_complete_answer_ends_well_before_the_silence_limit(tmp_path, bank, answer_wav):
+    run = interview(bank, live_env(tmp_path), "--silence", "6")
+    delay, r = _ended_after_last_word(run, answer_wav)
+    assert r["ended_by"] == "silence" and r["car"]["result"]["covered"]
+    assert delay < 3.5, f"the answer ended {delay:.1f} s after the last word (the limit is 6 s)"
+
+
+def test_fixed_endpoint_waits_the_whole_silence(tmp_path, bank, answer_wav):
+    run = interview(bank, live_env(tmp_path), "--silence", "4", "--endpoint", "fixed")
+    delay, r = _ended_after_last_word(run, answer_wav)
+    assert r["ended_by"] == "silence" and delay >= 3.5
+
+
+def test_a_thinking_pause_before_the_result_is_kept_whole(tmp_path, bank):
+    setup = flite("Our deployment scripts kept failing every week. I rewrote them myself and added tests, and",
+                  tmp_path / "setup.wav")
+    result = flite("as a result releases took ten minutes instead of two hours.", tmp_path / "result.wav")
+    wav, seconds = _pad(tmp_path, setup, "paused.wav", pause_before=3.5, rest=result)
+    run = interview(bank, live_env(tmp_path), "--silence", "5")
+    run.wait_turn()
+    speak_into_mic(wav)
+    code, out, err = run.finish()
+    assert code == 0, err
+    r = json.loads(out.strip().splitlines()[0])
+    assert "releases" in r["transcript"], r["transcript"]  # said after the pause
+    assert abs(wav_seconds(r["audio_path"]) - seconds) < 0.6
+
+
+def test_an_answer_without_a_result_gets_a_spoken_outcome_follow_up(tmp_path, bank):
+    no_result = flite("Our deployment scripts kept failing every week. I rewrote them myself and added tests.",
+                      tmp_path / "no-result.wav")
+    reply = flite("As a result, releases took ten minutes instead of two hours.", tmp_path / "reply.wav")
+    speaker = Recorder(tmp_path / "heard.wav")
+    run = interview(bank, live_env(tmp_path), "--follow-ups", "1", "--silence", "3", "--think", "8")
+    run.wait_turn()
+    speak_into_mic(no_result)
+    run.wait_turn()  # the follow-up has been asked: the person answers it
+    speak_into_mic(reply)
+    code, out, err = run.finish()
+    heard = speaker.stop()
+    assert code == 0, err
+    r = json.loads(out.strip().splitlines()[0])
+    assert r["follow_up"]["reason"] == "missing_result", r["follow_up"]
+    assert "Follow-up: " + r["follow_up"]["question"] in err
+    assert not r["car"]["result"]["covered"] and r["story_car"]["result"]["covered"]
+    assert "releases" in r["follow_up"]["answer"]["transcript"]
+    assert Recorder.loud_seconds(heard) > 2.0  # the question, then the follow-up, were heard on the speaker
+    history = subprocess.run(rehearse_cmd("history", "--json"), capture_output=True, text=True,
+                             env=live_env(tmp_path))
+    rows = [json.loads(x) for x in history.stdout.splitlines()]
+    assert len(rows) == 1 and rows[0]["follow_up"]["answer"]["parent_id"] == rows[0]["answer_id"]

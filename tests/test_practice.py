@@ -352,6 +352,13 @@ def test_an_answer_without_its_result_gets_an_outcome_follow_up(tmp_path, engine
     assert coach.store.answer(fb.answer_id + 1).data["parent_id"] == fb.answer_id
     answer_events = [d["turn"] for e, d in events if e == "answer"]
     assert len(answer_events) == 1 and answer_events[0].feedback.follow_up is not None
+    from rehearse.report import write_report
+
+    page = write_report(coach.store, output=tmp_path / "page.html").read_text()
+    main_at = page.index(f'id="answer-{fb.answer_id}"')
+    follow_at = page.index('class="answer follow-up"')
+    assert main_at < follow_at and fb.follow_up["question"] in page[follow_at:]  # under its answer
+    assert "queue fell" in page[follow_at:] or "queue" in page[follow_at:]
 
 
 def test_no_follow_up_when_turned_off(tmp_path, engine):

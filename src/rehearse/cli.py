@@ -282,6 +282,9 @@ def _live_options(speak_feedback: bool = True):
             click.option("--lang", default="en-us", show_default=True),
             click.option("--follow-ups", type=click.IntRange(0, 1), default=1, show_default=True,
                          help="Follow-up questions after an answer with a gap (0: none)."),
+            click.option("--endpoint", type=click.Choice(["smart", "fixed"]), default="smart", show_default=True,
+                         help="smart: a complete answer ends about a second after your last word; "
+                              "fixed: always after --silence."),
         ]
         if speak_feedback:
             options.append(click.option("--speak-feedback/--no-speak-feedback", default=False, show_default=True,
@@ -293,10 +296,10 @@ def _live_options(speak_feedback: bool = True):
     return wrap
 
 
-def _settings(target, think, silence, max_s, echo_tail, speak_feedback=False, follow_ups=0):
+def _settings(target, think, silence, max_s, echo_tail, speak_feedback=False, follow_ups=0, endpoint="smart"):
     from rehearse.practice import Settings
 
-    return Settings(target, think, silence, max_s, echo_tail, speak_feedback, follow_ups)
+    return Settings(target, think, silence, max_s, echo_tail, speak_feedback, follow_ups, endpoint)
 
 
 def _finish(store, turns, session_id, as_json, report=True):
@@ -327,7 +330,7 @@ def _finish(store, turns, session_id, as_json, report=True):
 @_live_options()
 @click.pass_obj
 def interview(obj, count, bank, input_device, round_, remind, target, silence, think, max_s, output_device,
-              echo_tail, as_json, engine, model, lang, follow_ups, speak_feedback):
+              echo_tail, as_json, engine, model, lang, follow_ups, endpoint, speak_feedback):
     """A spoken mock interview: hear a question, answer out loud, get feedback at once.
 
     Every answer is kept (audio, transcript, scores); see `rehearse history`.
@@ -352,8 +355,8 @@ def interview(obj, count, bank, input_device, round_, remind, target, silence, t
         else:
             chosen = first_round_questions(services.store, bank, count, random.Random())
         console = Console(as_json, target, enter_ok=sys.stdin is not None and sys.stdin.isatty(), think_s=think)
-        coach = Coach(services, _settings(target, think, silence, max_s, echo_tail, speak_feedback, follow_ups),
-                      console, "interview", round_, previous)
+        coach = Coach(services, _settings(target, think, silence, max_s, echo_tail, speak_feedback, follow_ups,
+                                          endpoint), console, "interview", round_, previous)
         turns = Interview(coach, remind).run(chosen)
         _finish(services.store, turns, coach.session_id, as_json)
     except RehearseError as exc:
@@ -367,7 +370,7 @@ def interview(obj, count, bank, input_device, round_, remind, target, silence, t
 @_live_options(speak_feedback=False)
 @click.pass_obj
 def drill(obj, count, bank, input_device, target, silence, think, max_s, output_device, echo_tail,
-          as_json, engine, model, lang, follow_ups):
+          as_json, engine, model, lang, follow_ups, endpoint):
     """A hands-free drill steered by voice: no keyboard, question after question, feedback spoken.
 
     Say a command on its own, with a pause before and after. The tool says what it heard
@@ -402,7 +405,7 @@ def drill(obj, count, bank, input_device, target, silence, think, max_s, output_
         services = obj.live(input_device=input_device, output_device=output_device, engine=engine, model=model,
                             lang=lang, spotter=True)
         chosen = first_round_questions(services.store, bank, count, random.Random())
-        coach = Coach(services, _settings(target, think, silence, max_s, echo_tail, True, follow_ups),
+        coach = Coach(services, _settings(target, think, silence, max_s, echo_tail, True, follow_ups, endpoint),
                       DrillConsole(as_json, target, think_s=think), "drill")
         turns = Drill(coach, services.spotter_for).run(chosen)
         _finish(services.store, turns, coach.session_id, True)
@@ -418,7 +421,7 @@ def drill(obj, count, bank, input_device, target, silence, think, max_s, output_
 @_live_options()
 @click.pass_obj
 def demo(obj, answer_file, speed, target, silence, think, max_s, output_device, echo_tail, as_json,
-         engine, model, lang, follow_ups, speak_feedback):
+         engine, model, lang, follow_ups, endpoint, speak_feedback):
     """A complete mock interview with no person and no keyboard.
 
     Asks a question aloud (printed where there is no speaker), then a recorded answer is played
@@ -452,7 +455,8 @@ def demo(obj, answer_file, speed, target, silence, think, max_s, output_device, 
                 services = Services(store, Speaker(), obj.player(output_device),
                                     lambda: contextlib.nullcontext(PacedFileSource(path, speed=speed)),
                                     obj.engine(engine, model, lang))
-                coach = Coach(services, _settings(target, think, silence, max_s, echo_tail, speak_feedback),
+                coach = Coach(services, _settings(target, think, silence, max_s, echo_tail, speak_feedback,
+                                                  follow_ups, endpoint),
                               Console(as_json, target, think_s=think, demo=True), "demo")
                 q = Question("Tell me about a time you solved a difficult problem at work.")
                 turns = Interview(coach).run([q])

@@ -49,6 +49,7 @@ class Settings:
     echo_tail_s: float = 0.5  # input ignored after the tool stops speaking
     speak_feedback: bool = False
     follow_ups: int = 1  # at most one follow-up question per answer; 0 asks none
+    endpoint: str = "smart"  # smart: end sooner once the answer is complete; fixed: after silence_s
 
     def listen(self) -> ListenSettings:
         return ListenSettings(self.think_s, self.silence_s, self.max_s, self.echo_tail_s)
@@ -118,6 +119,15 @@ def feedback_sentence(fb: Feedback) -> str:
     return " ".join(parts)
 
 
+def own_pauses_s(answers: list[Feedback]) -> list[float]:
+    """The pauses between words inside a person's earlier spoken answers (their thinking habits)."""
+    pauses = []
+    for fb in answers:
+        words = fb.words
+        pauses += [b.start - a.end for a, b in zip(words, words[1:]) if b.start - a.end > 0.3]
+    return pauses
+
+
 def is_answer(take: Take, main: bool = True) -> bool:
     """A stretch under about 2 s with fewer than 4 words (a cough, a misheard command) is no main
     answer; a reply to a follow-up of any length is an answer."""
@@ -173,6 +183,17 @@ class Coach:
 
     def cue(self) -> None:
         self.services.player.play(cue_tone(), SAMPLE_RATE_HZ)
+
+    def endpoint_for(self, question: Question):
+        """The smart end of answer for a question (None with `--endpoint fixed`): it reads the live
+        decoding, the question's kind and this speaker's own pauses in earlier answers."""
+        if self.settings.endpoint != "smart":
+            return None
+        from rehearse.endpoint import SmartEndpoint
+
+        if not hasattr(self, "_pauses_s"):
+            self._pauses_s = own_pauses_s(self.store.answers()[:20])
+        return lambda decoding: SmartEndpoint.for_decoding(decoding, question.kind, self._pauses_s)
 
     def presynthesize(self, questions: list[str], quick: list[str] = ()) -> None:
         """Synthesize later questions (pyttsx3) and short fixed sentences (espeak-ng, a tenth of a second
@@ -250,7 +271,8 @@ class Coach:
             self.events(event, question=question, **data)
 
         take = record(self.services.open_source, engine, self.settings.listen(), recording, spot=spot,
-                      enter_pressed=self.services.enter_pressed, events=events)
+                      enter_pressed=self.services.enter_pressed, events=events,
+                      endpoint=self.endpoint_for(question) if main else None)
         if not is_answer(take, main):
             recording.discard()
             turn = Turn(question, "silence" if take.ended_by in ("no_speech", "silence") else take.ended_by,

@@ -29,6 +29,7 @@ body{font:15px/1.5 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;margin:0
 main{max-width:880px;margin:0 auto;padding:24px}
 h1{font-size:1.6em;margin:.2em 0}h2{font-size:1.25em;margin:1.6em 0 .4em}h3{font-size:1.05em;margin:1.2em 0 .3em}
 .answer{background:#fff;border:1px solid #ddd;border-radius:8px;padding:16px 20px;margin:20px 0}
+.answer.follow-up{margin:-12px 0 20px 32px;border-left:4px solid #1f5fa8}
 .meta{color:#555;font-size:.9em}.figs{display:flex;flex-wrap:wrap;gap:6px 18px;margin:8px 0}
 .fig b{font-weight:600}.tips{margin:6px 0 0 0;padding-left:1.3em}
 audio{width:100%;margin:8px 0}
@@ -202,10 +203,30 @@ def _transcript_html(score: dict) -> str:
 
 
 def answer_section(row, out: Path, embed: bool) -> str:
+    """One answer's card on the page; a follow-up and its reply come right under it."""
+    main = _answer_section(row, out, embed)
+    fu = row.follow_up
+    if not fu:
+        return main
+    from rehearse.feedback import Feedback
+    from rehearse.render import REASON_WORDS
+
+    why = REASON_WORDS.get(fu["reason"], fu["reason"])
+    if fu.get("answer"):
+        reply = Feedback.from_json(fu["answer"])
+        inner = _answer_section(reply, out, embed, heading=f'Follow-up: “{esc(fu["question"])}” ({esc(why)})',
+                                css="answer follow-up")
+    else:
+        inner = (f'<section class="answer follow-up"><h3>Follow-up: “{esc(fu["question"])}” ({esc(why)})</h3>'
+                 '<p class="meta">No reply was heard.</p></section>')
+    return main + inner
+
+
+def _answer_section(row, out: Path, embed: bool, heading: str | None = None, css: str = "answer") -> str:
     s = row.data
     length = s.get("length") or {}
     verdict = (length.get("verdict") or "-").replace("_", " ")
-    car = s.get("car", {})
+    car = row.story
     covered = [k for k in COMPONENTS if car.get(k, {}).get("covered")]
     missing = [k for k in COMPONENTS if k not in covered]
     d = s.get("delivery") or {}
@@ -215,8 +236,7 @@ def answer_section(row, out: Path, embed: bool) -> str:
         f'<span class="fig">Length <b>{fmt_minutes(s.get("answer_s") or 0)}</b> ({esc(verdict)}, target '
         f'{fmt_minutes(length.get("target_s") or TARGET_S)})</span>',
         f'<span class="fig">Pace <b>{(s.get("wpm") or 0):.0f}</b> words a minute</span>',
-        f'<span class="fig">Covered <b>{esc(", ".join(k.title() for k in covered) or "none")}</b>'
-        + (f'; missing <b>{esc(", ".join(k.title() for k in missing))}</b>' if missing else "") + "</span>",
+        _judged(row, covered, missing),
         f'<span class="fig">Time spent: {esc(shares)}</span>',
         f'<span class="fig">Fillers <b>{d.get("fillers", 0)}</b>'
         + (f' ({d["fillers_per_min"]:.0f}/min)' if d.get("fillers_per_min") is not None else "") + "</span>",
@@ -229,9 +249,9 @@ def answer_section(row, out: Path, embed: bool) -> str:
     audio = (f'<audio controls preload="auto" src="{src}"></audio>' if src
              else '<p class="meta">The recording of this answer is not on this machine.</p>')
     return f"""
-<section class="answer" id="answer-{row.answer_id}">
-  <h3>#{row.answer_id} · {esc(row.question or "Answer")}</h3>
-  <div class="meta">{_date(row.created_at)} · ended by {esc(row.ended_by)}</div>
+<section class="{css}" id="answer-{row.answer_id}">
+  <h3>{heading or f"#{row.answer_id} · {esc(row.question or 'Answer')}"}</h3>
+  <div class="meta">{_date(row.created_at)} · {esc(row.ended_by_words or row.ended_by or "")}</div>
   {audio}
   <div class="figs">{"".join(figs)}</div>
   <div class="legend" aria-hidden="true"><span><i class="sw" style="background:{COLOURS['challenge']}"></i>C Challenge</span>
@@ -246,6 +266,19 @@ def answer_section(row, out: Path, embed: bool) -> str:
   {pace_svg(s)}
   {f'<h4>Next time</h4><ol class="tips">{tips}</ol>' if tips else ''}
 </section>"""
+
+
+def _judged(row, covered: list[str], missing: list[str]) -> str:
+    """What the question's yardstick found: the story's parts, or the checks of its kind."""
+    if not row.reliable:
+        return f'<span class="fig">Not judged: {esc(row.reliable_reason or "the transcript is too unsure")}</span>'
+    if row.car:
+        return (f'<span class="fig">Covered <b>{esc(", ".join(k.title() for k in covered) or "none")}</b>'
+                + (f'; missing <b>{esc(", ".join(k.title() for k in missing))}</b>' if missing else "") + "</span>")
+    passed = [c["name"].replace("_", " ") for c in row.checks if c.get("passed")]
+    failed = [c["name"].replace("_", " ") for c in row.checks if not c.get("passed")]
+    return (f'<span class="fig">Passed <b>{esc(", ".join(passed) or "none")}</b>'
+            + (f'; not yet <b>{esc(", ".join(failed))}</b>' if failed else "") + "</span>")
 
 
 def progress_svg(rows, title: str, width: int = 800) -> str:

@@ -115,17 +115,18 @@ def record(
     spot: Spot | None = None,
     enter_pressed: Callable[[], bool] = lambda: False,
     events: Events = lambda *a, **k: None,
-    endpoint=None,
+    endpoint: Callable | None = None,
 ) -> Take:
     """Listen to one turn. `settings` None reads the source to its end (a file), with no turn
-    detection; `spot` turns short stretches of speech into commands; `recording` keeps the audio."""
+    detection; `spot` turns short stretches of speech into commands; `recording` keeps the audio;
+    `endpoint(decoding)` makes the smart end of answer that reads the live decoding (None: the
+    answer ends after `silence_s`, as `--endpoint fixed`)."""
     decoding = engine.stream() if engine is not None else None
     levels = LevelTrack()
     high = HighBandTrack()
     syllables = SyllableTrack()
-    detector = TurnDetector(settings.think_s, settings.silence_s, settings.max_s) if settings else None
-    if detector is not None and endpoint is not None and hasattr(detector, "endpoint"):
-        detector.endpoint = endpoint
+    smart = endpoint(decoding) if endpoint is not None and decoding is not None else None
+    detector = TurnDetector(settings.think_s, settings.silence_s, settings.max_s, endpoint=smart) if settings else None
     echo_s = settings.echo_tail_s if settings else 0.0
     take = Take("end_of_audio")
     on_listen = (lambda: events("turn")) if settings else None
