@@ -64,6 +64,6 @@ def test_arbitrary_text_never_crashes_the_analysis(text):
 def test_arbitrary_timed_words_never_crash(items):
     words = sorted((Word(w.strip() or "x", t, t + 0.2) for w, t in items), key=lambda w: w.start)
     span = Span(words[0].start, words[-1].end) if words else None
-    a = analyze(words, span)
+    analyze(words, span)  # must not raise
     for c in split_clauses(words):
         assert c.text

@@ -4,7 +4,6 @@ no network requests, and a screenshot."""
 from __future__ import annotations
 
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 import soundfile
 
-from conftest import REPO, SAMPLE_ANSWER, flite, read_float, trim
+from conftest import SAMPLE_ANSWER, flite, read_float, trim
 
 JSON_KEYS = {
     "file", "engine", "model", "duration_s", "answer_start_s", "answer_end_s", "answer_s",

@@ -15,11 +15,22 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from rehearse.car_model import EVIDENCE_MIN_P, HYPOTHETICAL, get_model
+from rehearse.delivery import FILLERS_HURT_PER_MIN, Delivery, measure
 from rehearse.lexicon import (
-    ACTION_PHRASES, NUMBER_WORDS, CHALLENGE_RE, GENERIC, GOAL_CONTEXT, I_DID, I_DO, MEASURE, RELATIVE, RESULT_RE, VERB_ONLY, WE_DID,
+    ACTION_PHRASES,
+    CHALLENGE_RE,
+    GENERIC,
+    GOAL_CONTEXT,
+    I_DID,
+    I_DO,
+    MEASURE,
+    NUMBER_WORDS,
+    RELATIVE,
+    RESULT_RE,
+    VERB_ONLY,
+    WE_DID,
     weighted_hits,
 )
-from rehearse.delivery import FILLERS_HURT_PER_MIN, Delivery, measure
 from rehearse.transcript import Span, Word
 
 # An opening clause that describes how things stood ("our queue was …", "the team had …").
@@ -268,6 +279,8 @@ def read_car(clauses: list[Clause]) -> dict:
 
 @dataclass
 class Length:
+    """How an answer's length compares with its target."""
+
     target_s: float
     low_s: float
     high_s: float
@@ -306,6 +319,7 @@ class Analysis:
 
 
 def fmt_minutes(seconds: float) -> str:
+    """Seconds as m:ss."""
     seconds = int(round(seconds))
     return f"{seconds // 60}:{seconds % 60:02d}"
 

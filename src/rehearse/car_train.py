@@ -76,6 +76,7 @@ def clause_units(answer: LabelledAnswer, form: str) -> tuple[list[str], np.ndarr
 
 
 def build_units(answers: list[LabelledAnswer], origin: str) -> list[Unit]:
+    """The clauses of every evaluation case of `answers`, each with its label."""
     units = []
     for case in cases(answers):
         for form in FORMS:
@@ -122,6 +123,7 @@ class Inputs:
 
 
 def standardiser(inputs: Inputs, idx: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    """Mean and scale of the features of the units `idx`."""
     f = np.vstack([inputs.features[i] for i in idx])
     mean = f.mean(axis=0)
     scale = f.std(axis=0)
@@ -163,6 +165,7 @@ def fit(inputs: Inputs, units: list[Unit], idx: list[int], which: str, c: float)
 
 
 def predict_units(inputs: Inputs, idx: list[int], which: str, params) -> list[np.ndarray]:
+    """Each unit's probability of `which` under a fitted model."""
     mean, scale, coef, intercept = params
     out = []
     for i in idx:

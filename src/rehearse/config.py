@@ -30,6 +30,7 @@ class ConfigError(RehearseError):
 
 
 def config_path() -> Path:
+    """Where the user's settings live."""
     return user_dir() / "config.toml"
 
 

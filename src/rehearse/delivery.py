@@ -35,6 +35,8 @@ _LIKE_NOT_BEFORE = {"to"}  # "would like to"
 
 @dataclass
 class Delivery:
+    """How an answer was delivered: fillers, hedges, pauses, repeats, I and we."""
+
     fillers: list[dict] = field(default_factory=list)  # {"text", "start"}
     fillers_per_min: float | None = None
     hedges: list[dict] = field(default_factory=list)

@@ -19,7 +19,15 @@ import re
 from dataclasses import dataclass
 
 from rehearse.analysis import (
-    COMPONENTS, LABEL_MIN, ON_TARGET_LOW, Analysis, Clause, fmt_minutes, score_clause, split_clauses, words_from_text,
+    COMPONENTS,
+    LABEL_MIN,
+    ON_TARGET_LOW,
+    Analysis,
+    Clause,
+    fmt_minutes,
+    score_clause,
+    split_clauses,
+    words_from_text,
 )
 from rehearse.lexicon import ACTION_PHRASES, I_DID, I_DO, MEASURE, NUMBER_WORDS, RELATIVE, WE_DID
 

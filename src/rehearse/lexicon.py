@@ -131,6 +131,7 @@ GOAL_CONTEXT = re.compile(r"\b(needed to|had to|wanted to|goal was to|asked to|t
 
 
 def compile_weighted(cues: list[tuple[float, str]]) -> list[tuple[float, re.Pattern]]:
+    """Compile (weight, pattern) pairs."""
     return [(w, re.compile(p)) for w, p in cues]
 
 

@@ -64,6 +64,8 @@ def _version_key(name: str) -> tuple:
 
 @dataclass(frozen=True)
 class FoundModel:
+    """A Vosk model folder, and which rule found it."""
+
     path: Path
     how: str  # which rule found it
 
@@ -150,6 +152,7 @@ class ModelEntry:
 
 
 def index_url(explicit: str | None = None) -> str:
+    """The model list to read: given, from the environment, or Vosk's own."""
     return explicit or os.environ.get(INDEX_ENV) or DEFAULT_INDEX_URL
 
 

@@ -19,17 +19,17 @@ import numpy as np
 from rehearse.audio import SAMPLE_RATE_HZ, FileSource, Player, read_all, write_wav
 from rehearse.errors import RehearseError
 from rehearse.feedback import Feedback, no_answer_json
-from rehearse.second_round import extras
 from rehearse.questions import Question, choose, load_bank
 from rehearse.recording import Recording, forget, pending
 from rehearse.scoring import Heard, answer_span, score_heard
+from rehearse.second_round import extras
 from rehearse.speech import Engine
 from rehearse.store import Store
 from rehearse.take import Command, ListenSettings, OpenSource, Take, listen_for_command, record
 from rehearse.transcript import Word
 from rehearse.tts import Speaker
-from rehearse.yardsticks import rubric_for
 from rehearse.turns import FRAME_S, voiced_spans
+from rehearse.yardsticks import rubric_for
 
 PRE_ROLL_S = 0.25  # kept before the first voiced frame, so the first word's onset is whole
 POST_ROLL_S = 0.25

@@ -29,6 +29,8 @@ def normalize_kind(name: str) -> str | None:
 
 @dataclass(frozen=True)
 class Question:
+    """An interview question and its kind."""
+
     text: str
     kind: str = "behavioural"
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import base64
 import datetime
 import html
-
 import shutil
 from pathlib import Path
 
@@ -72,6 +71,7 @@ COLOURS = {"challenge": "#e6862e", "action": "#1b9e77", "result": "#7570b3", "ot
 
 
 def esc(text) -> str:
+    """Text escaped for HTML."""
     return html.escape(str(text), quote=True)
 
 
@@ -159,6 +159,7 @@ def pace_series(words: list[dict], duration: float) -> list[tuple[float, float]]
 
 
 def pace_svg(score: dict, width: int = 800) -> str:
+    """The words-a-minute line over the answer, inside the comfortable band."""
     duration = max(score.get("duration_s") or 0.0, 1.0)
     pts = pace_series(score.get("words") or [], duration)
     h, top = 120, 240.0
@@ -348,6 +349,7 @@ def build(answers, history, sessions, out: Path, title: str) -> str:
 
 
 def write(answers, history, sessions, out: Path, title: str) -> Path:
+    """Write the page to `out` (atomically) and return its path."""
     out.parent.mkdir(parents=True, exist_ok=True)
     text = build(answers, history, sessions, out, title)
     tmp = out.with_suffix(".tmp")

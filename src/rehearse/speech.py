@@ -76,6 +76,8 @@ class VoskEngine:
 
 
 class VoskDecoding:
+    """One Vosk decoding: blocks in, timed words (with confidences) out."""
+
     def __init__(self, recognizer):
         self._rec = recognizer
         self._rec.SetWords(True)

@@ -69,6 +69,7 @@ SCHEMA_VERSION = len(MIGRATIONS)
 
 
 def private_dir(path: Path) -> Path:
+    """Create `path` (and parents) readable by the user alone."""
     path.mkdir(parents=True, exist_ok=True, mode=0o700)
     try:
         os.chmod(path, 0o700)
