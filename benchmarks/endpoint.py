@@ -33,7 +33,7 @@ import numpy as np
 from rehearse.audio import SAMPLE_RATE_HZ, FileSource, read_all, write_wav
 from rehearse.endpoint import SmartEndpoint
 from rehearse.speech import PocketSphinxEngine
-from rehearse.voice import TurnDetector
+from rehearse.turns import TurnDetector
 
 # (challenge, action, result, closing phrase or None): written for this benchmark.
 STORIES = [

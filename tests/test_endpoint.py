@@ -20,7 +20,7 @@ from rehearse.endpoint import (
     within_answer_pauses,
 )
 from rehearse.transcript import Word
-from rehearse.voice import TurnDetector
+from rehearse.turns import TurnDetector
 
 RATE = SAMPLE_RATE_HZ
 

@@ -186,43 +186,50 @@ class TranscriptReading:
 
 
 def story_complete(words: Sequence[Word]) -> tuple[bool, bool]:
-    """(Challenge, Action and Result all covered, one of the last two clauses covers the Result)."""
-    from rehearse.analysis import COMPONENTS, covers, label_clauses, split_clauses
+    """(Challenge, Action and Result all covered, one of the last two clauses tells the Result), read
+    by the same C/A/R reader as the card."""
+    from rehearse.analysis import COMPONENTS, read_car, split_clauses
 
-    # analyze()'s coverage without its delivery and tips: the same clauses and the same `covers`
-    clauses = label_clauses(split_clauses(list(words)))
-    covered = {k: any(covers(c, k) for c in clauses) for k in COMPONENTS}
-    return all(covered.values()), any(covers(c, "result") for c in clauses[-RESULT_LAST_CLAUSES:])
+    clauses = split_clauses(list(words))
+    car = read_car(clauses)
+    last = clauses[-RESULT_LAST_CLAUSES:]
+    return all(car[k]["covered"] for k in COMPONENTS), any(c in last for c in car["result"]["evidence"])
 
 
 def story_landed(words: Sequence[Word]) -> tuple[bool, bool]:
     """A lenient reading of a story: Action and Result covered (a Challenge the recognizer garbled
     does not hold the answer open). Not the default: "complete" is the card's own C, A and R."""
-    from rehearse.analysis import covers, label_clauses, split_clauses
+    from rehearse.analysis import read_car, split_clauses
 
-    clauses = label_clauses(split_clauses(list(words)))
-    landed = any(covers(c, "result") for c in clauses) and any(covers(c, "action") for c in clauses)
-    return landed, any(covers(c, "result") for c in clauses[-RESULT_LAST_CLAUSES:])
-
-
-def _objection_complete(words: Sequence[Word]) -> tuple[bool, bool]:
-    from rehearse.followup import objection
-
-    o = objection(" ".join(w.word for w in words))
-    return bool(o["acknowledged"] and (o["concrete_example"] or o["plan"])), False
+    clauses = split_clauses(list(words))
+    car = read_car(clauses)
+    landed = car["result"]["covered"] and car["action"]["covered"]
+    return landed, any(c in clauses[-RESULT_LAST_CLAUSES:] for c in car["result"]["evidence"])
 
 
-def _closing_complete(words: Sequence[Word]) -> tuple[bool, bool]:
-    from rehearse.followup import topics
+def _checks_complete(rubric: str) -> Callable[[Sequence[Word]], tuple[bool, bool]]:
+    """Completeness for a question judged by its own checks (objection, closing, motivation)."""
 
-    return not topics(" ".join(w.word for w in words))["missing"], False
+    def complete(words: Sequence[Word]) -> tuple[bool, bool]:
+        from rehearse.analysis import analyze
+        from rehearse.yardsticks import judge
+
+        return all(c.passed for c in judge(rubric, analyze(list(words))).checks), False
+
+    return complete
 
 
-def completeness_for(kind: str, lenient: bool = False) -> Callable[[Sequence[Word]], tuple[bool, bool]]:
+def completeness_for(kind: str, lenient: bool = False, rubric: str | None = None
+                     ) -> Callable[[Sequence[Word]], tuple[bool, bool]]:
     """The completeness check of a question kind: its feedback's checks all passing (for a story,
-    `lenient` asks only for the Action and the Result)."""
-    story = story_landed if lenient else story_complete
-    return {"objection": _objection_complete, "closing": _closing_complete}.get(kind, story)
+    `lenient` asks only for the Action and the Result). `rubric` names the yardstick when the
+    kind alone does not (a motivation question's)."""
+    from rehearse.yardsticks import rubric_for
+
+    rubric = rubric or rubric_for(kind)
+    if rubric == "car":
+        return story_landed if lenient else story_complete
+    return _checks_complete(rubric)
 
 
 def read_transcript(words: Sequence[Word], complete: Callable[[Sequence[Word]], tuple[bool, bool]] = story_complete
@@ -321,12 +328,13 @@ class SmartEndpoint:
 
     def __init__(self, words_so_far: Callable[[], list[Word]], kind: str = "behavioural",
                  pauses_s: Sequence[float] = (), pending: Callable[[], bool] | None = None,
-                 floor_s: float = FLOOR_S, rate_hz: int = SAMPLE_RATE_HZ, lenient: bool = False):
+                 floor_s: float = FLOOR_S, rate_hz: int = SAMPLE_RATE_HZ, lenient: bool = False,
+                 rubric: str | None = None):
         import rehearse.analysis  # noqa: F401  (imported now, not during the first pause)
 
         self.words_so_far = words_so_far
         self.pending = pending or (lambda: False)
-        self.complete = completeness_for(kind, lenient)
+        self.complete = completeness_for(kind, lenient, rubric)
         self.habit_s = habit_pause_s(pauses_s)
         self.floor_s = floor_s
         self.rate_hz = rate_hz
@@ -338,10 +346,10 @@ class SmartEndpoint:
 
     @classmethod
     def for_decoding(cls, decoding, kind: str = "behavioural", pauses_s: Sequence[float] = (),
-                     floor_s: float = FLOOR_S, lenient: bool = False) -> SmartEndpoint:
+                     floor_s: float = FLOOR_S, lenient: bool = False, rubric: str | None = None) -> SmartEndpoint:
         """The endpoint reading a live decoding (`words_so_far()` and, when it has one, `pending`)."""
         pending = (lambda: decoding.pending) if hasattr(decoding, "pending") else None
-        return cls(decoding.words_so_far, kind, pauses_s, pending, floor_s, lenient=lenient)
+        return cls(decoding.words_so_far, kind, pauses_s, pending, floor_s, lenient=lenient, rubric=rubric)
 
     @property
     def min_silence_s(self) -> float:

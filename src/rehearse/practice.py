@@ -193,7 +193,8 @@ class Coach:
 
         if not hasattr(self, "_pauses_s"):
             self._pauses_s = own_pauses_s(self.store.answers()[:20])
-        return lambda decoding: SmartEndpoint.for_decoding(decoding, question.kind, self._pauses_s)
+        rubric = rubric_for(question.kind, question.text)
+        return lambda decoding: SmartEndpoint.for_decoding(decoding, question.kind, self._pauses_s, rubric=rubric)
 
     def presynthesize(self, questions: list[str], quick: list[str] = ()) -> None:
         """Synthesize later questions (pyttsx3) and short fixed sentences (espeak-ng, a tenth of a second
