@@ -1,6 +1,11 @@
 """Does the reliability flag separate good transcripts from bad ones? Prints the evidence.
 
-    PYTHONPATH=src .venv/bin/python benchmarks/reliability.py [--fast] [--dir DIR]
+    PYTHONPATH=src .venv/bin/python benchmarks/reliability.py [--fast] [--dir DIR] [--crop-s 14]
+        [--shard K/N] [--conditions clean,noise20] [--report-only] [--dump]
+
+(On a busy 2-core machine a full decode of the 240 recordings takes hours: `--crop-s 14` decodes
+only the first 14 s of each, scored against the best-fitting start of the text, and `--shard`
+splits the work between processes that share the cache.)
 
 Builds recordings from answers written for this benchmark (below), spoken by flite's voices
 (rms, awb, slt, kal16, kal) and espeak-ng, under several conditions: clean, room noise at 20, 10
