@@ -140,6 +140,7 @@ def test_no_speech_within_think_moves_on(tmp_path, bank):
     r = json.loads(out.strip())
     assert r["answer_id"] is None and r["audio_path"] is None and r["ended_by"] == "silence"
     assert "No answer was heard" in err
+    assert "Listening…" in err  # piped, not a terminal: plain lines say when listening starts
     assert not list((tmp_path / "rehearse-home" / "answers").glob("*.wav"))
 
 
@@ -155,6 +156,9 @@ def test_demo_runs_the_live_pipeline(tmp_path, answer_wav):
     assert r["ended_by"] == "silence" and "minutes" in r["transcript"]
     assert heard > 1.5  # the question was spoken
     assert not (tmp_path / "rehearse-home" / "rehearse.db").exists()  # a demo leaves no history
+    # who answers is said, and so is what to do next
+    assert "the sample recording answers" in proc.stderr and "you do not need to speak" in proc.stderr
+    assert "rehearse interview" in proc.stderr and "rehearse model install en-us-small" in proc.stderr
 
 
 def test_demo_without_any_sound_server(tmp_path, answer_wav):
