@@ -229,7 +229,7 @@ def text_feedback(text: str, name: str | None, duration_s: float | None, target_
     data.update(coaching_json(a, rubric, target_s))
     data["analysis_version"] = ANALYSIS_VERSION
     if not duration_s:
-        data["length"] = None
+        data.pop("length", None)  # no length without a duration (the JSON has no such field)
     return Feedback.from_json(data)
 
 
