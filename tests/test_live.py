@@ -465,6 +465,8 @@ def test_an_answer_without_a_result_gets_a_spoken_outcome_follow_up(tmp_path, ba
     assert code == 0, err
     r = json.loads(out.strip().splitlines()[0])
     assert r["follow_up"]["reason"] == "missing_result", r["follow_up"]
+    print(f"follow-up audible {r['follow_up']['latency_s']:.3f} s after the end of the answer was detected")
+    assert r["follow_up"]["latency_s"] < 2.0
     assert "Follow-up: " + r["follow_up"]["question"] in err
     assert not r["car"]["result"]["covered"] and r["story_car"]["result"]["covered"]
     assert "releases" in r["follow_up"]["answer"]["transcript"]

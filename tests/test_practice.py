@@ -342,6 +342,7 @@ def test_an_answer_without_its_result_gets_an_outcome_follow_up(tmp_path, engine
     turn = Interview(coach).run([Q1])[0]
     fb = turn.feedback
     assert fb.follow_up["reason"] == "missing_result", fb.follow_up
+    assert 0 < fb.follow_up["latency_s"] < 2.0
     assert not fb.car["result"]["covered"] and fb.data["story_car"]["result"]["covered"]
     assert fb.data["story_car"]["result"]["told_in"] == "follow_up"
     assert "queue" in fb.follow_up["answer"]["transcript"]

@@ -214,10 +214,10 @@ class Coach:
 
     def answer(self, question: Question, spot=None, on_turn=None) -> Turn:
         """Listen to an answer, follow it up once when it has a confident gap, then show the feedback."""
-        _take, turn = self.listen(question, spot=spot, on_turn=on_turn)
+        take, turn = self.listen(question, spot=spot, on_turn=on_turn)
         if turn.feedback is not None:
             if not turn.interrupted and turn.command is None:
-                reply = self.follow_up(turn, spot)
+                reply = self.follow_up(turn, spot, take.detected_at)
                 if reply is not None and reply.command is not None:
                     turn.command = None if reply.command in ("skip", "next", "done") else reply.command
                 if reply is not None and reply.interrupted:
@@ -225,7 +225,7 @@ class Coach:
             self.events("answer", turn=turn)
         return turn
 
-    def follow_up(self, turn: Turn, spot=None) -> Turn | None:
+    def follow_up(self, turn: Turn, spot=None, detected_at: float | None = None) -> Turn | None:
         """Ask at most one follow-up about the answer's most important confident gap, record the
         reply through the same loop, keep it linked, and judge the story over both."""
         from rehearse.follow_ups import choose, story_car, story_checks
@@ -242,12 +242,15 @@ class Coach:
             return None
         self.phrasings.append(fu.phrasing)
         samples, rate = read_all(self.services.speaker.quick_wav(fu.question))
+        # from the end of the answer being detected to the follow-up starting to play
+        latency_s = round(time.perf_counter() - detected_at, 4) if detected_at else None
         self.events("follow_up", question=fu.question, reason=fu.reason)
         self.services.player.play(samples, rate)
         q = Question(fu.question, fb.kind)
         _take, reply = self.listen(q, spot=spot, main=False, parent=fb)
         data = fb.to_json()
         data["follow_up"] = fu.to_json(reply.feedback.to_json() if reply.feedback else None)
+        data["follow_up"]["latency_s"] = latency_s
         if reply.feedback is not None:
             data["follow_up"]["answer"].pop("follow_up", None)
             if fb.car:
