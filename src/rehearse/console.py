@@ -13,9 +13,6 @@ import time
 
 import click
 
-from rehearse import render
-from rehearse.analysis import fmt_minutes
-
 STATUS_EVERY_S = 0.1
 
 
@@ -77,6 +74,8 @@ class Console:
                 self.err("Heard you start; listening until you finish.")
         if not self.live:
             return
+        from rehearse.analysis import fmt_minutes
+
         now = time.monotonic()
         if now - self._last_live < STATUS_EVERY_S:
             return
@@ -110,6 +109,8 @@ class Console:
             self.out(json.dumps(turn.to_json(), ensure_ascii=False))
 
     def on_answer(self, turn, **_):
+        from rehearse import render
+
         if not self.live:
             self.err(f"Answer ended ({turn.feedback.ended_by_words}).")
         if self.as_json:

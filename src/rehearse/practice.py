@@ -21,15 +21,12 @@ from rehearse.errors import RehearseError
 from rehearse.feedback import Feedback, no_answer_json
 from rehearse.questions import Question, choose, load_bank
 from rehearse.recording import Recording, forget, pending
-from rehearse.scoring import Heard, answer_span, score_heard
-from rehearse.second_round import extras
 from rehearse.speech import Engine
 from rehearse.store import Store
 from rehearse.take import Command, ListenSettings, OpenSource, Take, listen_for_command, record
 from rehearse.transcript import Word
 from rehearse.tts import Speaker
 from rehearse.turns import FRAME_S, voiced_spans
-from rehearse.yardsticks import rubric_for
 
 PRE_ROLL_S = 0.25  # kept before the first voiced frame, so the first word's onset is whole
 POST_ROLL_S = 0.25
@@ -190,6 +187,7 @@ class Coach:
         if self.settings.endpoint != "smart":
             return None
         from rehearse.endpoint import SmartEndpoint
+        from rehearse.yardsticks import rubric_for
 
         if not hasattr(self, "_pauses_s"):
             self._pauses_s = own_pauses_s(self.store.answers()[:20])
@@ -305,6 +303,10 @@ class Coach:
         """Cut the recording to the answer, score it, store it, then drop the raw recording."""
         import os
 
+        from rehearse.scoring import Heard, score_heard
+        from rehearse.second_round import extras
+        from rehearse.yardsticks import rubric_for
+
         samples, _ = read_all(partial)
         clip = samples[int(start * SAMPLE_RATE_HZ) : int(end * SAMPLE_RATE_HZ)]
         final = self.store.new_audio_path("answer")
@@ -340,6 +342,7 @@ class Coach:
 
     def recover(self) -> list[Turn]:
         """Find recordings a crash left unfinished, score them and keep them under their question."""
+        from rehearse.scoring import answer_span
         turns = []
         found = pending(self.store.answers_dir)
         if not found:
@@ -396,11 +399,11 @@ class Interview:
         turns: list[Turn] = []
         if pending(coach.store.answers_dir):
             coach.recover()
-        coach.presynthesize([q.text for q in questions[1:]], fixed_sentences())
         try:
             for i, q in enumerate(questions, 1):
                 coach.events("question", question=q, number=i, total=len(questions))
-                turn = self.ask(q)
+                ahead = ([q.text for q in questions[1:]], fixed_sentences()) if i == 1 else None
+                turn = self.ask(q, ahead)
                 turns.append(turn)
                 if turn.interrupted:
                     break
@@ -408,8 +411,9 @@ class Interview:
             coach.end()
         return turns
 
-    def ask(self, question: Question) -> Turn:
-        """Speak one question, record and score the answer, store it."""
+    def ask(self, question: Question, ahead: tuple | None = None) -> Turn:
+        """Speak one question, record and score the answer, store it. `ahead` is what to synthesize
+        in the background once the question has been spoken (not before: it would delay it)."""
         coach = self.coach
         before = coach.previous.get(question.text)
         if self.remind and before and before.get("transcript"):
@@ -417,6 +421,8 @@ class Interview:
             coach.events("reminder", question=question, text=" ".join(words[:30]))
             coach.say("In your first interview you said: " + " ".join(words[:30]))
         coach.say(question.text)
+        if ahead:
+            coach.presynthesize(*ahead)
         coach.cue()
         turn = coach.answer(question)
         if turn.feedback is not None and coach.settings.speak_feedback and not turn.interrupted:
