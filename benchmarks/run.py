@@ -1,7 +1,7 @@
 """Prints the speed and memory figures of rehearse on this machine, in one run.
 
     ./test.sh --co -q >/dev/null   # (or ./install.sh --no-run --test) so tools and devices exist
-    .venv/bin/python benchmarks/run.py [--quick] [--files-only]
+    .venv/bin/python benchmarks/run.py [--quick] [--files-only | --first-sound-only]
 
 Needs the virtual audio devices that test.sh starts (scripts/virtual-audio.sh). Figures:
   - feedback_latency_s: end of an answer detected -> feedback ready, median and worst of five
@@ -99,12 +99,14 @@ def first_sound(env: dict, cold: bool) -> float:
         bank.write_text('[[question]]\ntext = "Tell me about a time you solved a difficult problem at work."\n')
         cmd = [str(BIN / "rehearse"), "interview", "--count", "1", "--questions", str(bank), "--think", "0.5",
                "--engine", "pocketsphinx"]
-        if not cold:  # synthesize the question once first
-            subprocess.run(cmd, env={**env, "REHEARSE_HOME": str(home)}, capture_output=True, stdin=subprocess.DEVNULL)
+        # a new home and an empty speech cache: the very first run; warm: the same after one run
+        run_env = {**env, "REHEARSE_HOME": str(home), "XDG_CACHE_HOME": str(Path(d) / "cache")}
+        if not cold:
+            subprocess.run(cmd, env=run_env, capture_output=True, stdin=subprocess.DEVNULL)
         with sd.InputStream(samplerate=16000, blocksize=160, channels=1, dtype="float32", callback=callback):
             time.sleep(0.5)
             t0 = time.monotonic()
-            subprocess.run(cmd, env={**env, "REHEARSE_HOME": str(home)}, capture_output=True, stdin=subprocess.DEVNULL)
+            subprocess.run(cmd, env=run_env, capture_output=True, stdin=subprocess.DEVNULL)
     return heard[0] - t0 if heard else float("nan")
 
 
@@ -152,6 +154,12 @@ def main() -> None:
     quick = "--quick" in sys.argv
     live = "--files-only" not in sys.argv
     env = dict(os.environ)
+    if "--first-sound-only" in sys.argv:
+        cold = [first_sound(env, cold=True) for _ in range(5)]
+        warm = [first_sound(env, cold=False) for _ in range(5)]
+        print(f"first question sound after start: first run median {statistics.median(cold):.2f} s "
+              f"(worst {max(cold):.2f}), later runs median {statistics.median(warm):.2f} s (worst {max(warm):.2f})")
+        return
     with tempfile.TemporaryDirectory() as d:
         d = Path(d)
         en = make_wav(d / "en.wav", ENGLISH, None)
