@@ -107,7 +107,9 @@ def feedback_sentence(fb: Feedback) -> str:
     if not fb.words and not fb.transcript:
         return "I did not hear an answer."
     parts = [f"That ran {spoken_time(fb.answer_s)}, {(fb.verdict or '').replace('_', ' ')}."]
-    if fb.car and fb.reliable:
+    if not fb.reliable:
+        parts.append("I could not hear that clearly enough to judge the story.")
+    elif fb.car:
         missing = fb.missing
         parts.append("Missing: " + " and ".join(missing) + "." if missing
                      else "You covered the challenge, your actions and the result.")
