@@ -24,12 +24,14 @@ from rehearse.analysis import (
     ON_TARGET_LOW,
     Analysis,
     Clause,
+    analyze,
     fmt_minutes,
     score_clause,
     split_clauses,
     words_from_text,
 )
 from rehearse.lexicon import ACTION_PHRASES, I_DID, I_DO, MEASURE, NUMBER_WORDS, RELATIVE, WE_DID
+from rehearse.transcript import Span, Word
 
 # --- reasons and phrasings ------------------------------------------------------------------
 
@@ -726,6 +728,49 @@ def _at(clause: Clause, offset: float | str | None) -> str | None:
     return fmt_minutes(clause.start + (offset or 0.0))
 
 
+STORY_GAP_S = 2.0  # the silence put between an answer and its follow-up when they are read as one story
+
+
+def _timed_words(part) -> list[Word] | None:
+    """The timed words of an Analysis or a feedback dict, or None when they are not timed."""
+    if isinstance(part, Analysis):
+        words = part.words
+    elif isinstance(part, dict):
+        words = [Word(w["word"], w["start"], w["end"], w.get("conf")) for w in part.get("words") or []]
+    else:
+        return None
+    return words if words and all(w.start >= 0 for w in words) else None
+
+
+def _joined_story(answer, follow_up, offset_label) -> dict | None:
+    """C/A/R read over the answer and its follow-up as ONE story (a reply read alone lacks its
+    context: "as a result …" at the start of an answer is no result). None when not both timed."""
+    first, second = _timed_words(answer), _timed_words(follow_up)
+    if not first or not second:
+        return None
+    shift = first[-1].end + STORY_GAP_S - second[0].start
+    joined = first + [Word(w.word, w.start + shift, w.end + shift, w.conf) for w in second]
+    a = analyze(joined, Span(joined[0].start, joined[-1].end), from_speech=True)
+    boundary = first[-1].end + STORY_GAP_S / 2
+    story = {}
+    for k in COMPONENTS:
+        entry = a.car[k]
+        evidence = []
+        for c in entry["evidence"]:
+            part = FOLLOW_UP if c.start is not None and c.start >= boundary else ANSWER
+            if part == FOLLOW_UP:
+                shown = Clause(c.text, c.start - shift, c.end - shift, c.position, c.label, c.scores)
+                at = _at(shown, offset_label)
+            else:
+                shown, at = c, _at(c, None)
+            evidence.append({**shown.evidence(), "part": part, "at": at})
+        told = [e["part"] for e in evidence]
+        told_in = (ANSWER if ANSWER in told else FOLLOW_UP) if entry["covered"] and told else None
+        story[k] = {"covered": bool(entry["covered"]), "share": entry.get("share", 0.0), "evidence": evidence,
+                    "told_in": told_in}
+    return story
+
+
 def story_car(answer_analysis, follow_up_analysis=None, follow_up_offset_label: float | str | None = None) -> dict:
     """C/A/R over an answer and its follow-up together, in the shape of `car`, each evidence item
     carrying `part` ("answer" or "follow_up") and `at` (its time, m:ss), and each component `told_in`:
@@ -734,6 +779,10 @@ def story_car(answer_analysis, follow_up_analysis=None, follow_up_offset_label: 
     `follow_up_offset_label`: a number is added to the follow-up's own times in `at` (the follow-up
     answer's start on the answer's clock); a string is used as the follow-up's `at` as it stands;
     None keeps the follow-up recording's own times."""
+    if follow_up_analysis is not None:
+        joined = _joined_story(answer_analysis, follow_up_analysis, follow_up_offset_label)
+        if joined is not None:
+            return joined
     parts = [(ANSWER, _view(answer_analysis), None)]
     if follow_up_analysis is not None:
         parts.append((FOLLOW_UP, _view(follow_up_analysis), follow_up_offset_label))
