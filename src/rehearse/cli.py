@@ -455,8 +455,9 @@ def demo(obj, answer_file, speed, target, silence, think, max_s, output_device, 
                 services = Services(store, Speaker(), obj.player(output_device),
                                     lambda: contextlib.nullcontext(PacedFileSource(path, speed=speed)),
                                     obj.engine(engine, model, lang))
+                # the recording cannot answer a follow-up question, so the demo asks none
                 coach = Coach(services, _settings(target, think, silence, max_s, echo_tail, speak_feedback,
-                                                  follow_ups, endpoint),
+                                                  0, endpoint),
                               Console(as_json, target, think_s=think, demo=True), "demo")
                 q = Question("Tell me about a time you solved a difficult problem at work.")
                 turns = Interview(coach).run([q])

@@ -73,6 +73,7 @@ class Turn:
     ended_by: str
     feedback: Feedback | None = None
     command: str | None = None
+    error: RehearseError | None = None  # what stopped the recording (a full disk, a lost microphone)
 
     @property
     def interrupted(self) -> bool:
@@ -216,13 +217,17 @@ class Coach:
         """Listen to an answer, follow it up once when it has a confident gap, then show the feedback."""
         take, turn = self.listen(question, spot=spot, on_turn=on_turn)
         if turn.feedback is not None:
-            if not turn.interrupted and turn.command is None:
+            if not turn.interrupted and turn.command is None and turn.error is None:
                 reply = self.follow_up(turn, spot, take.detected_at)
                 if reply is not None and reply.command is not None:
                     turn.command = None if reply.command in ("skip", "next", "done") else reply.command
                 if reply is not None and reply.interrupted:
                     turn.ended_by = "interrupted"
+                if reply is not None and reply.error is not None:
+                    turn.error = reply.error
             self.events("answer", turn=turn)
+        if turn.error is not None:
+            raise turn.error  # after the answer was kept and shown
         return turn
 
     def follow_up(self, turn: Turn, spot=None, detected_at: float | None = None) -> Turn | None:
@@ -283,8 +288,7 @@ class Coach:
                         command=_command_name(take.command))
             if take.command is None and main:
                 self.events("no_answer", turn=turn)
-            if take.error:
-                raise take.error
+            turn.error = take.error
             return take, turn
         start = max(0.0, take.speech_start_s - PRE_ROLL_S)
         end = take.recorded_s
@@ -296,7 +300,7 @@ class Coach:
                          take.detected_at, parent, take.high_levels, take.syllable_features)
         turn.command = _command_name(take.command)
         if take.error:
-            raise type(take.error)(f"{take.error}; the answer so far was kept as #{turn.answer_id}")
+            turn.error = type(take.error)(f"{take.error}; the answer so far was kept as #{turn.answer_id}")
         return take, turn
 
     def keep(self, question: Question, partial: Path, words: list[Word], levels: np.ndarray, start: float,
@@ -596,6 +600,8 @@ def recall_by_voice(coach: Coach, question: Question) -> Turn:
     turn = coach.listen(question)[1]
     if turn.feedback is not None:
         coach.events("answer", turn=turn)
+    if turn.error is not None:
+        raise turn.error
     coach.end()
     if turn.feedback is None:
         raise RehearseError("no answer was heard; nothing was kept")
