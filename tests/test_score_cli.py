@@ -103,7 +103,7 @@ def test_several_files_one_line_each(padded_clip, librivox):
     out = rehearse("score", "--json", "--engine", "pocketsphinx", str(path), str(other)).stdout
     rows = [json.loads(line) for line in out.strip().splitlines()]
     assert [r["file"] for r in rows] == [str(path), str(other)]
-    assert "amiable" in rows[1]["transcript"]
+    assert "he might even have been made" in rows[1]["transcript"]  # each file decoded afresh
 
 
 def test_auto_engine_warns_once_and_card_is_readable():

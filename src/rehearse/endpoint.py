@@ -214,7 +214,10 @@ def _checks_complete(rubric: str) -> Callable[[Sequence[Word]], tuple[bool, bool
         from rehearse.analysis import analyze
         from rehearse.yardsticks import judge
 
-        return all(c.passed for c in judge(rubric, analyze(list(words))).checks), False
+        checks = {c.name: c.passed for c in judge(rubric, analyze(list(words))).checks}
+        if rubric == "objection":  # an objection is answered by an example or by a plan
+            return checks["acknowledged"] and (checks["example"] or checks["plan"]), False
+        return all(checks.values()), False
 
     return complete
 

@@ -489,9 +489,12 @@ class Drill:
                     self.last_turn = turn
                     if turn.interrupted:
                         break
-                    coach.speak_feedback(turn)
+                    coach.say(feedback_sentence(turn.feedback))
+                    spoken = lambda t=turn: coach.events("feedback_spoken", turn=t)  # noqa: E731
                     if command is None or command == "done":
-                        command = self.wait_command()
+                        command = self.wait_command(on_listen=spoken)  # said once the mic listens
+                    else:
+                        spoken()
                 elif turn.interrupted:
                     break
                 while command == "unclear":  # say so, do nothing, and listen again
@@ -519,11 +522,13 @@ class Drill:
             coach.events("end", turns=turns)
         return turns
 
-    def wait_command(self) -> str | None:
-        """After the feedback: wait for what to do next; silence for the think time moves on."""
+    def wait_command(self, on_listen=None) -> str | None:
+        """After the feedback: wait for what to do next; silence for the think time moves on.
+        `on_listen` is called once the microphone is listening (the echo of the feedback past)."""
         coach = self.coach
         found = listen_for_command(coach.services.open_source, self.spot, coach.settings.think_s,
-                                   coach.settings.echo_tail_s, AFTER_FEEDBACK, events=coach.events)
+                                   coach.settings.echo_tail_s, AFTER_FEEDBACK, events=coach.events,
+                                   on_listen=on_listen)
         return _command_name(found)
 
     def replay(self) -> None:
