@@ -215,8 +215,32 @@ class WavWriter:
         return self.frames / self.rate_hz
 
 
+def _read_pcm16_wav(path: str | os.PathLike) -> tuple[np.ndarray, int] | None:
+    """A plain 16-bit PCM WAV (what the synthesizers and the recorder write) read with the standard
+    library: loading libsndfile takes about half a second, which the first question cannot wait."""
+    import wave
+
+    try:
+        with wave.open(str(path), "rb") as w:
+            if w.getsampwidth() != 2 or w.getcomptype() != "NONE" or not 0 < w.getnchannels() <= MAX_FILE_CHANNELS:
+                return None
+            frames = w.readframes(w.getnframes())
+            channels, rate = w.getnchannels(), w.getframerate()
+    except (wave.Error, EOFError, OSError):
+        return None
+    x = np.frombuffer(frames, dtype="<i2").astype(np.float32) / 32768.0
+    if not len(x) or rate <= 0:
+        return None
+    if channels > 1:
+        x = x[: len(x) // channels * channels].reshape(-1, channels).mean(axis=1).astype(np.float32)
+    return x, rate
+
+
 def read_all(path: str | os.PathLike) -> tuple[np.ndarray, int]:
     """A whole (short) file as float32 mono at its own rate, for playback."""
+    fast = _read_pcm16_wav(path)
+    if fast is not None:
+        return fast
     import soundfile
 
     info = probe(path)
@@ -376,12 +400,25 @@ class DevicePlayer:
 
             raise AudioDeviceError(f"no usable output device ({_first_line(exc)})") from None
 
+    while_playing = None  # called once, just after the next playback has started (then cleared)
+    FIRST_WRITE_S = 0.8
+
     def play(self, samples: np.ndarray, rate_hz: int) -> None:
+        """Play and return once the device has drained. Blocking writes (no Python callback), so
+        a thread holding Python's lock meanwhile (the recognizer loading) cannot break the sound."""
         from rehearse.errors import AudioDeviceError
 
         sd = _sounddevice()
+        data = np.ascontiguousarray(samples, dtype=np.float32).reshape(-1, 1)
+        first = int(rate_hz * self.FIRST_WRITE_S)
         try:
-            sd.play(samples, rate_hz, device=self.device, blocking=True)
+            with sd.OutputStream(samplerate=rate_hz, device=self.device, channels=1, dtype="float32") as stream:
+                hook, self.while_playing = self.while_playing, None
+                if hook is not None:
+                    hook()
+                stream.write(data[:first])
+                if len(data) > first:
+                    stream.write(data[first:])
         except Exception as exc:
             raise AudioDeviceError(f"playback failed ({_first_line(exc)})") from None
 

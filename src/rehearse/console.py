@@ -52,9 +52,8 @@ class Console:
             handler(**data)
 
     def on_question(self, question, number, total, **_):
-        from rehearse.yardsticks import rubric_for, target_for
-
-        self.question_target_s = self.target_s or target_for(rubric_for(question.kind, question.text))[0]
+        self.question = question  # its target is looked up when the status line is first drawn
+        self.question_target_s = None
         self.err(f"\nQuestion {number} of {total}: {question.text}")
 
     def on_turn(self, **_):
@@ -88,7 +87,12 @@ class Console:
         else:
             spoken = detector.elapsed_s - detector.speech_start_s
             state = "speaking" if detector.speaking else "listening"
-        target = getattr(self, "question_target_s", None) or self.target_s or 120.0
+        if self.target_s is None and getattr(self, "question_target_s", None) is None:
+            from rehearse.yardsticks import rubric_for, target_for
+
+            q = getattr(self, "question", None)
+            self.question_target_s = target_for(rubric_for(q.kind, q.text))[0] if q else 120.0
+        target = self.target_s or self.question_target_s
         click.echo(f"\r\x1b[2K  {fmt_minutes(spoken)} / {fmt_minutes(target)}  [{'#' * bars:<10}]  {state}",
                    err=True, nl=False)
         self._status_shown = True

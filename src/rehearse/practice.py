@@ -408,7 +408,7 @@ class Interview:
         try:
             for i, q in enumerate(questions, 1):
                 coach.events("question", question=q, number=i, total=len(questions))
-                ahead = ([q.text for q in questions[1:]], fixed_sentences()) if i == 1 else None
+                ahead = (lambda: ([q.text for q in questions[1:]], fixed_sentences())) if i == 1 else None
                 turn = self.ask(q, ahead)
                 turns.append(turn)
                 if turn.interrupted:
@@ -417,7 +417,7 @@ class Interview:
             coach.end()
         return turns
 
-    def ask(self, question: Question, ahead: tuple | None = None) -> Turn:
+    def ask(self, question: Question, ahead: Callable[[], tuple] | None = None) -> Turn:
         """Speak one question, record and score the answer, store it. `ahead` is what to synthesize
         in the background once the question has been spoken (not before: it would delay it)."""
         coach = self.coach
@@ -428,7 +428,7 @@ class Interview:
             coach.say("In your first interview you said: " + " ".join(words[:30]))
         coach.say(question.text)
         if ahead:
-            coach.presynthesize(*ahead)
+            coach.presynthesize(*ahead())
         coach.cue()
         turn = coach.answer(question)
         if turn.feedback is not None and coach.settings.speak_feedback and not turn.interrupted:

@@ -19,16 +19,33 @@ def player(output_device, warn: Callable[[str], None]) -> Player:
     return DevicePlayer(output_device)
 
 
-def load_engine_in_background(engine: str, model: str | None, lang: str, warn) -> Callable:
-    """Load the recognizer in a thread (while the question is spoken); errors surface on first use."""
-    from concurrent.futures import ThreadPoolExecutor
+class EngineLoader:
+    """Loads the recognizer in a thread, started once the first question is already playing:
+    loading holds Python's lock for about half a second, which would otherwise delay the first
+    sound. Calling it waits for the engine (and raises its error, if loading failed)."""
 
-    from rehearse.models import open_engine
+    def __init__(self, engine: str, model: str | None, lang: str, warn):
+        self.args = (engine, model, lang, warn)
+        self._future = None
 
-    pool = ThreadPoolExecutor(max_workers=1)
-    future = pool.submit(open_engine, engine, model, lang, warn)
-    pool.shutdown(wait=False)
-    return future.result
+    def start(self) -> None:
+        if self._future is None:
+            from concurrent.futures import ThreadPoolExecutor
+
+            from rehearse.models import open_engine
+
+            pool = ThreadPoolExecutor(max_workers=1)
+            self._future = pool.submit(open_engine, *self.args)
+            pool.shutdown(wait=False)
+
+    def __call__(self):
+        self.start()
+        return self._future.result()
+
+
+def load_engine_in_background(engine: str, model: str | None, lang: str, warn) -> EngineLoader:
+    """The recognizer, loaded in the background from the moment the first sound starts playing."""
+    return EngineLoader(engine, model, lang, warn)
 
 
 def microphone(input_device) -> Callable:
@@ -44,6 +61,8 @@ def live(*, input_device=None, output_device=None, engine="auto", model=None, la
     check_input_device(input_device)
     out = player(output_device, warn)
     load = load_engine_in_background(engine, model, lang, warn)
+    if hasattr(out, "while_playing"):
+        out.while_playing = load.start  # the engine loads while the first question is heard
     spotter_for = None
     if spotter:
         from rehearse.voice_commands import spotter_for as make
@@ -67,8 +86,10 @@ class App:
     def player(self, output_device) -> Player:
         return player(output_device, self.warn)
 
-    def engine(self, engine: str, model: str | None, lang: str) -> Callable:
-        return load_engine_in_background(engine, model, lang, self.warn)
+    def engine(self, engine: str, model: str | None, lang: str) -> EngineLoader:
+        loader = load_engine_in_background(engine, model, lang, self.warn)
+        loader.start()
+        return loader
 
     def live(self, **options) -> Services:
         return live(warn=self.warn, store=self.store(), **options)
