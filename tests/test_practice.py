@@ -343,6 +343,7 @@ def test_an_answer_without_its_result_gets_an_outcome_follow_up(tmp_path, engine
     fb = turn.feedback
     assert fb.follow_up["reason"] == "missing_result", fb.follow_up
     assert 0 < fb.follow_up["latency_s"] < 2.0
+    print(f"follow-up {fb.follow_up['question']!r} playing {fb.follow_up['latency_s']:.3f} s after the end was detected")
     assert not fb.car["result"]["covered"] and fb.data["story_car"]["result"]["covered"]
     assert fb.data["story_car"]["result"]["told_in"] == "follow_up"
     assert "queue" in fb.follow_up["answer"]["transcript"]
