@@ -453,7 +453,8 @@ def test_a_thinking_pause_before_the_result_is_kept_whole(tmp_path, bank):
 def test_an_answer_without_a_result_gets_a_spoken_outcome_follow_up(tmp_path, bank):
     no_result = flite("Our deployment scripts kept failing every week. I rewrote them myself and added tests.",
                       tmp_path / "no-result.wav")
-    reply = flite("As a result, releases took ten minutes instead of two hours.", tmp_path / "reply.wav")
+    reply = flite("The result was that releases took ten minutes instead of two hours, and the team was very happy.",
+                  tmp_path / "reply.wav")
     speaker = Recorder(tmp_path / "heard.wav")
     run = interview(bank, live_env(tmp_path), "--follow-ups", "1", "--silence", "3", "--think", "8")
     run.wait_turn()
@@ -468,8 +469,9 @@ def test_an_answer_without_a_result_gets_a_spoken_outcome_follow_up(tmp_path, ba
     print(f"follow-up audible {r['follow_up']['latency_s']:.3f} s after the end of the answer was detected")
     assert r["follow_up"]["latency_s"] < 2.0
     assert "Follow-up: " + r["follow_up"]["question"] in err
-    assert not r["car"]["result"]["covered"] and r["story_car"]["result"]["covered"]
-    assert "releases" in r["follow_up"]["answer"]["transcript"]
+    said = r["follow_up"]["answer"]["transcript"]
+    assert "releases" in said, said
+    assert not r["car"]["result"]["covered"] and r["story_car"]["result"]["covered"], said
     assert Recorder.loud_seconds(heard) > 2.0  # the question, then the follow-up, were heard on the speaker
     history = subprocess.run(rehearse_cmd("history", "--json"), capture_output=True, text=True,
                              env=live_env(tmp_path))
