@@ -25,6 +25,11 @@ BRIDGE_GAP_S = 0.15
 MIN_SPAN_S = 0.08
 
 
+def _joined(parts: list[np.ndarray]) -> list[np.ndarray]:
+    """A track's blocks joined into one array (kept so, for the next read)."""
+    return [np.concatenate(parts)] if len(parts) > 1 else parts
+
+
 class LevelTrack:
     """Collects the level (dBFS) of every 10 ms frame of a 16 kHz stream."""
 
@@ -49,11 +54,8 @@ class LevelTrack:
 
     @property
     def levels(self) -> np.ndarray:
-        if not self._levels:
-            return np.zeros(0, dtype=np.float32)
-        if len(self._levels) > 1:
-            self._levels = [np.concatenate(self._levels)]
-        return self._levels[0]
+        self._levels = _joined(self._levels)
+        return self._levels[0] if self._levels else np.zeros(0, dtype=np.float32)
 
 
 HIGH_BAND_HZ = 4000.0
@@ -93,11 +95,8 @@ class HighBandTrack:
 
     @property
     def levels(self) -> np.ndarray:
-        if not self._levels:
-            return np.zeros(0, dtype=np.float32)
-        if len(self._levels) > 1:
-            self._levels = [np.concatenate(self._levels)]
-        return self._levels[0]
+        self._levels = _joined(self._levels)
+        return self._levels[0] if self._levels else np.zeros(0, dtype=np.float32)
 
 
 def threshold_db(levels: np.ndarray) -> float:
