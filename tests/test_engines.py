@@ -123,3 +123,25 @@ def test_pocketsphinx_finishes_mid_speech(librivox, pocketsphinx_engine):
         decoding.accept(block)
     words = decoding.finish()
     assert 2 <= len(words) and words[-1].end <= 2.45
+
+
+def test_engine_loader_loads_in_the_background_and_hands_over_its_error():
+    """The loader started by the first question's playback returns the real engine when the
+    answer needs it, and a loading error surfaces then, as the error the user would see."""
+    import time
+
+    from rehearse.errors import EngineError
+    from rehearse.services import EngineLoader
+
+    loader = EngineLoader("pocketsphinx", None, "en-us", warn=lambda _m: None)
+    started = time.monotonic()
+    loader.start()
+    assert time.monotonic() - started < EngineLoader.START_DELAY_S  # start() never waits for the load
+    engine = loader()
+    assert type(engine).__name__ == "PocketSphinxEngine"
+    assert loader() is engine  # loaded once
+
+    bad = EngineLoader("pocketsphinx", "/no/such/model", "en-us", warn=lambda _m: None)
+    bad.start()
+    with pytest.raises(EngineError, match="--model"):
+        bad()

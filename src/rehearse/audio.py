@@ -401,24 +401,21 @@ class DevicePlayer:
             raise AudioDeviceError(f"no usable output device ({_first_line(exc)})") from None
 
     while_playing = None  # called once, just after the next playback has started (then cleared)
-    FIRST_WRITE_S = 0.8
 
     def play(self, samples: np.ndarray, rate_hz: int) -> None:
-        """Play and return once the device has drained. Blocking writes (no Python callback), so
-        a thread holding Python's lock meanwhile (the recognizer loading) cannot break the sound."""
+        """Play and return once the device has drained. One blocking write (no Python callback):
+        the write runs in PortAudio without Python's lock, so a thread holding that lock meanwhile
+        (the recognizer loading) can neither delay nor break the sound."""
         from rehearse.errors import AudioDeviceError
 
         sd = _sounddevice()
         data = np.ascontiguousarray(samples, dtype=np.float32).reshape(-1, 1)
-        first = int(rate_hz * self.FIRST_WRITE_S)
         try:
             with sd.OutputStream(samplerate=rate_hz, device=self.device, channels=1, dtype="float32") as stream:
                 hook, self.while_playing = self.while_playing, None
                 if hook is not None:
                     hook()
-                stream.write(data[:first])
-                if len(data) > first:
-                    stream.write(data[first:])
+                stream.write(data)
         except Exception as exc:
             raise AudioDeviceError(f"playback failed ({_first_line(exc)})") from None
 

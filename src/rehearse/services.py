@@ -20,26 +20,35 @@ def player(output_device, warn: Callable[[str], None]) -> Player:
 
 
 class EngineLoader:
-    """Loads the recognizer in a thread, started once the first question is already playing:
-    loading holds Python's lock for about half a second, which would otherwise delay the first
-    sound. Calling it waits for the engine (and raises its error, if loading failed)."""
+    """Loads the recognizer in a thread, started once the first question is playing. Loading
+    holds Python's lock for about half a second; the thread waits `START_DELAY_S` first, so the
+    player is already inside its lock-free write and the first sound is not held back."""
+
+    START_DELAY_S = 0.15
 
     def __init__(self, engine: str, model: str | None, lang: str, warn):
         self.args = (engine, model, lang, warn)
         self._future = None
 
-    def start(self) -> None:
+    def _load(self, delay_s: float):
+        import time
+
+        time.sleep(delay_s)
+        from rehearse.models import open_engine
+
+        return open_engine(*self.args)
+
+    def start(self, delay_s: float | None = None) -> None:
+        """Begin loading in the background (once); `delay_s` defaults to `START_DELAY_S`."""
         if self._future is None:
             from concurrent.futures import ThreadPoolExecutor
 
-            from rehearse.models import open_engine
-
             pool = ThreadPoolExecutor(max_workers=1)
-            self._future = pool.submit(open_engine, *self.args)
+            self._future = pool.submit(self._load, self.START_DELAY_S if delay_s is None else delay_s)
             pool.shutdown(wait=False)
 
     def __call__(self):
-        self.start()
+        self.start(delay_s=0.0)
         return self._future.result()
 
 
