@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 import sqlite3
 import stat
@@ -120,3 +121,30 @@ def test_answers_scored_by_an_older_checker_are_judged_again_when_read(tmp_path)
     raw = store.db.execute("SELECT score_json FROM answers").fetchone()[0]
     assert '"analysis_version": 0' in raw  # the stored record keeps the version it was scored with
     assert ANALYSIS_VERSION != 0
+
+
+def test_a_judgement_made_again_is_kept_so_the_next_read_is_instant(tmp_path):
+    """After an upgrade each old answer is re-analysed once; later reads use the kept judgement,
+    which is dropped when the answer itself is rewritten."""
+    from rehearse.analysis import ANALYSIS_VERSION
+
+    store = Store(tmp_path)
+    text = ("Our checkout kept failing every Friday. I rewrote the payment retry myself. "
+            "As a result, failed orders fell by half within a month.")
+    old = {"transcript": text, "answer_s": None, "question": "Tell me about a time you fixed something.",
+           "ended_by": "text", "analysis_version": 0, "tips": ["an old tip"]}
+    kept = store.add_answer(Feedback.from_json(old))
+    first = store.answers()[0]
+    version, cached = store.db.execute("SELECT analysis_version, score_json FROM reanalysis").fetchone()
+    assert version == ANALYSIS_VERSION and json.loads(cached)["reanalysed_from"] == 0
+    # the next read takes the kept judgement as it is: mark it and see the mark come back
+    marked = {**json.loads(cached), "tips": ["kept judgement"]}
+    store.db.execute("UPDATE reanalysis SET score_json = ?", (json.dumps(marked),))
+    again = Store(tmp_path).answer(kept.answer_id)
+    assert again.tips == ["kept judgement"] and again.covered("result") == first.covered("result")
+    # a kept judgement from another checker version is not used
+    store.db.execute("UPDATE reanalysis SET analysis_version = ?", (ANALYSIS_VERSION + 100,))
+    assert "kept judgement" not in store.answer(kept.answer_id).tips
+    # rewriting the answer (after its follow-up) drops what was kept for it
+    store.update_answer(store.answer(kept.answer_id))
+    assert store.db.execute("SELECT COUNT(*) FROM reanalysis").fetchone()[0] == 0

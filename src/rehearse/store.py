@@ -64,7 +64,18 @@ _V3 = """
         ALTER TABLE answers ADD COLUMN parent_id INTEGER REFERENCES answers(id);
 """
 
-MIGRATIONS = [_V1, _V2, _V3]  # MIGRATIONS[i] is the SQL that upgrades a database from version i to i + 1
+# Version 4: an answer scored by an older checker is judged again when first read; the new
+# judgement is kept here (the answer's own record keeps what it was scored with), so history and
+# reports stay instant after an upgrade instead of re-analysing every answer on every read.
+_V4 = """
+        CREATE TABLE reanalysis (
+            answer_id INTEGER PRIMARY KEY REFERENCES answers(id) ON DELETE CASCADE,
+            analysis_version INTEGER NOT NULL,
+            score_json TEXT NOT NULL
+        );
+"""
+
+MIGRATIONS = [_V1, _V2, _V3, _V4]  # MIGRATIONS[i] is the SQL that upgrades a database from version i to i + 1
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -166,6 +177,7 @@ class Store:
         stored = {k: v for k, v in data.items() if k not in ("answer_id", "created_at")}
         self.db.execute("UPDATE answers SET score_json = ? WHERE id = ?",
                         (json.dumps(stored, ensure_ascii=False), feedback.answer_id))
+        self.db.execute("DELETE FROM reanalysis WHERE answer_id = ?", (feedback.answer_id,))
 
     # --- reading ---
 
@@ -178,15 +190,48 @@ class Store:
                 ORDER BY a.created_at DESC, a.id DESC""",
             args,
         ).fetchall()
+        from rehearse.analysis import ANALYSIS_VERSION
+
+        stale = [r[0] for r in rows if json.loads(r[6]).get("analysis_version") != ANALYSIS_VERSION]
+        cached = self._reanalyses(stale, ANALYSIS_VERSION)
         out = []
         for r in rows:
             data = json.loads(r[6])
+            if r[0] in cached:
+                data = cached[r[0]]
             # the columns are the truth for who/when; older answers kept only the score in their JSON
             data.update({"answer_id": r[0], "session_id": r[1], "question": r[2], "created_at": r[3],
                          "audio_path": r[4], "ended_by": r[5], "feedback_latency_s": r[7], "round": r[8],
                          "question_kind": r[9] or "behavioural", "parent_id": r[10]})
-            out.append(reanalysed(Feedback.from_json(data)))
+            fb = Feedback.from_json(data)
+            if r[0] in stale and r[0] not in cached:
+                fb = reanalysed(fb)
+                if "reanalysed_from" in fb.data:
+                    self._keep_reanalysis(fb, ANALYSIS_VERSION)
+            out.append(fb)
         return out
+
+    def _reanalyses(self, answer_ids: list[int], version: int) -> dict[int, dict]:
+        """Judgements by the current checker already made for these answers."""
+        found: dict[int, dict] = {}
+        for start in range(0, len(answer_ids), 500):  # SQLite's limit on bound parameters
+            chunk = answer_ids[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            for ident, text in self.db.execute(
+                f"SELECT answer_id, score_json FROM reanalysis WHERE analysis_version = ? AND answer_id IN ({marks})",
+                (version, *chunk),
+            ):
+                found[ident] = json.loads(text)
+        return found
+
+    def _keep_reanalysis(self, feedback: Feedback, version: int) -> None:
+        data = feedback.to_json()
+        stored = {k: v for k, v in data.items() if k not in ("answer_id", "created_at")}
+        try:
+            self.db.execute("INSERT OR REPLACE INTO reanalysis (answer_id, analysis_version, score_json) VALUES (?, ?, ?)",
+                            (feedback.answer_id, version, json.dumps(stored, ensure_ascii=False)))
+        except sqlite3.OperationalError:
+            pass  # a read-only or busy database: the judgement is made again next time, nothing is lost
 
     def round1(self) -> dict[str, Feedback]:
         """The latest recalled first-interview answer to each question."""
