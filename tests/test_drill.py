@@ -85,6 +85,25 @@ def _say(wav):
     subprocess.run(["paplay", "--device=micsrc", str(wav)], check=True, env={**os.environ, "HOME": REAL_HOME})
 
 
+def _steer(proc, on_question, on_feedback) -> list[dict]:
+    """Drive a drill by voice: after its n-th question say `on_question(n)`, after spoken feedback
+    say `on_feedback`; returns every event once the drill has ended successfully."""
+    events = []
+    for line in proc.stdout:
+        ev = json.loads(line)
+        events.append(ev)
+        if ev["event"] == "question":
+            _say(on_question(sum(1 for e in events if e["event"] == "question")))
+        elif ev["event"] == "feedback_spoken":
+            _say(on_feedback)
+    proc.wait(timeout=60)
+    err = proc.stderr.read()
+    proc.stderr.close()
+    proc.stdout.close()
+    assert proc.returncode == 0, err
+    return events
+
+
 def test_whole_drill_by_voice(tmp_path, bank):
     ensure_virtual_audio()
     # "stop" alone ends too much to be acted on when unsure: its phrase is said
@@ -92,21 +111,7 @@ def test_whole_drill_by_voice(tmp_path, bank):
                                                               ("stop", "stop the drill"))}
     answer = flite(ANSWER, tmp_path / "answer.wav")
     proc = _drill(bank, live_env(tmp_path), "--think", "10")
-    events = []
-    questions = 0
-    for line in proc.stdout:
-        ev = json.loads(line)
-        events.append(ev)
-        if ev["event"] == "question":
-            questions += 1
-            _say({1: words["repeat"], 2: answer}.get(questions, words["stop"]))
-        elif ev["event"] == "feedback_spoken":
-            _say(words["next"])
-    proc.wait(timeout=60)
-    err = proc.stderr.read()
-    proc.stderr.close()
-    proc.stdout.close()
-    assert proc.returncode == 0, err
+    events = _steer(proc, lambda n: {1: words["repeat"], 2: answer}.get(n, words["stop"]), words["next"])
     kinds = [e["event"] for e in events]
     assert kinds == ["question", "command", "question", "answer", "feedback_spoken", "command", "question",
                      "command", "end"], kinds
@@ -138,20 +143,7 @@ def test_drill_in_another_voice_goes_back(tmp_path, bank):
             (("next", "next question"), ("back", "go back"), ("stop", "stop the drill"))}
     answer = flite(ANSWER, tmp_path / "answer.wav", voice="slt")
     proc = _drill(bank, live_env(tmp_path), "--think", "10")
-    events = []
-    for line in proc.stdout:
-        ev = json.loads(line)
-        events.append(ev)
-        asked = sum(1 for e in events if e["event"] == "question")
-        if ev["event"] == "question":
-            _say({1: answer, 2: said["back"]}.get(asked, said["stop"]))
-        elif ev["event"] == "feedback_spoken":
-            _say(said["next"])
-    proc.wait(timeout=60)
-    err = proc.stderr.read()
-    proc.stderr.close()
-    proc.stdout.close()
-    assert proc.returncode == 0, err
+    events = _steer(proc, lambda n: {1: answer, 2: said["back"]}.get(n, said["stop"]), said["next"])
     kinds = [e["event"] for e in events]
     assert kinds == ["question", "answer", "feedback_spoken", "command", "question", "command", "question",
                      "command", "end"], kinds

@@ -369,3 +369,19 @@ def test_no_follow_up_when_turned_off(tmp_path, engine):
     coach, events = coach_for(tmp_path, engine, Script(no_result), follow_ups=0)
     fb = Interview(coach).run([Q1])[0].feedback
     assert fb.follow_up is None and "follow_up" not in [e for e, _ in events]
+
+
+def test_an_unsure_stop_ends_nothing_and_says_how_to_end_the_drill(tmp_path, engine):
+    """"stop" alone is often heard without confidence: the drill goes on, and says the phrase that
+    ends it surely; the phrase, heard, ends it."""
+    word = flite("stop", tmp_path / "word.wav")
+    store = Store(tmp_path / "home")
+    speaker = Words(tmp_path)
+    services = Services(store, speaker, Heard(), Script(word, word), lambda: engine)
+    coach = Coach(services, Settings(think_s=6.0, silence_s=2.0, follow_ups=0), lambda e, **d: None, "drill")
+    spotted = InOrder([Command("stop", confident=False), Command("stop")])
+    turns = Drill(coach, lambda eng: spotted).run([Q1, Q2])
+    said = speaker.said
+    assert said[0] == Q1.text and turns == []
+    assert said[1] == "Sorry, I did not catch that. Nothing was done. To end the drill, say: stop the drill."
+    assert said[-1] == "Stopping the drill." and Q2.text not in said

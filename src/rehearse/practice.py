@@ -140,10 +140,13 @@ def is_answer(take: Take, main: bool = True) -> bool:
 
 
 def _command_name(command: Command | None) -> str | None:
-    """The command to act on: "unclear" for one heard without enough confidence."""
+    """The command to act on: "unclear" for one heard without enough confidence ("unclear stop"
+    when the best guess was "stop", so the reply can say how to end the drill for sure)."""
     if command is None:
         return None
-    return command.command if command.confident else "unclear"
+    if command.confident:
+        return command.command
+    return "unclear stop" if command.command == "stop" else "unclear"
 
 
 class Coach:
@@ -443,7 +446,11 @@ SAID_BEFORE = {
     "next": "Next question.", "skip": "Skipping this one.", "repeat": "Here is the question again.",
     "again": "Answer it again.", "replay": "Here is your answer.", "back": "Going back to the previous question.",
     "stop": "Stopping the drill.", "unclear": "Sorry, I did not catch that. Nothing was done.",
+    # "stop" alone is one short syllable, so it is often heard without enough confidence to end
+    # a drill on; the longer phrase is heard far more surely (benchmarks/commands.py)
+    "unclear stop": "Sorry, I did not catch that. Nothing was done. To end the drill, say: stop the drill.",
 }
+UNCLEAR = {"unclear", "unclear stop"}
 AFTER_FEEDBACK = {"next", "skip", "again", "repeat", "replay", "stop", "back", "help", "done", "unclear"}
 
 
@@ -497,8 +504,8 @@ class Drill:
                         spoken()
                 elif turn.interrupted:
                     break
-                while command == "unclear":  # say so, do nothing, and listen again
-                    coach.say(SAID_BEFORE["unclear"])
+                while command in UNCLEAR:  # say so, do nothing, and listen again
+                    coach.say(SAID_BEFORE[command])
                     command = self.wait_command() if turn.feedback is not None else "listen"
                 if command in SAID_BEFORE:
                     coach.say(SAID_BEFORE[command])
