@@ -8,10 +8,16 @@ PHRASES and NON_COMMANDS below, spoken by flite's five voices, each as is and ch
 level and reverb, outside the target), and by a few espeak-ng voices (reported apart). Each
 clip, with 0.5 s of silence around it, goes through the Segmenter and the spotter as in a drill.
 
-Thresholds are chosen by leave-one-voice-out cross-validation: for each flite voice, the
-thresholds are fitted on the other four voices only and the held-out voice is scored with them.
-Those held-out figures are the honest ones; the thresholds fitted on all five voices are printed
-last, to be copied into voice_commands.py.
+Two ways of judging the grammar's answer are compared, each fitted by leave-one-voice-out
+cross-validation (for each flite voice, fitted on the other four voices only, and the held-out voice
+scored with it; the espeak-ng voices, never used for fitting, are scored with the fit on all five):
+BEFORE, the first spotter's score (grammar-vs-phone-loop log-likelihood ratio minus a weight times
+the phone error rate) with thresholds of least cost; AFTER, the logistic model of voice_commands.py
+on all its measurements, with the thresholds that act on the most commands while keeping, on the
+fitted voices, wrong commands under WRONG_MAX, false actions under FALSE_MAX and false stop/done
+under ENDING_FALSE_MAX. Each prints a table per held-out voice and variant (right / wrong command /
+"not sure" / missed, and non-commands acted on / "not sure"), a headline and a confusion table. The
+model fitted on all five voices is printed last, to be copied into voice_commands.py.
 """
 
 from __future__ import annotations
