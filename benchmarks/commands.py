@@ -43,7 +43,7 @@ from rehearse.audio import FileSource
 
 CACHE = REPO / "benchmarks" / ".cache" / "commands"
 FLITE_VOICES = ["kal", "kal16", "awb", "rms", "slt"]
-ESPEAK_VOICES = ["en-us", "en", "en-us+f3", "en-us+m7"]
+ESPEAK_VOICES = ["en-us", "en", "en-us+f3", "en-us+m7", "en-us+m3", "en-us+f2", "en-gb-x-rp", "en-gb-scotland"]
 # Variant name -> (cache folder, sox effects); noise is mixed in numpy. The first six are the target.
 VARIANTS = {
     "as is": ("as_is", []),
