@@ -41,7 +41,7 @@ def test_pocketsphinx_spotter_hits_and_false_triggers(tmp_path):
     false = sum(any(spot_file(spotter, flite(t, tmp_path / f"o{i}.wav"))) for i, t in enumerate(others))
     sentence = spot_file(spotter, flite(ANSWER, tmp_path / "answer.wav"))
     print(f"PocketSphinx commands: {hits}/{len(COMMANDS)} recognised, {false}/{len(others)} false triggers")
-    assert hits >= 7  # measured 8 of 11 confident with flite rms (the rest: not sure, never wrong)
+    assert hits >= 9  # measured 10 of 11 confident with flite rms (the first spotter: 8; the rest: not sure, never wrong)
     assert false <= 1
     assert not any(sentence)  # command words inside an answer are never commands
 

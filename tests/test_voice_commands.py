@@ -13,15 +13,19 @@ from conftest import flite, require
 
 from rehearse.audio import FileSource
 from rehearse.voice_commands import (
+    ACCEPT,
     COMMAND_MAX_S,
     COMMANDS,
     DESCRIPTIONS,
     ENDING,
+    ENDING_ACCEPT,
+    HEAR,
     PHRASES,
     PocketSphinxSpotter,
     Segmenter,
     Spotted,
     command_of,
+    decide,
     help_text,
 )
 
@@ -73,8 +77,9 @@ def test_commands_heard_over_voices_and_variants(spotter, tmp_path, variant):
             wrong += any(c != command_of(text) for c in got)
     print(f"{variant[0]}: {right}/{len(VOICES) * len(SAID)} right, {wrong} wrong")
     assert wrong == 0  # never a wrong action
-    # Measured 20-25 of 32 on these voices; the benchmark has the full figures.
-    assert right >= 0.5 * len(VOICES) * len(SAID)
+    # Measured 22 and 21 of 24 on these voices (the first spotter: about 15); the benchmark has the
+    # full figures.
+    assert right >= 0.75 * len(VOICES) * len(SAID)
 
 
 def test_non_commands_are_not_acted_on(spotter, tmp_path):
@@ -87,6 +92,39 @@ def test_non_commands_are_not_acted_on(spotter, tmp_path):
             false += [(v, text, c) for c in got]
     print(f"false actions: {false}")
     assert len(false) <= 1
+
+
+@pytest.mark.parametrize(("voice", "text", "command"), [
+    ("kal", "repeat", "repeat"),  # flite's default voice: the model is unsure of it (measured 0.50-0.54)
+    ("slt", "I'm done", "done"),  # ends the answer, so needs more than other commands (measured 0.54)
+])
+def test_a_command_heard_without_enough_confidence_is_not_acted_on(spotter, tmp_path, voice, text, command):
+    """What the spotter is not sure of comes back as "not sure" (the drill asks again), never as
+    an action. (PocketSphinx's cepstral mean carries over from one stretch to the next, so the
+    figure moves a little with what was heard before.)"""
+    [audio] = stretches(flite(text, tmp_path / "c.wav", voice))
+    found = spotter.spot(audio)
+    print(voice, text, found)
+    assert found is not None and found.command == command and found.heard == text.lower()
+    assert not found.confident
+    assert HEAR <= found.confidence < (ENDING_ACCEPT if command in ENDING else ACCEPT)
+
+
+def test_a_non_command_the_grammar_forces_into_a_command_is_not_acted_on(spotter, tmp_path):
+    [audio] = stretches(flite("okay", tmp_path / "ok.wav", "slt"))
+    cand = spotter.score(audio)  # the closed grammar always answers some phrase ...
+    found = spotter.spot(audio)
+    print(cand, found)
+    assert cand is not None and cand.confidence < ACCEPT  # ... but the model doubts it (measured 0.5-0.6)
+    assert found is None or not found.confident
+
+
+def test_stop_and_done_need_more_confidence_than_other_commands():
+    assert ACCEPT < ENDING_ACCEPT
+    between = (ACCEPT + ENDING_ACCEPT) / 2
+    assert decide("next", between) == (True, True)
+    assert all(decide(c, between) == (True, False) for c in ENDING)
+    assert decide("next", HEAR - 0.01) == (False, False)
 
 
 def test_garbled_or_drowned_command_is_never_a_wrong_action(spotter, tmp_path):

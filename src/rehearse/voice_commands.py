@@ -6,13 +6,16 @@ command: a sentence is one long stretch of speech.
 
 PocketSphinx decodes the stretch twice: once with a closed grammar of every command phrase (which
 always answers *some* phrase), and once with free phone recognition (which answers whatever was
-said, as well as the acoustic model can). Two things say whether the grammar's answer is real: the
-grammar's score minus the free phones' score per frame (a log-likelihood ratio: high when the
-stretch really was that phrase, low when the grammar had to force other words into a phrase), and
-how far the free phones are from the phrase's pronunciation (phone error rate). Thresholds on their
-combination (chosen by `benchmarks/commands.py` with leave-one-voice-out cross-validation) decide
-between acting, asking again, and ignoring. Commands that end things ("stop", "done") need the
-highest score.
+said, as well as the acoustic model can). Whether the grammar's answer is real is judged from
+several measurements of the two (MEASURES): the grammar's score minus the free phones' score per
+frame, over the whole stretch, over the phrase's words and over its worst word (high when the
+stretch really was that phrase, low when the grammar had to force other words into a phrase); how
+far the free phones are from the phrase's pronunciation, and from the nearest other phrase's; how
+much speech the grammar left outside the phrase ("next" in "next year"); and how long each phone
+lasted. A small logistic model (MODEL, fitted by `benchmarks/commands.py` with leave-one-voice-out
+cross-validation, each command with its own bias) turns them into a probability, and thresholds on
+it decide between acting, asking again, and ignoring. Commands that end things ("stop", "done")
+need the highest probability.
 
 Vosk decodes with a grammar of the command phrases plus "[unk]" (or, for models without it, a few
 everyday words), and its word confidences decide.
@@ -72,17 +75,29 @@ WORDS = {
 # the endpointer's own margins, fits).
 COMMAND_MAX_S = 2.0
 
-# Thresholds on Candidate.confidence: the log-likelihood ratio per frame (x1000) of the command
-# grammar against free phone recognition, minus PER_WEIGHT x the phone error rate. Fitted by
+# The stretch measurements the confidence model reads (PocketSphinxSpotter._measure).
+MEASURES = ("llr", "per", "per_margin", "word_llr", "min_word_llr", "rest_llr", "outside", "frames_per_phone",
+            "phones")
+# A phone of a command lasts about this long in frames of 10 ms (log), so that much longer or shorter
+# stretches stand out.
+FRAMES_PER_PHONE_LOG = math.log(8.0)
+# The confidence model: a logistic regression on `features` (standardised by mean and scale), fitted by
 # benchmarks/commands.py on flite's five voices x six sox variants (32 command phrases, 50
-# non-commands); with leave-one-voice-out fits, held-out voices: 67 % of commands acted on, 21 %
-# "not sure", 0 % wrong command, 1.0 % of non-commands acted on.
-PER_WEIGHT = 0.5
-ACCEPT = -0.95
-ENDING_ACCEPT = -0.25
+# non-commands). Leave-one-voice-out, held-out voices: 78.5 % of commands acted on, 0 % wrong,
+# 13.2 % "not sure", 1.1 % of non-commands acted on (the first spotter: 66.7 %, 0 %, 21.4 %, 0.8 %).
+MODEL = {
+    "mean": [-1.09899, 0.84398, -0.08318, -2.20956, -2.8918, -0.57451, 0.10312, 2.3018, 0.12573, 1.78234, 0.10633, 0.08568, 0.12566, 0.06327, 0.04262, 0.07162, 0.0949, 0.19991, 0.05492, 0.05009, 0.10501],
+    "scale": [0.95312, 0.41666, 0.39701, 1.50598, 2.0411, 0.71401, 0.15263, 0.2762, 0.17917, 0.38534, 0.30826, 0.27989, 0.33146, 0.24345, 0.202, 0.25785, 0.29308, 0.39993, 0.22783, 0.21813, 0.30656],
+    "weights": [3.7968, -1.3047, -0.2294, -0.5385, 0.9216, -0.5778, -1.1943, -0.2615, -0.2229, -0.8303, -0.068, 0.1985, -0.3706, 0.1546, 0.9666, 0.125, -0.0299, -0.804, 0.4722, 0.0773, 0.0946],
+    "bias": -1.0904,
+}
+# Thresholds on the model's probability: act at ACCEPT, at ENDING_ACCEPT for stop/done (a false one
+# loses work), chosen so that on the fitted voices no non-command is taken for stop/done.
+ACCEPT = 0.775
+ENDING_ACCEPT = 0.9
 # Between HEAR and the accept threshold, a command is "heard but not sure": the drill asks
 # again instead of acting. Below it the stretch was not a command at all.
-HEAR = -1.5
+HEAR = 0.226
 
 # Vosk: the grammar word's confidence needed to act, and to count as heard at all.
 VOSK_ACCEPT_CONF = 0.9
@@ -139,23 +154,38 @@ class Spotted:
 
 @dataclass(frozen=True)
 class Candidate:
-    """What the command grammar heard in a stretch and how well it fits (before any threshold).
-
-    `llr`: the grammar's log-likelihood per frame minus the free phone recogniser's (x1000);
-    `per`: the phone error rate of the free phones against the phrase's pronunciation.
-    """
+    """What the command grammar heard in a stretch and the measurements of how well it fits
+    (MEASURES; before any threshold)."""
 
     command: str
     heard: str
-    llr: float
-    per: float
+    measures: dict[str, float]
     duration_s: float
 
     @property
     def confidence(self) -> float:
-        """One score from both: high when the grammar fits as well as free phones do, and the
-        free phones spell the phrase."""
-        return self.llr - PER_WEIGHT * self.per
+        """The chance that the stretch really was this command, by the logistic model MODEL."""
+        return confidence_of(self.measures, self.command)
+
+
+def features(measures: dict[str, float], command: str) -> np.ndarray:
+    """The model's inputs from a stretch's measurements (see MEASURES) and the command the grammar
+    heard: each command has its own bias, as some ("done") attract far more stray speech than others."""
+    fpp = math.log(max(measures["frames_per_phone"], 1e-3))
+    return np.array([
+        measures["llr"], measures["per"], min(measures["per_margin"], 1.0), measures["word_llr"],
+        max(measures["min_word_llr"], -10.0), measures["rest_llr"], measures["outside"],
+        fpp, (fpp - FRAMES_PER_PHONE_LOG) ** 2, math.log(measures["phones"]),
+        *(1.0 if command == c else 0.0 for c in COMMANDS),
+    ])
+
+
+def confidence_of(measures: dict[str, float], command: str, model: dict | None = None) -> float:
+    """The logistic model's probability that the grammar's phrase was really said."""
+    m = MODEL if model is None else model
+    z = (features(measures, command) - np.asarray(m["mean"])) / np.asarray(m["scale"])
+    logit = float(np.dot(z, m["weights"]) + m["bias"])
+    return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, logit))))
 
 
 @dataclass
@@ -247,16 +277,55 @@ class PocketSphinxSpotter:
         heard = " ".join(hyp.hypstr.split()) if hyp else ""
         if heard not in self.phrases or hyp.score <= 0:
             return None
+        gram = [(sg.word, sg.start_frame, sg.end_frame, _log(sg.ascore)) for sg in self._grammar.seg()]
         free, free_frames = self._decode(self._phones, pcm)
         if free is None or free.score <= 0:
             return None
+        phones = [(sg.word, sg.start_frame, sg.end_frame, _log(sg.ascore)) for sg in self._phones.seg()]
+        return Candidate(self.phrases[heard], heard, self._measure(heard, hyp, frames, gram, free, free_frames,
+                                                                    phones), duration)
+
+    def _measure(self, heard, hyp, frames, gram, free, free_frames, phones) -> dict[str, float]:
+        """The measurements of how well the grammar's phrase fits a stretch (see MEASURES)."""
         # The scores come back as probabilities in the decoder's log base; the difference of their
         # logs per frame is the ratio (x1000 for readable numbers).
         llr = (math.log(hyp.score) / max(1, frames) - math.log(free.score) / max(1, free_frames)) * 1000.0
-        said = [p for p in free.hypstr.split() if p in _PHONE_SET]
-        ref = self._prons[heard]
+        said = [p for p, *_ in phones if p in _PHONE_SET]
+        words = [(w, a, b, s) for w, a, b, s in gram if w[:1] not in "<([" and b >= a]
+        ref = [ph for w, *_ in words for ph in (self._grammar.lookup_word(w) or "").split()] or self._prons[heard]
         per = _edit_distance(said, ref) / len(ref)
-        return Candidate(self.phrases[heard], heard, llr, per, duration)
+        # The nearest other phrase to the free phones: when another phrase spells them as well,
+        # the grammar's choice is a coin toss.
+        other = min(_edit_distance(said, pr) / len(pr) for p, pr in self._prons.items()
+                    if self.phrases[p] != self.phrases[heard])
+        # Per word: the grammar's score against the free phones over the same frames; the worst
+        # word says whether every word of the phrase was really there.
+        word_llrs, in_words = [], 0
+        for _w, a, b, s in words:
+            n = b - a + 1
+            word_llrs.append((s - _window(phones, a, b)) / n * 1000.0)
+            in_words += n
+        first, last = (words[0][1], words[-1][2]) if words else (0, -1)
+        span = max(1, last - first + 1)
+        # Speech the grammar put into silence: frames the free phones call speech outside the phrase.
+        speech = [(a, b) for p, a, b, _ in phones if p in _PHONE_SET]
+        n_speech = sum(b - a + 1 for a, b in speech)
+        outside = sum(max(0, min(b, first - 1) - a + 1) + max(0, b - max(a, last + 1) + 1) for a, b in speech)
+        rest = [(a, b, s) for w, a, b, s in gram if w[:1] in "<([" and b >= a]
+        rest_frames = sum(b - a + 1 for a, b, _ in rest)
+        rest_llr = (sum(s - _window(phones, a, b) for a, b, s in rest) / rest_frames * 1000.0) if rest_frames else 0.0
+        return {
+            "llr": llr,
+            "per": per,
+            "per_margin": other - per,
+            "word_llr": (sum(s for *_, s in words) - sum(_window(phones, a, b) for _w, a, b, _s in words))
+            / max(1, in_words) * 1000.0,
+            "min_word_llr": min(word_llrs, default=-10.0),
+            "rest_llr": rest_llr,
+            "outside": outside / max(1, n_speech),
+            "frames_per_phone": span / len(ref),
+            "phones": float(len(ref)),
+        }
 
     def spot(self, audio: np.ndarray) -> Spotted | None:
         """The command said in `audio` (one stretch of speech), or None when it was not one."""
@@ -267,6 +336,21 @@ class PocketSphinxSpotter:
         if not heard:
             return None
         return Spotted(cand.command, round(cand.confidence, 3), confident, cand.heard)
+
+
+def _log(p: float) -> float:
+    return math.log(p) if p > 0 else -50.0
+
+
+def _window(segs, first: int, last: int) -> float:
+    """The summed log score of `segs` (word, start, end, log score) over frames first..last, a
+    segment that overlaps in part counted in proportion."""
+    total = 0.0
+    for _w, a, b, s in segs:
+        overlap = min(b, last) - max(a, first) + 1
+        if overlap > 0 and b >= a:
+            total += s * overlap / (b - a + 1)
+    return total
 
 
 def _edit_distance(a: list[str], b: list[str]) -> int:
