@@ -6,7 +6,8 @@
 --data is the public corpus of labelled answers (JSON lines, grouped by their "source"); the
 project's own sets (tests/data/car_dev.txt, tests/data/car_check.txt, tests/data/dev/*/car.jsonl
 under --own-root, grouped by writer) are added. Cross-validation grouped by source and by writer
-picks the inputs, regularisation, pooling and thresholds; the model is then fitted on everything.
+(nested: the answer-level second stage never sees the fold it is scored on) picks the inputs and the
+regularisation; both stages are then fitted on everything.
 The seed is fixed and the file carries no time stamp, so the same data gives the same bytes.
 """
 
@@ -32,14 +33,14 @@ def main() -> None:
     ap.add_argument("--no-own", action="store_true", help="train on --data alone")
     ap.add_argument("--out", type=Path, default=REPO / "src" / "rehearse" / "car_model.npz")
     ap.add_argument("--quick", action="store_true",
-                    help="try one configuration only (features and embedding, C=1): for smoke tests")
+                    help="try one configuration only (features alone, C=1): for smoke tests")
     ap.add_argument("--quiet", action="store_true")
     args = ap.parse_args()
     corpus = load_jsonl(args.data)
     own = [] if args.no_own else load_own_sets(args.own_root, args.writers_root)
     log = (lambda *a, **k: None) if args.quiet else print
     log(f"{len(corpus)} answers from {args.data}, {len(own)} of the project's own")
-    grid = {"input_sets": ("both",), "c_grid": (1.0,)} if args.quick else {}
+    grid = {"input_sets": ("features",), "c_grid": (1.0,)} if args.quick else {}
     train(corpus, own, args.out, log=log, **grid)
     print(f"wrote {args.out} ({args.out.stat().st_size} bytes)")
 

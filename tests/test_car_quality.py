@@ -13,14 +13,17 @@ COMPONENTS = ("challenge", "action", "result")
 
 # (set, form) -> minimum macro F1 of covered/missing per component, for the learned model (which was
 # trained on these sets too, with the corpus: benchmarks/car.py prints the cross-validated figures).
-# Measured C/A/R: dev 0.78/0.97/0.90 punctuated, 0.79/0.97/0.87 unpunctuated; check 1.00/1.00/0.92 and
-# 0.85/1.00/0.85. (The rules' 0.95-1.00 on dev were tuned on it; the labels now follow the corpus rules:
-# answers told only as "we" have no Action.)
+# Measured C/A/R with the answer-level second stage (ANALYSIS_VERSION 3): dev 0.72/0.97/0.89 punctuated,
+# 0.63/0.97/0.86 unpunctuated; check 0.81/1.00/0.92 and 0.70/1.00/0.79. Challenge is the lowest: the
+# second stage learns from out-of-fold clause probabilities, so on these whole answers (few lack a
+# challenge) it scores about what it scores unseen. The max-probability rule before it read 0.78-1.00
+# here because its thresholds were fitted on these sets; held out, the same whole answers gave it
+# 0.58 on Challenge against 0.67 for the second stage.
 FLOORS = {
-    ("dev", "punctuated"): 0.75,
-    ("dev", "unpunctuated"): 0.75,
-    ("check", "punctuated"): 0.82,
-    ("check", "unpunctuated"): 0.80,
+    ("dev", "punctuated"): 0.70,
+    ("dev", "unpunctuated"): 0.60,
+    ("check", "punctuated"): 0.78,
+    ("check", "unpunctuated"): 0.68,
 }
 
 

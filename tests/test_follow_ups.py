@@ -164,6 +164,17 @@ def test_a_stored_feedback_dict_is_read_like_an_analysis():
         assert reason(text) == (choose(feedback, "behavioural", rng=random.Random(0)) or FollowUp("", None)).reason
 
 
+@pytest.mark.parametrize("form", [str, spoken])
+def test_a_stored_answer_is_judged_with_the_probabilities_the_card_showed(form):
+    """Stored JSON keeps labels, not scores: the gaps and how sure they are come out the same from
+    it as from the analysis, both read with the learned model's clause probabilities."""
+    for text in (NO_RESULT, WE_ONLY, COMPLETE, NO_MEASURE, HYPOTHETICAL):
+        a = analyze(words_from_text(form(text)))
+        feedback = {"transcript": a.transcript, "answer_s": None, "length": None, "car": a.car_json(),
+                    "clauses": [{**c.evidence(), "label": c.label} for c in a.clauses]}
+        assert gaps(feedback) == gaps(a), text
+
+
 def test_story_car_covers_the_result_told_only_in_the_follow_up():
     answer = analyze(timed(NO_RESULT), Span(0.0, 20.0), 120.0, from_speech=True)
     follow = analyze(timed(FOLLOW_UP_RESULT, start_s=1.0), Span(1.0, 8.0), 120.0, from_speech=True)

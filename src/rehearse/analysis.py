@@ -14,6 +14,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from rehearse.car_model import EVIDENCE_MIN_P, HYPOTHETICAL, get_model
 from rehearse.delivery import FILLERS_HURT_PER_MIN, Delivery, measure
 from rehearse.lexicon import (
@@ -48,7 +50,7 @@ PACE_HIGH_WPM = 160
 PACE_TIP_MARGIN = 0.10  # a pace tip only when more than 10 % outside the band
 PACE_SLOW_WPM = PACE_LOW_WPM * (1 - PACE_TIP_MARGIN)
 PACE_FAST_WPM = PACE_HIGH_WPM * (1 + PACE_TIP_MARGIN)
-ANALYSIS_VERSION = 2  # 1: hand-written rules; 2: the learned C/A/R reader (stored answers are re-read)
+ANALYSIS_VERSION = 3  # 1: hand-written rules; 2: the learned C/A/R reader; 3: its answer-level second stage (stored answers are re-read)
 SETUP_TOO_LONG_SHARE = 0.5
 COMPONENTS = ("challenge", "action", "result")
 LABEL_MIN = 1.0
@@ -249,6 +251,15 @@ def rule_car(clauses: list[Clause]) -> dict[str, bool]:
     return {k: any(covers(c, k) for c in labelled) for k in COMPONENTS}
 
 
+def model_scores(clauses: list[Clause]) -> np.ndarray:
+    """The learned model's probabilities of challenge, action and result for each clause, (n, 3);
+    each clause's `scores` is set to them (rounded), the reading the card shows."""
+    probs = get_model().clause_probabilities([c.text for c in clauses])
+    for c, p in zip(clauses, probs):
+        c.scores = {k: round(float(p[j]), 3) for j, k in enumerate(COMPONENTS)}
+    return probs
+
+
 def read_car(clauses: list[Clause]) -> dict:
     """Label clauses with the learned model and say which parts the answer covers.
 
@@ -259,11 +270,9 @@ def read_car(clauses: list[Clause]) -> dict:
     car = {k: {"covered": False, "evidence": [], "share": 0.0} for k in COMPONENTS}
     if not clauses:
         return car
-    model = get_model()
-    probs = model.clause_probabilities([c.text for c in clauses])
-    covered = model.coverage(probs)
+    probs = model_scores(clauses)
+    covered = get_model().coverage(probs)
     for c, p in zip(clauses, probs):
-        c.scores = {k: round(float(p[j]), 3) for j, k in enumerate(COMPONENTS)}
         shown = [k for j, k in enumerate(COMPONENTS) if covered[k] and p[j] >= EVIDENCE_MIN_P]
         c.label = max(shown, key=lambda k: c.scores[k]) if shown else "other"
     for j, k in enumerate(COMPONENTS):

@@ -1,13 +1,15 @@
 """The learned Challenge / Action / Result reader: clause probabilities and answer coverage.
 
-Each clause is described by two things: linguistic features (who acts, "I" or "we", past-tense
-action verbs, modality and hypotheticals, numbers, outcome, lesson and feedback words, the old
-rule scores, where the clause sits in the answer and what the rest of the answer says), and a
-sentence embedding, the mean of WordLlama's static 256-dim token embeddings (the vectors and
-tokenizer ship inside the `wordllama` wheel; nothing is fetched). Three logistic regressions, one
-per component, turn these into calibrated probabilities; an answer covers a component when its
-clauses' probabilities, pooled by the rule cross-validation chose (max, noisy-or or the mean of the
-top two), pass that component's threshold, so one stray clause does not cover a part.
+Each clause is described by linguistic features (who acts, "I" or "we", past-tense action verbs,
+modality and hypotheticals, numbers, outcome, lesson and feedback words, the old rule scores, where
+the clause sits in the answer and what the rest of the answer says) and, optionally, a sentence
+embedding (the mean of WordLlama's static 256-dim token embeddings, read from the `wordllama`
+wheel; nothing is fetched). Stage one, a logistic regression per component, turns these into each
+clause's probability. Stage two, another logistic regression per component, reads the answer's
+profile of clause probabilities (`answer_profile`: the best three, how many clauses pass 0.5 and
+0.3, where the best one sits, the other parts' probabilities) and gives the probability that the
+answer covers the part; it was trained on out-of-fold clause probabilities, so one stray clause
+does not cover a part the way a run of them does.
 
 The weights live in `car_model.npz` beside this module (rebuilt by `scripts/train_car.py`); they
 are loaded once per process, on first use. Cross-validation chose the features alone for the
@@ -237,10 +239,48 @@ def _read_safetensor(path: Path) -> np.ndarray:
 # --- the model -------------------------------------------------------------------------------
 
 
+ANSWER_FEATURE_NAMES = (
+    "top1", "top2", "top3", "clauses_over_half", "clauses_over_0_3", "share_over_half", "top_position",
+    "log_clauses", "top_where_likeliest", "others_at_top", "evidence_mass", "other_top_a", "other_top_b",
+)
+
+
+def _logit(p: np.ndarray | float) -> np.ndarray:
+    q = np.clip(p, 1e-4, 1 - 1e-4)
+    return np.log(q / (1 - q))
+
+
+def answer_profile(probs: np.ndarray) -> np.ndarray:
+    """(3, len(ANSWER_FEATURE_NAMES)): for each component, the shape of the answer's clause
+    probabilities (the best three as logits, how many clauses pass 0.5 and 0.3, where the best
+    clause sits, how likely the other parts are there and at that clause). A second stage reads
+    covered/missing from it, so one stray clause weighs less than a run of them."""
+    n = len(probs)
+    out = np.zeros((3, len(ANSWER_FEATURE_NAMES)))
+    if n == 0:
+        return out
+    likeliest = probs.argmax(axis=1)
+    for j in range(3):
+        p = probs[:, j]
+        top = np.sort(p)[::-1]
+        best = int(p.argmax())
+        others = [o for o in range(3) if o != j]
+        own = p[likeliest == j]
+        out[j] = [
+            _logit(top[0]), _logit(top[1] if n > 1 else 0.0), _logit(top[2] if n > 2 else 0.0),
+            (p > 0.5).sum() / 3, (p > 0.3).sum() / 5, (p > 0.5).mean(), (best + 0.5) / n, np.log(n),
+            _logit(own.max() if len(own) else 0.0), probs[best, others].max(),
+            -np.log(np.clip(1 - p, 1e-4, 1)).sum() / 3, probs[:, others[0]].max(), probs[:, others[1]].max(),
+        ]
+    return out
+
+
 @dataclass
 class CarModel:
-    """Trained weights: per component a logistic regression over [standardised features, embedding],
-    and the answer-level pooling rule with its threshold."""
+    """Trained weights. Stage one: per component a logistic regression over [standardised features,
+    embedding] gives each clause's probability. Stage two: per component a logistic regression over
+    the answer's probability profile (`answer_profile`) gives the probability that the answer covers
+    it; covered from `thresholds` on."""
 
     mean: np.ndarray  # (n_features,)
     scale: np.ndarray  # (n_features,)
@@ -251,8 +291,11 @@ class CarModel:
     projection: np.ndarray  # (256, k): whitened principal components of the clause embeddings
     coef: np.ndarray  # (3, n_inputs)
     intercept: np.ndarray  # (3,)
-    pooling: str  # max | noisy_or | top2
-    thresholds: np.ndarray  # (3,)
+    answer_mean: np.ndarray  # (3, n_answer_features)
+    answer_scale: np.ndarray  # (3, n_answer_features)
+    answer_coef: np.ndarray  # (3, n_answer_features)
+    answer_intercept: np.ndarray  # (3,)
+    thresholds: np.ndarray  # (3,) on the answer-level probability
     embedder: Embedder | None = None
 
     def inputs(self, texts: list[str]) -> np.ndarray:
@@ -272,24 +315,21 @@ class CarModel:
         z = self.inputs(texts) @ self.coef.T + self.intercept
         return 1.0 / (1.0 + np.exp(-z))
 
+    def answer_probabilities(self, probs: np.ndarray) -> np.ndarray:
+        """(3,) probabilities that the answer covers challenge, action, result, from its clause
+        probabilities (0 for an empty answer)."""
+        if len(probs) == 0:
+            return np.zeros(3)
+        x = (answer_profile(probs) - self.answer_mean) / self.answer_scale
+        z = (x * self.answer_coef).sum(axis=1) + self.answer_intercept
+        return 1.0 / (1.0 + np.exp(-z))
+
     def coverage(self, probs: np.ndarray) -> dict[str, bool]:
         """Whether the answer covers each component, from its clause probabilities."""
-        scores = pool(probs, self.pooling)
+        if len(probs) == 0:
+            return {k: False for k in COMPONENTS}
+        scores = self.answer_probabilities(probs)
         return {k: bool(scores[j] >= self.thresholds[j]) for j, k in enumerate(COMPONENTS)}
-
-
-def pool(probs: np.ndarray, how: str) -> np.ndarray:
-    """Answer-level score per component from clause probabilities (n_clauses, 3)."""
-    if len(probs) == 0:
-        return np.zeros(3)
-    if how == "max":
-        return probs.max(axis=0)
-    if how == "noisy_or":
-        return 1.0 - np.prod(1.0 - probs, axis=0)
-    if how == "top2":
-        top = -np.sort(-probs, axis=0)[:2]
-        return top.mean(axis=0) if len(top) == 2 else top[0] * 0.75  # one clause alone counts less
-    raise ValueError(f"unknown pooling {how!r}")
 
 
 def save_model(path: Path, arrays: dict[str, np.ndarray]) -> None:
@@ -313,12 +353,14 @@ def read_model(path: Path = MODEL_PATH) -> CarModel:
             a = {k: z[k] for k in z.files}
     except (OSError, ValueError, zipfile.BadZipFile) as e:
         raise CarModelError(f"cannot read the C/A/R model {path}: {e}") from e
-    if tuple(str(n) for n in a["feature_names"]) != FEATURE_NAMES:
+    if tuple(str(n) for n in a["feature_names"]) != FEATURE_NAMES or "answer_coef" not in a or \
+            tuple(str(n) for n in a["answer_feature_names"]) != ANSWER_FEATURE_NAMES:
         raise CarModelError(f"{path} was trained with other features: rebuild it with scripts/train_car.py")
     return CarModel(
         mean=a["mean"], scale=a["scale"], use_features=bool(a["use_features"]), use_embedding=bool(a["use_embedding"]),
         embed_weight=float(a["embed_weight"]), embed_mean=a["embed_mean"], projection=a["projection"], coef=a["coef"], intercept=a["intercept"],
-        pooling=str(a["pooling"]), thresholds=a["thresholds"],
+        answer_mean=a["answer_mean"], answer_scale=a["answer_scale"], answer_coef=a["answer_coef"],
+        answer_intercept=a["answer_intercept"], thresholds=a["thresholds"],
     )
 
 

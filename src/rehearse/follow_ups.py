@@ -26,7 +26,7 @@ from rehearse.analysis import (
     Clause,
     analyze,
     fmt_minutes,
-    score_clause,
+    model_scores,
     split_clauses,
     words_from_text,
 )
@@ -322,8 +322,8 @@ def _view(answer) -> _View:
         n = len(rows)
         clauses = [Clause(r["text"], r.get("start"), r.get("end"), (i + 0.5) / n, r.get("label", "other"))
                    for i, r in enumerate(rows)]
-    for c in clauses:
-        c.scores = score_clause(c.text, c.position)  # stored JSON keeps labels, not scores
+    if clauses:
+        model_scores(clauses)  # stored JSON keeps labels, not scores: read them again as the card did
     by_text = {c.text: c for c in clauses}
     car = {}
     for k in COMPONENTS:
