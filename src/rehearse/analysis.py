@@ -68,6 +68,9 @@ MARKERS = [
     "i also", "based on", "within a year", "within a month", "within a week", "a year later", "last year",
 ]
 _MARKER_SEQS = sorted((m.split() for m in MARKERS), key=len, reverse=True)
+_MARKERS_BY_FIRST: dict[str, list[list[str]]] = {}  # longest first, looked up by the word they start with
+for _seq in _MARKER_SEQS:
+    _MARKERS_BY_FIRST.setdefault(_seq[0], []).append(_seq)
 # Words that open a clause only when a subject follows ("then i called", not "the next promotion").
 SUBJECT_OPENERS = {"then", "next", "first", "second", "third", "later", "so", "and", "now", "today"}
 SUBJECTS = {"i", "we", "they", "he", "she", "our", "my", "the", "it", "that", "this"}
@@ -147,7 +150,7 @@ def split_clauses(words: list[Word]) -> list[Clause]:
 def _marker_at(lowered: list[str], i: int) -> int:
     """How many words of a clause opener stand at word i (0 for none): a discourse marker, or a
     new subject with its verb."""
-    for seq in _MARKER_SEQS:
+    for seq in _MARKERS_BY_FIRST.get(lowered[i], ()):
         if lowered[i : i + len(seq)] == seq:
             return len(seq)
     nxt = lowered[i + 1] if i + 1 < len(lowered) else ""

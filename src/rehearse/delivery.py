@@ -58,10 +58,13 @@ class Delivery:
 
 
 def _matches(tokens: list[str], phrases) -> list[tuple[int, str]]:
+    by_first: dict[str, list[tuple[str, ...]]] = {}
+    for p in sorted(phrases, key=len, reverse=True):  # the longest phrase at a word wins
+        by_first.setdefault(p[0], []).append(p)
     found = []
     i = 0
     while i < len(tokens):
-        for p in sorted(phrases, key=len, reverse=True):
+        for p in by_first.get(tokens[i], ()):
             if tuple(tokens[i : i + len(p)]) == p:
                 if p == ("like",) and not _like_is_filler(tokens, i):
                     continue

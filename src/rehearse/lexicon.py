@@ -6,6 +6,7 @@ recognizer output too: no punctuation, numbers spoken as words.
 
 from __future__ import annotations
 
+import functools
 import re
 
 NUMBER_WORDS = (
@@ -130,15 +131,18 @@ GOAL_CONTEXT = re.compile(r"\b(needed to|had to|wanted to|goal was to|asked to|t
                           r"was supposed to|in order to|would have|threatening to|planned to)\b")
 
 
-def compile_weighted(cues: list[tuple[float, str]]) -> list[tuple[float, re.Pattern]]:
-    """Compile (weight, pattern) pairs."""
-    return [(w, re.compile(p)) for w, p in cues]
+def compile_weighted(cues: list[tuple[float, str]]) -> tuple[tuple[float, re.Pattern], ...]:
+    """Compile (weight, pattern) pairs (a tuple, so a reading can be cached by it)."""
+    return tuple((w, re.compile(p)) for w, p in cues)
 
 
 CHALLENGE_RE = compile_weighted(CHALLENGE)
 RESULT_RE = compile_weighted(RESULT)
 
 
-def weighted_hits(text: str, cues: list[tuple[float, re.Pattern]]) -> float:
-    """Sum of the weights of the cue groups that occur in `text` (each group counted once)."""
+@functools.lru_cache(maxsize=4096)
+def weighted_hits(text: str, cues: tuple[tuple[float, re.Pattern], ...]) -> float:
+    """Sum of the weights of the cue groups that occur in `text` (each group counted once).
+    Cached: each clause is read by the rules and by the model, and the live end-of-answer check
+    reads the same clauses again as the answer grows."""
     return sum(w for w, p in cues if p.search(text))
