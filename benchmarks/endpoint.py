@@ -380,8 +380,8 @@ class _Recorder:
         words = self.decoding.words_so_far()
         assert words[: len(self.rec.words)] == self.rec.words, "the decoding revised its words"
         self.rec.words = words
-        if voice_end_s not in self.rec.tails:
-            self.rec.tails[voice_end_s] = np.array(tail, dtype=np.float32)
+        if self.detector.elapsed_s > voice_end_s:  # on the voiced frame itself, the tail is the last pause's
+            self.rec.tails[voice_end_s] = tail  # the detector replaces its tail, never changes it
         self.rec.calls.append((self.detector.elapsed_s, voice_end_s, bool(self.decoding.pending), len(words)))
         return silence_s
 
@@ -397,6 +397,7 @@ def record(case: Case) -> Recording:
 
         _ENGINE = PocketSphinxEngine()
     t0 = time.perf_counter()
+    _ENGINE.restart()  # decode as a fresh engine would: the result must not depend on the answers before
     decoding = _ENGINE.stream()
     rec = Recording()
     recorder = _Recorder(decoding, rec)

@@ -235,7 +235,8 @@ def story_landed(words: Sequence[Word]) -> Content:
 
 def _checks_complete(rubric: str) -> Callable[[Sequence[Word]], Content]:
     """Completeness for a question judged by its own checks (objection, closing, motivation): the
-    checks are the only content evidence, so all passing counts as a result said last."""
+    checks are the only content evidence, so all passing counts as a result said last, and the last
+    clause's kind is not read (an even 0.5)."""
 
     def complete(words: Sequence[Word]) -> Content:
         from rehearse.analysis import analyze
@@ -246,7 +247,7 @@ def _checks_complete(rubric: str) -> Callable[[Sequence[Word]], Content]:
             done = checks["acknowledged"] and (checks["example"] or checks["plan"])
         else:
             done = all(checks.values())
-        return Content(done, float(done), float(done), 0.0)
+        return Content(done, float(done), float(done), 0.5)  # the last clause is not read: neutral
 
     return complete
 
