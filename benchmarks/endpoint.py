@@ -27,19 +27,22 @@ answer (a cut).
 
     PYTHONPATH=src .venv/bin/python benchmarks/endpoint.py [--quick] [--jobs 2] [--cache FILE] [--show]
 
-Measured 2026-11-26, PocketSphinx, --silence 4 (fixed ends every answer 3.9-4.0 s after its last word):
-- before (main: the C/A/R check all-or-nothing): tune 24 complete: median 3.91 s, 14 over 2.5 s,
-  pauses cut 1 of 24 (a pause after "as a result"); held out 28 complete (7 voices): median 3.99 s,
-  worst 4.04 s, 20 over 2.5 s, pauses cut 0 of 28; on the held-out voices alone: median 4.00 s,
-  0 of 22 cut. (On the earlier case set, 24 stories in 5 flite voices: 10 of 24 ended 1.12 s
-  after the last word, the other 14 at 4 s, median 3.96 s; 0 of 24 cut.)
-- after (graded evidence, `rehearse.endpoint.end_score`): tune (fitted) 24 complete: median 1.70 s,
-  11 over 2.5 s, 0 of 24 cut; held out 28 complete: median 1.13 s, worst 4.04 s, 11 over 2.5 s,
-  0 of 28 cut (heldout-A 12: median 0.96 s, 2 over 2.5 s; heldout-B 16: median 3.05 s, 9 over
-  2.5 s); held-out voices alone 21 complete: median 1.15 s, 8 over 2.5 s, 0 of 22 cut. The answers
-  still slow are ones whose last clause the recognizer garbled into a middling reading, results
-  told first (the answer ends on an action, the shape of a pause before the result), and two
-  where the recognizer heard a dangling last word. Decision CPU time: median 0.006 ms, worst 21 ms.
+Measured 2026-11-26, PocketSphinx, --silence 4 (fixed ends every answer 3.9-4.0 s after its last
+word); the replay was checked against live `TurnDetector` runs (same end times to the frame):
+- before (main: the C/A/R check all-or-nothing): tune 24 complete: median 3.99 s, 19 over 2.5 s,
+  0 of 24 cut; held out 28 complete (7 voices): median 4.00 s, worst 4.04 s, 21 over 2.5 s, 0 of
+  28 cut; held-out voices alone 21 complete: median 4.00 s, 15 over 2.5 s, 0 of 22 cut. (On the
+  earlier case set, 24 stories in 5 flite voices: 10 of 24 ended 1.12 s after the last word, the
+  other 14 at 4 s, median 3.96 s; 0 of 24 cut.)
+- after (graded evidence, `rehearse.endpoint.end_score`): tune (fitted) 24 complete: median 1.45 s,
+  11 over 2.5 s, 0 of 24 cut; held out 28 complete: median 1.01 s, worst 4.04 s, 10 over 2.5 s,
+  1 of 28 cut (heldout-A 12: median 0.95 s, 2 over 2.5 s, 0 of 12 cut; heldout-B 16: median
+  2.01 s, 8 over 2.5 s, 1 of 16 cut: a 3.0 s pause after "as a result" the recognizer did not
+  hear as an opener); held-out voices alone 21 complete: median 1.01 s, 7 over 2.5 s, 1 of 22 cut.
+  The answers still slow are ones whose last clause the recognizer garbled into a middling
+  reading, results told first (the answer ends on an action, the shape of a pause before the
+  result), and two where the recognizer heard a dangling last word. Decision CPU time: median
+  0.01 ms, worst 39 ms (a new transcript read by the C/A/R model).
 """
 
 from __future__ import annotations
