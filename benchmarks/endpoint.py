@@ -1,38 +1,67 @@
-"""Smart end of answer versus a fixed silence, on flite answers fed from files.
+"""Smart end of answer versus a fixed silence, on synthetic answers fed from files.
 
-Each answer is built from flite renderings of its sentences, trimmed, joined with short natural
-gaps (or a 2.5-3.5 s thinking pause before the result), laid over quiet room noise and followed by
-silence. It is fed in 0.1 s blocks (a microphone's size) through the real PocketSphinx decoding
-and `TurnDetector`, faster than real time; times are audio time, so the decisions are a
-microphone's. Printed: for complete answers, how long after the last word the answer ended; for
-thinking-pause answers, whether the pause ended the answer (a cut).
+Each answer is built from renderings of its sentences (flite voices, an espeak-ng voice and a
+flite voice changed by sox), trimmed, joined with short natural gaps (or a 2.5-3.5 s thinking
+pause), laid over quiet room noise and followed by silence. It is fed in 0.1 s blocks (a
+microphone's size) through the real PocketSphinx decoding and `TurnDetector`, faster than real
+time; times are audio time, so the decisions are a microphone's.
 
-    PYTHONPATH=src .venv/bin/python benchmarks/endpoint.py [--voices rms,awb,slt,kal16,kal] [--quick]
-        [--lenient] [--jobs 2]
+Each file is decoded once: a recording endpoint logs what the live endpoint would be shown at
+every silent frame (the words decoded so far, whether the decoder still holds speech, the tail of
+the voice), and each endpoint is then replayed over that log exactly as `TurnDetector` asks it,
+so the modes are compared on the same decoding and tuning the endpoint costs no decoding.
 
-Measured (2026-11-25, PocketSphinx, 24 complete answers and 24 thinking-pause answers, 5 voices):
-fixed 4 s silence ends complete answers 3.99 s after the last word (median); smart ends the 10 of
-24 that the C/A/R check finds complete 1.12 s after (median, worst 1.42 s), the other 14 (a
-challenge, action or result the recognizer garbled or the analysis missed) after 4 s; thinking
-pauses of 2.6-3.5 s before the result cut 0 of 24 (fixed 0, lenient 0).
+Answers, and what was tuned on what (never tune on the held-out groups):
+- tune: stories 1-6 (challenge, action, result, some with a closing phrase), complete and with a
+  thinking pause after the action or after "... and", and twelve answers of other shapes
+  (`TUNE_SHAPES`), all in the voices rms, awb and slt;
+- heldout-A: stories 7-12 in voices not tuned on (kal16, kal, espeak-ng en-us, slt lowered by sox);
+- heldout-B: answers of other shapes, written before any tuning and never tuned on: results first,
+  a lesson at the end, one-sentence answers, a closing phrase after the action; pauses after the
+  challenge, after a plan, after "the result was", "so", "as a result", "and then", mid-list; in
+  all seven voices;
+- open: answers with no result that end anyway (no target; shown for what a user would wait).
+Printed: for complete answers, how long after the last word the answer ended (median, worst, how
+many over 2.5 s); for thinking-pause answers (pauses of 2.5-3.5 s), whether the pause ended the
+answer (a cut).
+
+    PYTHONPATH=src .venv/bin/python benchmarks/endpoint.py [--quick] [--jobs 2] [--cache FILE] [--show]
+
+Measured 2026-11-26, PocketSphinx, --silence 4 (fixed ends every answer 3.9-4.0 s after its last
+word); the replay was checked against live `TurnDetector` runs (same end times to the frame):
+- before (main: the C/A/R check all-or-nothing): tune 24 complete: median 3.99 s, 19 over 2.5 s,
+  0 of 24 cut; held out 28 complete (7 voices): median 4.00 s, worst 4.04 s, 21 over 2.5 s, 0 of
+  28 cut; held-out voices alone 21 complete: median 4.00 s, 15 over 2.5 s, 0 of 22 cut. (On the
+  earlier case set, 24 stories in 5 flite voices: 10 of 24 ended 1.12 s after the last word, the
+  other 14 at 4 s, median 3.96 s; 0 of 24 cut.)
+- after (graded evidence, `rehearse.endpoint.end_score`): tune (fitted) 24 complete: median 1.45 s,
+  11 over 2.5 s, 0 of 24 cut; held out 28 complete: median 1.01 s, worst 4.04 s, 10 over 2.5 s,
+  1 of 28 cut (heldout-A 12: median 0.95 s, 2 over 2.5 s, 0 of 12 cut; heldout-B 16: median
+  2.01 s, 8 over 2.5 s, 1 of 16 cut: a 3.0 s pause after "as a result" the recognizer did not
+  hear as an opener); held-out voices alone 21 complete: median 1.01 s, 7 over 2.5 s, 1 of 22 cut.
+  The answers still slow are ones whose last clause the recognizer garbled into a middling
+  reading, results told first (the answer ends on an action, the shape of a pause before the
+  result), and two where the recognizer heard a dangling last word. Decision CPU time: median
+  0.01 ms, worst 39 ms (a new transcript read by the C/A/R model).
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
+import pickle
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from rehearse.audio import SAMPLE_RATE_HZ, FileSource, read_all, write_wav
-from rehearse.endpoint import SmartEndpoint
-from rehearse.speech import PocketSphinxEngine
+from rehearse.transcript import Word
 from rehearse.turns import TurnDetector
 
 # (challenge, action, result, closing phrase or None): written for this benchmark.
@@ -86,9 +115,135 @@ STORIES = [
      "Now the whole team uses the dashboard every morning and the weekly meeting is half as long.",
      None),
 ]
+TUNE_STORIES = 6  # stories 1-6 are tuned on, 7-12 held out
 
-VOICES = ("rms", "awb", "slt", "kal16", "kal")
+# Other shapes, written after the tuning and never tuned on. "|" marks a thinking pause.
+SHAPES = [
+    ("complete", "results-first", [
+        "We cut the time to release a new version from two weeks to two days.",
+        "Before that, every release needed a full night of manual testing.",
+        "I automated the tests and ran them on every change."]),
+    ("complete", "lesson", [
+        "During my first month as a team lead, two people on my team stopped talking to each other.",
+        "I met each of them alone, and then the three of us agreed on how to split the work.",
+        "They worked together well for the rest of the year.",
+        "What I learned is to speak to people early, before a problem grows."]),
+    ("complete", "one-sentence", [
+        "I found the bug in the payment code and fixed it the same day, so no customer was charged twice."]),
+    ("complete", "one-sentence", [
+        "When our printer broke before a big meeting, I printed everything at a shop nearby and we started on time."]),
+    ("complete", "results-first", [
+        "Our team won the regional sales award last year.",
+        "I had noticed that we lost most customers after the first call, so I wrote a follow up plan and shared it "
+        "with everyone."]),
+    ("complete", "closing-after-action", [
+        "A customer was angry because his order was lost.",
+        "I apologized, found the parcel and drove it to his house myself.",
+        "That's pretty much it."]),
+    ("complete", "lesson", [
+        "We missed an important deadline on my first project.",
+        "I talked to the client, explained what went wrong and agreed on a new date.",
+        "We delivered two weeks later.",
+        "Since then I always plan a buffer for surprises."]),
+    ("complete", "short-story", [
+        "Our volunteers kept leaving after a few weeks.",
+        "I started a monthly dinner and wrote a thank you note after every event.",
+        "Most of them stayed for more than a year."]),
+    ("open", "hypothetical", [
+        "I have not been in that exact situation.",
+        "But I would listen first, and then ask what the other person needs."]),
+    ("open", "opinion", [
+        "I really enjoy working with customers.",
+        "I like solving their problems, and I like learning how their business works."]),
+    ("pause", "after-plan", [
+        "Our shop had too much stock that nobody bought.",
+        "So I decided to run a sale for the old items.", "|",
+        "We sold almost all of it in two weeks and freed up half the storage room."]),
+    ("pause", "after-challenge", [
+        "The new software kept losing customer records.", "|",
+        "I wrote down every case and found the pattern with the vendor, and they fixed it.",
+        "We have not lost a record since."]),
+    ("pause", "after-the-result-was", [
+        "Our team was behind on the quarterly targets.",
+        "I called every old client and offered a small discount, and the result was", "|",
+        "twenty new orders in one month."]),
+    ("pause", "after-so", [
+        "The night shift often forgot to lock the back door.",
+        "I put a checklist next to the door, and so", "|",
+        "the door has been locked every night since then."]),
+    ("pause", "after-as-a-result", [
+        "Our meetings were long and nobody knew what was decided.",
+        "I started sending a short agenda before each meeting and a summary after it.",
+        "As a result", "|",
+        "the meetings are thirty minutes shorter."]),
+    ("pause", "mid-list", [
+        "A big client asked for a report in one day that usually takes a week.",
+        "I asked two colleagues for help, and we split the data by region.", "|",
+        "We sent the report that evening and the client signed a new contract the next month."]),
+    ("pause", "after-plan", [
+        "My manager wanted to cut costs in the office.",
+        "My plan was to move all our paper forms online.", "|",
+        "Within a year we saved about ten thousand dollars on printing."]),
+    ("pause", "after-and-then", [
+        "The kitchen kept running out of ingredients on weekends.",
+        "I counted what we used each day, and then", "|",
+        "ordered based on that. We never ran out again."]),
+]
+
+# Other shapes for tuning, written once the first tuning round showed that stories of one shape
+# were not enough; tuned on in the tuning voices only.
+TUNE_SHAPES = [
+    ("complete", "results-first", [
+        "Our checkout errors fell to almost zero last spring.",
+        "Customers had complained that payments failed at random.",
+        "I traced the failures to a timeout and raised it with the payment provider."]),
+    ("complete", "lesson", [
+        "Our first product launch was a mess because nobody owned the plan.",
+        "I made one shared timeline and checked it with each team every Monday.",
+        "The second launch went out on the planned day.",
+        "I learned that a plan needs one owner."]),
+    ("complete", "one-sentence", [
+        "I noticed the invoices were sent twice, so I fixed the script and the duplicates stopped."]),
+    ("complete", "one-sentence", [
+        "When a colleague got sick before a client visit, I prepared his slides overnight and the visit went well."]),
+    ("complete", "closing-after-action", [
+        "Two teams wanted the same meeting room every day.",
+        "I made a booking calendar and shared it with both managers.",
+        "And that's all."]),
+    ("complete", "short-story", [
+        "Our lab kept losing samples.",
+        "I labelled every shelf and kept a simple log.",
+        "We have not lost a sample since."]),
+    ("pause", "after-plan", [
+        "Our reports were full of errors.",
+        "So I decided to check every number with the team leads.", "|",
+        "The errors went away within a month."]),
+    ("pause", "after-challenge", [
+        "The delivery trucks kept arriving late.", "|",
+        "I changed the loading order and the trucks left on time."]),
+    ("pause", "after-the-result-was", [
+        "Sales were flat for a year.",
+        "I tried a new price for small customers, and the result was", "|",
+        "a ten percent rise in sales."]),
+    ("pause", "after-as-a-result", [
+        "Our onboarding took three weeks.",
+        "I recorded short videos for the common tasks.",
+        "As a result", "|",
+        "new people start working in one week."]),
+    ("pause", "after-so", [
+        "The printer queue was always stuck.",
+        "I set up a second printer, and so", "|",
+        "nobody waits anymore."]),
+    ("pause", "mid-list", [
+        "We had to move the office in two days.",
+        "I packed the servers and labelled every cable.", "|",
+        "The office was running again on Monday morning."]),
+]
+
+TUNE_VOICES = ("rms", "awb", "slt")
+HELDOUT_VOICES = ("kal16", "kal", "espeak", "slt-sox")
 SENTENCE_GAP_S = (0.35, 0.6)  # natural gaps between sentences
+PAUSE_S = (2.5, 3.5)  # thinking pauses
 NOISE_DB = -58.0  # quiet room noise under everything
 AFTER_S = 6.0  # silence after the last word (more than --silence)
 SILENCE_S = 4.0
@@ -101,17 +256,25 @@ BLOCK_S = 0.1
 class Case:
     name: str
     voice: str
-    kind: str  # complete | pause
+    kind: str  # complete | pause | open
+    group: str  # tune | heldout-A | heldout-B
     wav: Path
-    last_word_s: float  # end of the last word (complete) or start of the thinking pause (pause)
+    last_word_s: float  # end of the last word (complete, open) or start of the thinking pause (pause)
     pause_s: float = 0.0
     final_s: float = 0.0  # end of the last word of the answer
 
 
 def render(text: str, voice: str, tmp: Path) -> np.ndarray:
-    """One flite rendering at 16 kHz, its leading and trailing silence trimmed."""
+    """One rendering at 16 kHz, its leading and trailing silence trimmed."""
     out = tmp / "seg.wav"
-    subprocess.run(["flite", "-voice", voice, "-t", text, "-o", str(out)], check=True)
+    if voice == "espeak":
+        subprocess.run(["espeak-ng", "-v", "en-us", "-s", "160", "-w", str(out), text], check=True)
+    elif voice.endswith("-sox"):  # a lower, slower speaker than any flite voice
+        raw = tmp / "raw.wav"
+        subprocess.run(["flite", "-voice", voice.removesuffix("-sox"), "-t", text, "-o", str(raw)], check=True)
+        subprocess.run(["sox", "-D", str(raw), str(out), "pitch", "-300", "tempo", "0.9"], check=True)
+    else:
+        subprocess.run(["flite", "-voice", voice, "-t", text, "-o", str(out)], check=True)
     data, rate = read_all(out)
     if rate != SAMPLE_RATE_HZ:
         import soxr
@@ -142,44 +305,115 @@ def build(parts: list[tuple[np.ndarray, float]], rng: np.random.Generator) -> tu
     return np.clip(audio + noise, -1, 1).astype(np.float32), ends
 
 
-def make_cases(voices: list[str], tmp: Path, quick: bool) -> list[Case]:
-    """Complete stories and thinking-pause answers, each in voices taken in turn."""
-    rng = np.random.default_rng(13)
-    cases = []
-    stories = STORIES[:6] if quick else STORIES
-    cache: dict[tuple[str, str], np.ndarray] = {}
-
-    def seg(text: str, voice: str) -> np.ndarray:
-        if (text, voice) not in cache:
-            cache[text, voice] = render(text, voice, tmp)
-        return cache[text, voice]
-
-    def gap() -> float:
-        return float(rng.uniform(*SENTENCE_GAP_S))
-
+def case_plan(quick: bool) -> list[tuple[str, str, str, str, list[str]]]:
+    """(name, voice, kind, group, sentences with "|" for a thinking pause) of every answer."""
+    plan = []
+    stories = STORIES[:3] + STORIES[6:9] if quick else STORIES
     for i, (c, a, r, close) in enumerate(stories):
-        # every complete story in two voices, every pause variant in its own voice: all voices used
-        for v in (voices[i % len(voices)], voices[(i + 2) % len(voices)]):
-            texts = [c, a, r] + ([close] if close else [])
-            parts = [(seg(t, v), gap()) for t in texts]
-            parts[-1] = (parts[-1][0], AFTER_S)
-            audio, ends = build(parts, rng)
-            wav = tmp / f"s{i}-{v}-complete.wav"
-            write_wav(wav, audio)
-            cases.append(Case(f"story{i + 1}{'+close' if close else ''}", v, "complete", wav, ends[-1], 0.0, ends[-1]))
-        for j, where in enumerate(("after-action", "after-and")):
-            v = voices[(i + 1 + 3 * j) % len(voices)]
-            pause = float(rng.uniform(2.5, 3.5))
-            if where == "after-action":
-                texts = [(c, gap()), (a, pause), (r, AFTER_S)]
-            else:
-                texts = [(c, gap()), (a.rstrip(".") + " and", pause), (r[0].lower() + r[1:], AFTER_S)]
-            parts = [(seg(t, v), g) for t, g in texts]
-            audio, ends = build(parts, rng)
-            wav = tmp / f"s{i}-{v}-{where}.wav"
-            write_wav(wav, audio)
-            cases.append(Case(f"story{i + 1}:{where}", v, "pause", wav, ends[1], pause, ends[-1]))
+        n = STORIES.index((c, a, r, close))
+        tune = n < TUNE_STORIES
+        voices, group = (TUNE_VOICES, "tune") if tune else (HELDOUT_VOICES, "heldout-A")
+        texts = [c, a, r] + ([close] if close else [])
+        # every complete story in two voices, every pause variant in its own voice
+        for v in (voices[n % len(voices)], voices[(n + 1) % len(voices)]):
+            plan.append((f"story{n + 1}{'+close' if close else ''}", v, "complete", group, texts))
+        plan.append((f"story{n + 1}:after-action", voices[(n + 2) % len(voices)], "pause", group, [c, a, "|", r]))
+        plan.append((f"story{n + 1}:after-and", voices[(n + 3) % len(voices)], "pause", group,
+                     [c, a.rstrip(".") + " and", "|", r[0].lower() + r[1:]]))
+    voices = TUNE_VOICES + HELDOUT_VOICES
+    for i, (kind, shape, texts) in enumerate(SHAPES[::2] if quick else SHAPES):
+        for v in (voices[i % len(voices)], voices[(i + 3) % len(voices)]):
+            plan.append((f"B{i + 1}:{shape}", v, kind, "heldout-B", texts))
+    for i, (kind, shape, texts) in enumerate(TUNE_SHAPES[::2] if quick else TUNE_SHAPES):
+        for v in (TUNE_VOICES[i % 3], TUNE_VOICES[(i + 1) % 3]):
+            plan.append((f"T{i + 1}:{shape}", v, kind, "tune", texts))
+    return plan
+
+
+def make_cases(quick: bool, tmp: Path) -> list[Case]:
+    """Render and assemble every answer of the plan into a file."""
+    rng = np.random.default_rng(13)
+    cache: dict[tuple[str, str], np.ndarray] = {}
+    cases = []
+    for k, (name, voice, kind, group, texts) in enumerate(case_plan(quick)):
+        parts: list[tuple[np.ndarray, float]] = []
+        pause_at, pause = None, 0.0
+        for t in texts:
+            if t == "|":
+                pause = float(rng.uniform(*PAUSE_S))
+                parts[-1] = (parts[-1][0], pause)
+                pause_at = len(parts) - 1
+                continue
+            if (t, voice) not in cache:
+                cache[t, voice] = render(t, voice, tmp)
+            parts.append((cache[t, voice], float(rng.uniform(*SENTENCE_GAP_S))))
+        parts[-1] = (parts[-1][0], AFTER_S)
+        audio, ends = build(parts, rng)
+        wav = tmp / f"{k:03d}.wav"
+        write_wav(wav, audio)
+        last = ends[pause_at] if pause_at is not None else ends[-1]
+        cases.append(Case(name, voice, kind, group, wav, last, pause, ends[-1]))
     return cases
+
+
+# --- decoding once, and replaying endpoints ----------------------------------------------------
+
+
+@dataclass
+class Recording:
+    """What a live endpoint is shown at each silent frame of one answer's decoding."""
+
+    calls: list[tuple[float, float, bool, int]] = field(default_factory=list)  # elapsed, voice end, pending, words
+    tails: dict[float, np.ndarray] = field(default_factory=dict)  # the voice's tail, by where the voice ended
+    words: list[Word] = field(default_factory=list)  # every word decoded (the decoding only appends)
+    fixed_end_s: float | None = None  # when the fixed silence ended the answer
+    decode_s: float = 0.0
+
+
+class _Recorder:
+    """An endpoint that never shortens the silence and logs what it is shown (asked from the first
+    silent frame, so any endpoint's `min_silence_s` can be replayed)."""
+
+    min_silence_s = 0.0
+
+    def __init__(self, decoding, rec: Recording):
+        self.decoding, self.rec, self.detector = decoding, rec, None
+
+    def required_silence_s(self, tail: np.ndarray, voice_end_s: float, silence_s: float) -> float:
+        words = self.decoding.words_so_far()
+        assert words[: len(self.rec.words)] == self.rec.words, "the decoding revised its words"
+        self.rec.words = words
+        if self.detector.elapsed_s > voice_end_s:  # on the voiced frame itself, the tail is the last pause's
+            self.rec.tails[voice_end_s] = tail  # the detector replaces its tail, never changes it
+        self.rec.calls.append((self.detector.elapsed_s, voice_end_s, bool(self.decoding.pending), len(words)))
+        return silence_s
+
+
+_ENGINE = None
+
+
+def record(case: Case) -> Recording:
+    """Decode one answer as a microphone would feed it, logging the endpoint's view."""
+    global _ENGINE
+    if _ENGINE is None:
+        from rehearse.speech import PocketSphinxEngine
+
+        _ENGINE = PocketSphinxEngine()
+    t0 = time.perf_counter()
+    _ENGINE.restart()  # decode as a fresh engine would: the result must not depend on the answers before
+    decoding = _ENGINE.stream()
+    rec = Recording()
+    recorder = _Recorder(decoding, rec)
+    det = TurnDetector(THINK_S, SILENCE_S, MAX_S, endpoint=recorder)
+    recorder.detector = det
+    for block in FileSource(case.wav, block_s=BLOCK_S).chunks():
+        decoding.accept(block)
+        if det.add(block):
+            break
+    rec.fixed_end_s = det.elapsed_s if det.ended_by == "silence" else None
+    rec.words = decoding.words_so_far()
+    rec.decode_s = time.perf_counter() - t0
+    return rec
 
 
 @dataclass
@@ -187,107 +421,119 @@ class Outcome:
     ended_s: float | None
     reason: str = ""
     required_s: float = 0.0
+    confidence: float = 0.0
+    ms: list[float] = field(default_factory=list)
 
 
-def run(case: Case, modes: tuple[str, ...]) -> tuple[dict[str, Outcome], list[float]]:
-    """Feed one file through one decoding and one turn detector per mode (they share the decoding,
-    which each smart endpoint reads as the loop would); when and why did each end the answer."""
-    engine = _engine()
-    decoding = engine.stream()
-    detectors, timed = {}, []
-    for mode in modes:
-        endpoint = None if mode == "fixed" else SmartEndpoint.for_decoding(decoding, lenient=mode == "lenient")
-        if endpoint is not None and mode == "smart":  # time each decision the detector asks for
-            inner = endpoint.required_silence_s
+def replay(rec: Recording, mode: str, kind: str = "behavioural") -> Outcome:
+    """When `mode`'s endpoint ends this answer, asked exactly as `TurnDetector` would ask it."""
+    if mode == "fixed":
+        return Outcome(rec.fixed_end_s, "fixed", SILENCE_S)
+    from rehearse.endpoint import SmartEndpoint
 
-            def timed_call(*args, inner=inner):
-                t0 = time.process_time()
-                out = inner(*args)
-                timed.append((time.process_time() - t0) * 1000)
-                return out
-
-            endpoint.required_silence_s = timed_call
-        detectors[mode] = TurnDetector(THINK_S, SILENCE_S, MAX_S, endpoint=endpoint)
-    for block in FileSource(case.wav, block_s=BLOCK_S).chunks():
-        live = [d for d in detectors.values() if d.ended_by is None]
-        if not live:
-            break
-        if any(d.endpoint is not None for d in live):
-            decoding.accept(block)
-        for d in live:
-            d.add(block)
-    out = {}
-    for mode, d in detectors.items():
-        last = d.endpoint.last if d.endpoint is not None else None
-        out[mode] = Outcome(d.elapsed_s if d.ended_by else None, last.reason if last else "", d.required_silence_s)
-    return out, timed
+    seen = {"n": 0, "pending": False}
+    endpoint = SmartEndpoint(lambda: rec.words[: seen["n"]], kind, pending=lambda: seen["pending"],
+                             lenient=mode == "lenient")
+    ms = []
+    for elapsed, voice_end, pending, n in rec.calls:
+        if elapsed - voice_end < endpoint.min_silence_s:
+            continue
+        seen.update(n=n, pending=pending)
+        t0 = time.process_time()
+        required = endpoint.required_silence_s(rec.tails[voice_end], voice_end, SILENCE_S)
+        ms.append((time.process_time() - t0) * 1000)
+        if elapsed - voice_end >= required:
+            last = endpoint.last
+            return Outcome(elapsed, last.reason, required, last.confidence, ms)
+    last = endpoint.last
+    return Outcome(rec.fixed_end_s, last.reason if last else "", last.required_s if last else SILENCE_S,
+                   last.confidence if last else 0.0, ms)
 
 
-_ENGINE = None
+def _value(case: Case, out: Outcome) -> float | bool | None:
+    """A complete (or open) answer's delay after its last word; for a pause answer, was it cut."""
+    if case.kind == "pause":
+        return out.ended_s is not None and out.ended_s < case.final_s
+    return None if out.ended_s is None else out.ended_s - case.last_word_s
 
 
-def _engine() -> PocketSphinxEngine:
-    global _ENGINE
-    if _ENGINE is None:
-        _ENGINE = PocketSphinxEngine()
-    return _ENGINE
+def summary(rows: list[tuple[Case, float | bool | None]]) -> str:
+    """Median and worst end delay of the complete answers, and the pauses cut."""
+    delays = [v for c, v in rows if c.kind == "complete" and v is not None]
+    cuts = sum(1 for c, v in rows if c.kind == "pause" and v)
+    n_pause = sum(1 for c, _ in rows if c.kind == "pause")
+    voices = len({c.voice for c, _ in rows})
+    text = f"{voices} voices; "
+    if delays:
+        text += (f"complete {len(delays)}: median {statistics.median(delays):.2f} s, worst {max(delays):.2f} s, "
+                 f"over 2.5 s {sum(d > 2.5 for d in delays)}; ")
+    opens = [v for c, v in rows if c.kind == "open" and v is not None]
+    if opens:
+        text += f"open {len(opens)}: median {statistics.median(opens):.2f} s; "
+    if n_pause:
+        text += f"pauses cut {cuts} of {n_pause}"
+    return text
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--voices", default=",".join(VOICES))
-    ap.add_argument("--quick", action="store_true", help="half the stories")
+    ap.add_argument("--quick", action="store_true", help="half the answers")
     ap.add_argument("--lenient", action="store_true", help="also run the lenient story check (Action + Result)")
     ap.add_argument("--jobs", type=int, default=1, help="answers decoded in parallel")
+    ap.add_argument("--cache", type=Path, help="keep the decodings in this file and reuse them")
+    ap.add_argument("--show", action="store_true", help="print each answer's decoded words")
     args = ap.parse_args()
     modes = ("fixed", "smart", "lenient") if args.lenient else ("fixed", "smart")
-    voices = args.voices.split(",")
+    cached: dict[str, Recording] = {}
+    if args.cache and args.cache.exists():
+        with open(args.cache, "rb") as f:
+            cached = pickle.load(f)
     with tempfile.TemporaryDirectory() as d:
-        tmp = Path(d)
-        cases = make_cases(voices, tmp, args.quick)
-        results: dict[str, list] = {m: [] for m in modes}
-        all_ms: list[float] = []
-        print(f"{'answer':28} {'voice':6} {'kind':8} " + " ".join(f"{m:>7}" for m in modes)
-              + "  smart: last decision (reason, required silence)")
+        cases = make_cases(args.quick, Path(d))
+        keys = [hashlib.sha1(c.wav.read_bytes()).hexdigest() for c in cases]  # the audio itself
+        todo = [c for c, k in zip(cases, keys) if k not in cached]
         from concurrent.futures import ProcessPoolExecutor
 
         with ProcessPoolExecutor(args.jobs) as pool:
-            for case, (outs, ms) in zip(cases, pool.map(run, cases, [modes] * len(cases))):
-                all_ms += ms
-                row = []
-                for mode in modes:
-                    out = outs[mode]
-                    if case.kind == "complete":
-                        value = None if out.ended_s is None else out.ended_s - case.last_word_s
-                    else:  # a cut: the answer ended before its last word (in the pause or the result)
-                        value = out.ended_s is not None and out.ended_s < case.final_s
-                    results[mode].append((case, value))
-                    row.append(value)
-                cells = [f"{v:7.2f}" if isinstance(v, float) else f"{('CUT' if v else 'ok'):>7}" for v in row]
-                pause = f" pause {case.pause_s:.1f}s" if case.kind == "pause" else ""
-                smart = outs["smart"]
-                print(f"{case.name:28} {case.voice:6} {case.kind:8} {' '.join(cells)}  "
-                      f"{smart.reason} {smart.required_s:.2f}s{pause}", flush=True)
-        print()
+            for c, rec in zip(todo, pool.map(record, todo)):
+                cached[keys[cases.index(c)]] = rec
+    recs = [cached[k] for k in keys]
+    if args.cache:
+        with open(args.cache, "wb") as f:
+            pickle.dump(cached, f)
+
+    print(f"{'answer':28} {'voice':7} {'group':9} {'kind':8} " + " ".join(f"{m:>7}" for m in modes)
+          + "  smart: last decision (reason, required silence, confidence)")
+    results: dict[str, list] = {m: [] for m in modes}
+    all_ms: list[float] = []
+    for case, rec in zip(cases, recs):
+        row = []
         for mode in modes:
-            delays = [v for c, v in results[mode] if c.kind == "complete" and v is not None]
-            never = sum(1 for c, v in results[mode] if c.kind == "complete" and v is None)
-            cuts = [c for c, v in results[mode] if c.kind == "pause" and v]
-            n_pause = sum(1 for c, _ in results[mode] if c.kind == "pause")
-            print(f"{mode:7}: complete answers {len(delays)} ({len({c.voice for c, _ in results[mode]})} voices): "
-                  f"end delay after last word median {statistics.median(delays):.2f} s, "
-                  f"worst {max(delays):.2f} s, over 2.5 s: {sum(d > 2.5 for d in delays)}"
-                  f"{f', never ended {never}' if never else ''}; "
-                  f"thinking-pause answers cut {len(cuts)} of {n_pause}")
-            if mode != "fixed":
-                ended = [d for d in delays if d < SILENCE_S - 0.2]
-                print(f"{'':9}answers the {mode} reading found complete: {len(ended)} of {len(delays)}, "
-                      f"their delay median {statistics.median(ended) if ended else float('nan'):.2f} s, "
-                      f"worst {max(ended) if ended else float('nan'):.2f} s")
-        if all_ms:
-            print(f"smart decision CPU time: median {statistics.median(all_ms):.3f} ms, "
-                  f"99th percentile {float(np.percentile(all_ms, 99)):.2f} ms, "
-                  f"worst {max(all_ms):.2f} ms over {len(all_ms)} calls")
+            out = replay(rec, mode)
+            if mode == "smart":
+                smart, all_ms = out, all_ms + out.ms
+            results[mode].append((case, _value(case, out)))
+            row.append(results[mode][-1][1])
+        cells = [f"{v:7.2f}" if isinstance(v, float) else f"{('CUT' if v else 'ok'):>7}" if isinstance(v, bool)
+                 else f"{'never':>7}" for v in row]
+        pause = f" pause {case.pause_s:.1f}s" if case.kind == "pause" else ""
+        print(f"{case.name:28} {case.voice:7} {case.group:9} {case.kind:8} {' '.join(cells)}  "
+              f"{smart.reason} {smart.required_s:.2f}s {smart.confidence:.2f}{pause}", flush=True)
+        if args.show:
+            print("    " + " ".join(w.word for w in rec.words))
+    print()
+    groups = ("tune", "heldout-A", "heldout-B")
+    for mode in modes:
+        print(f"{mode}:")
+        for g in groups:
+            print(f"  {g:18} {summary([(c, v) for c, v in results[mode] if c.group == g])}")
+        held = [(c, v) for c, v in results[mode] if c.group != "tune"]
+        print(f"  {'all held out':18} {summary(held)}")
+        print(f"  {'held-out voices':18} {summary([(c, v) for c, v in held if c.voice in HELDOUT_VOICES])}")
+    if all_ms:
+        print(f"smart decision CPU time: median {statistics.median(all_ms):.3f} ms, "
+              f"99th percentile {float(np.percentile(all_ms, 99)):.2f} ms, "
+              f"worst {max(all_ms):.2f} ms over {len(all_ms)} calls")
 
 
 if __name__ == "__main__":
