@@ -43,6 +43,11 @@ word); the replay was checked against live `TurnDetector` runs (same end times t
   reading, results told first (the answer ends on an action, the shape of a pause before the
   result), and two where the recognizer heard a dangling last word. Decision CPU time: median
   0.01 ms, worst 39 ms (a new transcript read by the C/A/R model).
+- after, with the retrained two-stage C/A/R reader (ANALYSIS_VERSION 3; the weights above were
+  set with the previous reader's probabilities and not re-tuned): tune 24 complete: median 1.21 s,
+  11 over 2.5 s, 0 of 24 cut; held out 28 complete: median 1.41 s, worst 4.04 s, 10 over 2.5 s,
+  0 of 28 cut (heldout-A 12: median 1.14 s, 2 over 2.5 s; heldout-B 16: median 3.10 s, 8 over
+  2.5 s); held-out voices alone 21 complete: median 1.53 s, 7 over 2.5 s, 0 of 22 cut.
 """
 
 from __future__ import annotations
