@@ -209,16 +209,22 @@ def outcome(clip, th) -> tuple[str, str]:
     return ("unsure" if unsure else "ok"), ""
 
 
-def thresholds(clips, scorer, grid) -> tuple[float, float, float, float]:
-    """(cost, accept, ending accept, hear) of least cost on `clips` for `scorer`: a miss costs 1, a
-    wrong or false action WRONG_COST, a wrong or false stop/done END_WRONG_COST. Each clip is
-    judged by its most confident stretch (nearly all clips are one stretch)."""
+def _top_stretches(clips, scorer):
+    """Per clip: what was said, the score and command of its most confident stretch, and whether
+    that command ends something (stop/done)."""
     truth = np.array([c["truth"] for c in clips])
     top = [max(((scorer(s), s["cmd"]) for s in c["stretches"] if scorer(s) is not None),
                default=(-99.0, "")) for c in clips]
     score = np.array([t[0] for t in top])
     cmd = np.array([t[1] for t in top])
-    ending = np.isin(cmd, list(vc.ENDING))
+    return truth, score, cmd, np.isin(cmd, list(vc.ENDING))
+
+
+def thresholds(clips, scorer, grid) -> tuple[float, float, float, float]:
+    """(cost, accept, ending accept, hear) of least cost on `clips` for `scorer`: a miss costs 1, a
+    wrong or false action WRONG_COST, a wrong or false stop/done END_WRONG_COST. Each clip is
+    judged by its most confident stretch (nearly all clips are one stretch)."""
+    truth, score, cmd, ending = _top_stretches(clips, scorer)
     right = (cmd == truth) & (truth != "")
     best = None
     for a in grid:
@@ -240,12 +246,7 @@ def thresholds_for_targets(clips, scorer, grid) -> tuple[float, float, float]:
     """(accept, ending accept, hear) that act on the most commands rightly on `clips` while keeping
     wrong commands under WRONG_MAX, false actions on non-commands under FALSE_MAX and false or wrong
     stop/done under ENDING_FALSE_MAX (fractions; a margin under the targets)."""
-    truth = np.array([c["truth"] for c in clips])
-    top = [max(((scorer(s), s["cmd"]) for s in c["stretches"] if scorer(s) is not None),
-               default=(-99.0, "")) for c in clips]
-    score = np.array([t[0] for t in top])
-    cmd = np.array([t[1] for t in top])
-    ending = np.isin(cmd, list(vc.ENDING))
+    truth, score, cmd, ending = _top_stretches(clips, scorer)
     said = truth != ""
     right = (cmd == truth) & said
     best = None
