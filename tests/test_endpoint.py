@@ -123,7 +123,7 @@ def test_the_wait_falls_continuously_with_the_evidence():
     """Graded, not all or nothing: as the last clause reads more surely as a result, the required
     silence falls from near `silence_s` to near the floor, never by a jump."""
     level = Prosody(0.0, 0.0, 20)
-    waits = [decide(TranscriptReading(False, False, False, False, "x", result_p=p, last_result_p=p, words=40),
+    waits = [decide(TranscriptReading(False, False, False, "x", result_p=p, last_result_p=p, words=40),
                     level, 4.0).required_s for p in np.linspace(0.02, 0.98, 97)]
     assert waits[0] > 3.5 and waits[-1] < 1.5
     assert all(a >= b for a, b in zip(waits, waits[1:]))

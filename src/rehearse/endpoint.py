@@ -270,7 +270,6 @@ class TranscriptReading:
     """What the words so far say about the answer being over."""
 
     complete: bool  # the question kind's checks all pass
-    result_last: bool  # one of the last clauses states the result (a story that has just landed)
     closing: bool  # a closing phrase among the last words
     dangling: bool  # the last word (or opener) needs more after it
     last_word: str
@@ -286,7 +285,7 @@ def read_transcript(words: Sequence[Word], complete: Callable[[Sequence[Word]], 
     """Read the words so far: the content evidence, closing phrase, dangling last word."""
     spoken = [w.word.lower() for w in words if w.word and w.word not in ".!?;:,"]
     if not spoken:
-        return TranscriptReading(False, False, False, False, "")
+        return TranscriptReading(False, False, False, "")
     content = complete(words)
     last = spoken[-1]
     tail = " ".join(spoken[-CLOSING_END_WORDS:])
@@ -296,7 +295,7 @@ def read_transcript(words: Sequence[Word], complete: Callable[[Sequence[Word]], 
     # ... unless the closing phrase itself is not finished: "so that's how" (how what?)
     closing_end = bool(CLOSING.search(tail) or CLOSING_START.search(tail)) and last not in UNFINISHED
     dangling = (last in DANGLING or last in UNFINISHED or bool(DANGLING_END.search(tail))) and not closing_end
-    return TranscriptReading(content.complete, content.last_result_p >= 0.5, closing, dangling, last, closing_end,
+    return TranscriptReading(content.complete, closing, dangling, last, closing_end,
                              round(content.result_p, 3), round(content.last_result_p, 3),
                              round(content.last_action_p, 3), len(spoken))
 

@@ -52,11 +52,6 @@ class EngineLoader:
         return self._future.result()
 
 
-def load_engine_in_background(engine: str, model: str | None, lang: str, warn) -> EngineLoader:
-    """The recognizer, loaded in the background from the moment the first sound starts playing."""
-    return EngineLoader(engine, model, lang, warn)
-
-
 def microphone(input_device) -> Callable:
     """Opens the microphone afresh for each turn."""
     return lambda: MicrophoneSource(input_device)
@@ -69,7 +64,7 @@ def live(*, input_device=None, output_device=None, engine="auto", model=None, la
 
     check_input_device(input_device)
     out = player(output_device, warn)
-    load = load_engine_in_background(engine, model, lang, warn)
+    load = EngineLoader(engine, model, lang, warn)
     if hasattr(out, "while_playing"):
         out.while_playing = load.start  # the engine loads while the first question is heard
     spotter_for = None
@@ -96,7 +91,7 @@ class App:
         return player(output_device, self.warn)
 
     def engine(self, engine: str, model: str | None, lang: str) -> EngineLoader:
-        loader = load_engine_in_background(engine, model, lang, self.warn)
+        loader = EngineLoader(engine, model, lang, self.warn)
         loader.start()
         return loader
 
@@ -104,4 +99,4 @@ class App:
         return live(warn=self.warn, store=self.store(), **options)
 
 
-__all__ = ["App", "RehearseError", "live", "load_engine_in_background", "microphone", "player"]
+__all__ = ["App", "RehearseError", "EngineLoader", "live", "microphone", "player"]

@@ -79,6 +79,11 @@ MIGRATIONS = [_V1, _V2, _V3, _V4]  # MIGRATIONS[i] is the SQL that upgrades a da
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
+def _score_json(data: dict) -> str:
+    """An answer's feedback as stored: everything but its number and time (those are columns)."""
+    return json.dumps({k: v for k, v in data.items() if k not in ("answer_id", "created_at")}, ensure_ascii=False)
+
+
 def private_dir(path: Path) -> Path:
     """Create `path` (and parents) readable by the user alone."""
     path.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -155,7 +160,6 @@ class Store:
         qid = self.question_id(question, data.get("question_kind") or "behavioural") if question else None
         car = data.get("car") or {}
         now = time.time()
-        stored = {k: v for k, v in data.items() if k not in ("answer_id", "created_at")}
         cur = self.db.execute(
             """INSERT INTO answers (session_id, question_id, created_at, audio_path, ended_by,
                duration_s, answer_s, verdict, wpm, challenge, action, result, transcript,
@@ -165,7 +169,7 @@ class Store:
                 data.get("session_id"), qid, now, data.get("audio_path"), data.get("ended_by") or "text",
                 data.get("duration_s"), data.get("answer_s"), (data.get("length") or {}).get("verdict"),
                 data.get("wpm"), *(int(bool(car.get(k, {}).get("covered"))) for k in COMPONENTS),
-                data.get("transcript"), json.dumps(stored, ensure_ascii=False), data.get("feedback_latency_s"),
+                data.get("transcript"), _score_json(data), data.get("feedback_latency_s"),
                 data.get("round") or 1, data.get("parent_id"),
             ),
         )
@@ -173,10 +177,8 @@ class Store:
 
     def update_answer(self, feedback: Feedback) -> None:
         """Rewrite a kept answer's feedback (after its follow-up, the story is judged again)."""
-        data = feedback.to_json()
-        stored = {k: v for k, v in data.items() if k not in ("answer_id", "created_at")}
         self.db.execute("UPDATE answers SET score_json = ? WHERE id = ?",
-                        (json.dumps(stored, ensure_ascii=False), feedback.answer_id))
+                        (_score_json(feedback.to_json()), feedback.answer_id))
         self.db.execute("DELETE FROM reanalysis WHERE answer_id = ?", (feedback.answer_id,))
 
     # --- reading ---
@@ -192,11 +194,11 @@ class Store:
         ).fetchall()
         from rehearse.analysis import ANALYSIS_VERSION
 
-        stale = [r[0] for r in rows if json.loads(r[6]).get("analysis_version") != ANALYSIS_VERSION]
+        stored = [json.loads(r[6]) for r in rows]
+        stale = [r[0] for r, data in zip(rows, stored) if data.get("analysis_version") != ANALYSIS_VERSION]
         cached = self._reanalyses(stale, ANALYSIS_VERSION)
         out = []
-        for r in rows:
-            data = json.loads(r[6])
+        for r, data in zip(rows, stored):
             if r[0] in cached:
                 data = cached[r[0]]
             # the columns are the truth for who/when; older answers kept only the score in their JSON
@@ -225,11 +227,9 @@ class Store:
         return found
 
     def _keep_reanalysis(self, feedback: Feedback, version: int) -> None:
-        data = feedback.to_json()
-        stored = {k: v for k, v in data.items() if k not in ("answer_id", "created_at")}
         try:
             self.db.execute("INSERT OR REPLACE INTO reanalysis (answer_id, analysis_version, score_json) VALUES (?, ?, ?)",
-                            (feedback.answer_id, version, json.dumps(stored, ensure_ascii=False)))
+                            (feedback.answer_id, version, _score_json(feedback.to_json())))
         except sqlite3.OperationalError:
             pass  # a read-only or busy database: the judgement is made again next time, nothing is lost
 

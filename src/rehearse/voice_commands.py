@@ -300,11 +300,13 @@ class PocketSphinxSpotter:
                     if self.phrases[p] != self.phrases[heard])
         # Per word: the grammar's score against the free phones over the same frames; the worst
         # word says whether every word of the phrase was really there.
-        word_llrs, in_words = [], 0
+        word_llrs, in_words, word_scores, phone_scores = [], 0, 0.0, 0.0
         for _w, a, b, s in words:
-            n = b - a + 1
-            word_llrs.append((s - _window(phones, a, b)) / n * 1000.0)
+            n, window = b - a + 1, _window(phones, a, b)
+            word_llrs.append((s - window) / n * 1000.0)
             in_words += n
+            word_scores += s
+            phone_scores += window
         first, last = (words[0][1], words[-1][2]) if words else (0, -1)
         span = max(1, last - first + 1)
         # Speech the grammar put into silence: frames the free phones call speech outside the phrase.
@@ -318,8 +320,7 @@ class PocketSphinxSpotter:
             "llr": llr,
             "per": per,
             "per_margin": other - per,
-            "word_llr": (sum(s for *_, s in words) - sum(_window(phones, a, b) for _w, a, b, _s in words))
-            / max(1, in_words) * 1000.0,
+            "word_llr": (word_scores - phone_scores) / max(1, in_words) * 1000.0,
             "min_word_llr": min(word_llrs, default=-10.0),
             "rest_llr": rest_llr,
             "outside": outside / max(1, n_speech),
