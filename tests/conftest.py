@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -43,6 +44,22 @@ def flite(text: str, path: Path, voice: str = "rms") -> Path:
 def espeak(text: str, path: Path, voice: str) -> Path:
     subprocess.run([require("espeak-ng"), "-v", voice, "-w", str(path), text], check=True)
     return path
+
+
+def rest_of(proc: subprocess.Popen, timeout: float) -> tuple[str, str]:
+    """The rest of a text-mode process's output once some lines were read with readline().
+
+    `communicate()` reads the pipes' file descriptors directly, so whatever readline() had already
+    buffered beyond its line would be lost; this reads through the same buffered files instead."""
+    err: list[str] = []
+    reader = threading.Thread(target=lambda: err.append(proc.stderr.read()), daemon=True)
+    reader.start()
+    out = proc.stdout.read()
+    proc.wait(timeout=timeout)
+    reader.join(timeout=timeout)
+    proc.stdout.close()
+    proc.stderr.close()
+    return out, "".join(err)
 
 
 def read_float(path: Path) -> tuple[np.ndarray, int]:

@@ -12,7 +12,7 @@ import time
 import numpy as np
 import pytest
 import soundfile
-from conftest import flite, read_float
+from conftest import flite, read_float, rest_of
 from test_score_cli import rehearse
 
 from rehearse.batch import AUDIO_EXTENSIONS, expand_inputs
@@ -147,7 +147,7 @@ def test_ctrl_c_ends_workers_prints_what_is_done_and_exits_130(answers, tmp_path
         workers = _children(proc.pid)
         assert len(workers) >= 2  # the engine workers (and perhaps multiprocessing's helper)
         os.killpg(proc.pid, signal.SIGINT)
-        rest, err = proc.communicate(timeout=60)
+        rest, err = rest_of(proc, timeout=60)
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
@@ -189,7 +189,7 @@ def test_a_worker_that_dies_costs_only_its_file(answers, tmp_path):
         first = proc.stdout.readline()
         victim = _score_workers(proc.pid)[0]
         os.kill(victim, signal.SIGKILL)  # as the OOM killer would
-        rest, err = proc.communicate(timeout=300)
+        rest, err = rest_of(proc, timeout=300)
     finally:
         if proc.poll() is None:
             proc.kill()

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 import soundfile
 
-from conftest import SAMPLE_ANSWER, flite, read_float, trim
+from conftest import SAMPLE_ANSWER, flite, read_float, rest_of, trim
 from live import LiveRun, Loopback, Recorder, ensure_virtual_audio, live_env, rehearse_cmd, speak_into_mic
 
 QUESTION = "Tell me about a time you fixed something that was broken."
@@ -346,7 +346,7 @@ def test_check_hears_speech_and_reports(tmp_path, answer_wav):
     said.append(proc.stderr.readline())  # printed once the phrase has been spoken: the person answers now
     assert said[1].startswith("Recording 4 s"), said
     person = _start_speaking(answer_wav)
-    out, err = proc.communicate(timeout=60)
+    out, err = rest_of(proc, timeout=60)
     person.kill()
     person.wait()
     assert proc.returncode == 0, out + err
@@ -375,7 +375,7 @@ def test_enter_ends_the_answer_when_stdin_is_a_terminal(tmp_path, bank, answer_w
     speak_into_mic(answer_wav)
     time.sleep(1.0)
     os.write(master, b"\n")
-    out, err = proc.communicate(timeout=60)
+    out, err = rest_of(proc, timeout=60)
     os.close(master)
     assert proc.returncode == 0, err
     r = json.loads(out.strip().splitlines()[0])
