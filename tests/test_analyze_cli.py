@@ -77,3 +77,16 @@ def test_bad_text_inputs(tmp_path, content, message):
 def test_directory_is_refused(tmp_path):
     out = run(["analyze", str(tmp_path)])
     assert out.exit_code == 1 and "is a directory" in out.output
+
+
+def test_card_quotes_a_clause_that_shows_the_part_not_a_fragment(tmp_path):
+    f = tmp_path / "a.txt"
+    f.write_text("Last spring. I was the shift lead at a small bakery and our oven broke two days before a big "
+                 "wedding order was due. I called three repair firms, borrowed oven time from a cafe down the road "
+                 "and moved the baking to the night. We delivered all two hundred pastries on time.")
+    evidence = json.loads(run(["analyze", "--json", str(f)]).output)["car"]["challenge"]["evidence"]
+    assert evidence[0]["text"] == "last spring"  # the fragment is evidence, and comes first
+    card = run(["analyze", str(f)]).output
+    quoted = next(line for line in card.splitlines() if line.strip().startswith("Challenge"))
+    longer = next(e["text"] for e in evidence if len(e["text"].split()) >= 5)
+    assert f'"{longer}"' in quoted and "last spring" not in quoted

@@ -10,6 +10,7 @@ from rehearse.feedback import COMPONENTS, Feedback
 
 VERDICT_TEXT = {"short": "short", "on_target": "on target", "long": "long", None: "-"}
 EVIDENCE_CHARS = 70
+QUOTE_MIN_WORDS = 5  # a shorter evidence clause is quoted only when the part has no longer one
 CHECK_NAMES = {
     "challenge": "Challenge", "action": "Action", "result": "Result",
 }
@@ -24,6 +25,14 @@ REASON_WORDS = {
 
 def _quote(text: str, limit: int = EVIDENCE_CHARS) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _quotable(evidence: list[dict]) -> dict:
+    """The evidence to quote on the card: the first clause of QUOTE_MIN_WORDS or more, else the
+    longest. A two- or three-word fragment ("last spring") rarely shows the part was told, and is
+    where a recognizer's slips are plainest."""
+    return next((e for e in evidence if len(e["text"].split()) >= QUOTE_MIN_WORDS),
+                max(evidence, key=lambda e: len(e["text"].split())))
 
 
 def _label(name: str) -> str:
@@ -59,7 +68,7 @@ def card(fb: Feedback, title: str | None = None) -> str:
             part = fb.story.get(key, {})
             if part.get("covered") and part.get("evidence"):
                 told = part.get("told_in") or "answer"
-                first = next((e for e in part["evidence"] if e.get("part", "answer") == told), part["evidence"][0])
+                first = _quotable([e for e in part["evidence"] if e.get("part", "answer") == told] or part["evidence"])
                 at = f" at {fmt_minutes(first['start'])}" if first.get("start") is not None else ""
                 where = " in the follow-up" if told == "follow_up" else ""
                 lines.append(f"  {key.title():10s}yes{where}{at}: \"{_quote(first['text'])}\"")
