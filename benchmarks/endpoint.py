@@ -245,8 +245,145 @@ TUNE_SHAPES = [
         "The office was running again on Monday morning."]),
 ]
 
+# Held-out group C: written before the re-tuning for the two-stage C/A/R reader and never tuned
+# on. New stories, each in one voice, two voices of them (espeak-ng en-gb, flite rms raised by sox)
+# used nowhere else. "|" marks a thinking pause (2.5-3.5 s) before the result.
+HELDOUT_C = [
+    ("complete", "car", [
+        "Our call center lost many calls during lunch hours.",
+        "I staggered the lunch breaks so that at least six people were always on the phones.",
+        "Missed calls went down by half in the first month."]),
+    ("complete", "car+close", [
+        "The team kept arguing about which bugs to fix first.",
+        "I set up a short vote every Monday where each person ranked the top five issues.",
+        "The arguments stopped and we closed twice as many bugs that quarter.",
+        "So that's how I handled it."]),
+    ("complete", "results-first", [
+        "Last year I saved the company about twenty thousand dollars on shipping.",
+        "Our parcels were going out with the most expensive courier by default.",
+        "I compared three couriers and moved the small parcels to the cheapest one."]),
+    ("complete", "lesson", [
+        "I once promised a client a feature before checking with the developers.",
+        "It needed three months of work, so I went back to the client and told them the truth.",
+        "They agreed to a smaller version that we delivered in three weeks.",
+        "Since then I never promise a date before I talk to the team."]),
+    ("complete", "one-sentence", [
+        "I rewrote the signup form so it asked for four fields instead of twelve, and twice as many people "
+        "finished it."]),
+    ("complete", "short-story", [
+        "The office plants kept dying.",
+        "I made a watering rota.",
+        "They have been green ever since."]),
+    ("complete", "closing-after-action", [
+        "A new colleague felt lost in his first week.",
+        "I took him to lunch and walked him through our tools.",
+        "And that's about it."]),
+    ("complete", "car", [
+        "Our volunteers had no idea which events needed help.",
+        "I built a simple sign up sheet and sent it out every Friday.",
+        "Every event had enough helpers for the rest of the year."]),
+    ("complete", "car", [
+        "The night bus drivers complained that their schedules changed too often.",
+        "I fixed the rota three months ahead and let drivers swap shifts with each other.",
+        "Sick days fell by a third and two drivers who planned to quit stayed."]),
+    ("complete", "results-first+close", [
+        "We finished the audit a week early.",
+        "The files were spread over four different systems.",
+        "I gathered them into one folder and gave each auditor a checklist.",
+        "That's pretty much the whole story."]),
+    ("complete", "car", [
+        "Our lab machines were booked twice almost every day.",
+        "I put the bookings into one shared calendar with clear rules.",
+        "Double bookings dropped from ten a week to zero."]),
+    ("complete", "lesson", [
+        "My first presentation to the board went badly because I had too many slides.",
+        "For the next one I cut it down to five slides and practised with my manager.",
+        "The board approved the budget in ten minutes.",
+        "The lesson for me was to keep it short."]),
+    ("complete", "one-sentence", [
+        "When the main server failed on a Sunday, I switched us to the backup and nobody lost any work."]),
+    ("complete", "car", [
+        "Our customers could not find the return policy on the website.",
+        "I added a clear link on every product page and rewrote the policy in plain words.",
+        "Return questions to the help desk fell by sixty percent."]),
+    ("complete", "results-first", [
+        "I grew our newsletter from two hundred to five thousand readers.",
+        "I wrote one useful tip every week and asked readers to share it with a friend."]),
+    ("complete", "car+close", [
+        "Our kitchen failed a health inspection because of poor records.",
+        "I made daily temperature logs and checked them at every shift change.",
+        "We passed the next inspection with full marks.",
+        "And yeah, that's the story."]),
+    ("pause", "after-action", [
+        "Our meetings always ran over time.",
+        "I started each one with a timer and a written agenda.", "|",
+        "Now they end on time almost every week."]),
+    ("pause", "after-and", [
+        "The stock room was a mess.",
+        "I sorted every shelf by size and", "|",
+        "now anyone can find a part in a minute."]),
+    ("pause", "after-so", [
+        "Customers waited too long at the front desk.",
+        "I opened a second check in line, so", "|",
+        "the wait fell to five minutes."]),
+    ("pause", "after-plan", [
+        "Our team had no way to share what they learned.",
+        "So I decided to start a short talk every Friday.", "|",
+        "Ten people gave a talk in the first two months."]),
+    ("pause", "after-and-then", [
+        "Our test suite took an hour to run.",
+        "I split it into four parts and then", "|",
+        "ran them at the same time, so it took fifteen minutes."]),
+    ("pause", "after-challenge", [
+        "Our biggest client was about to leave us.", "|",
+        "I visited them, listened to every complaint and fixed the top three within a month.",
+        "They signed for another year."]),
+    ("pause", "mid-list", [
+        "We had three days to move a whole conference online.",
+        "I booked the video platform, and I wrote a guide for the speakers.", "|",
+        "Over four hundred people joined and the feedback was great."]),
+    ("pause", "after-the-result-was", [
+        "Our email campaigns got very few clicks.",
+        "I tested shorter subject lines, and the result was", "|",
+        "twice as many clicks in a month."]),
+    ("pause", "after-action", [
+        "New hires waited weeks for a working laptop.",
+        "I prepared the laptops before their first day with all the software installed.", "|",
+        "Now they can work from the first morning."]),
+    ("pause", "after-plan", [
+        "Our budget was cut by twenty percent.",
+        "My plan was to drop the two tools that nobody used.", "|",
+        "We kept every project running and still saved money."]),
+    ("pause", "after-as-a-result", [
+        "Our shop's online reviews were mostly negative.",
+        "I answered every review myself and fixed the most common complaints.",
+        "As a result", "|",
+        "our rating went up by a full star."]),
+    ("pause", "after-and", [
+        "Our app's login failed for many users.",
+        "I found the bug with the support team, fixed it and", "|",
+        "login complaints stopped the same week."]),
+    ("pause", "after-and-then", [
+        "The team kept missing deadlines.",
+        "I asked everyone to write their tasks on one board, and then", "|",
+        "we finished the next three projects on time."]),
+    ("pause", "after-action", [
+        "Our printer jammed every day.",
+        "I called the vendor and had the rollers replaced.", "|",
+        "It has not jammed since."]),
+    ("pause", "after-first-then", [
+        "The shared drive was full every month.",
+        "First I deleted the old backups, then I moved the videos to cheaper storage.", "|",
+        "The drive has been half empty for a year."]),
+    ("pause", "after-action", [
+        "Two of our suppliers sent invoices with wrong prices.",
+        "I checked every invoice against the contract before paying it.", "|",
+        "We got back three thousand dollars in the first quarter."]),
+]
+
 TUNE_VOICES = ("rms", "awb", "slt")
 HELDOUT_VOICES = ("kal16", "kal", "espeak", "slt-sox")
+HELDOUT_C_VOICES = ("kal16", "espeak-gb", "kal", "rms-hi", "espeak", "slt-sox")
 SENTENCE_GAP_S = (0.35, 0.6)  # natural gaps between sentences
 PAUSE_S = (2.5, 3.5)  # thinking pauses
 NOISE_DB = -58.0  # quiet room noise under everything
@@ -262,7 +399,7 @@ class Case:
     name: str
     voice: str
     kind: str  # complete | pause | open
-    group: str  # tune | heldout-A | heldout-B
+    group: str  # tune | heldout-A | heldout-B | heldout-C
     wav: Path
     last_word_s: float  # end of the last word (complete, open) or start of the thinking pause (pause)
     pause_s: float = 0.0
@@ -274,6 +411,12 @@ def render(text: str, voice: str, tmp: Path) -> np.ndarray:
     out = tmp / "seg.wav"
     if voice == "espeak":
         subprocess.run(["espeak-ng", "-v", "en-us", "-s", "160", "-w", str(out), text], check=True)
+    elif voice == "espeak-gb":
+        subprocess.run(["espeak-ng", "-v", "en-gb", "-s", "150", "-w", str(out), text], check=True)
+    elif voice.endswith("-hi"):  # a higher, quicker speaker than any flite voice
+        raw = tmp / "raw.wav"
+        subprocess.run(["flite", "-voice", voice.removesuffix("-hi"), "-t", text, "-o", str(raw)], check=True)
+        subprocess.run(["sox", "-D", str(raw), str(out), "pitch", "350", "tempo", "1.1"], check=True)
     elif voice.endswith("-sox"):  # a lower, slower speaker than any flite voice
         raw = tmp / "raw.wav"
         subprocess.run(["flite", "-voice", voice.removesuffix("-sox"), "-t", text, "-o", str(raw)], check=True)
@@ -332,6 +475,12 @@ def case_plan(quick: bool) -> list[tuple[str, str, str, str, list[str]]]:
     for i, (kind, shape, texts) in enumerate(TUNE_SHAPES[::2] if quick else TUNE_SHAPES):
         for v in (TUNE_VOICES[i % 3], TUNE_VOICES[(i + 1) % 3]):
             plan.append((f"T{i + 1}:{shape}", v, kind, "tune", texts))
+    n_complete = 0
+    for i, (kind, shape, texts) in enumerate(HELDOUT_C[::2] if quick else HELDOUT_C):
+        # each answer in one voice; complete and pause answers each go round all the voices
+        k = n_complete if kind == "complete" else i - n_complete + 3
+        n_complete += kind == "complete"
+        plan.append((f"C{i + 1}:{shape}", HELDOUT_C_VOICES[k % len(HELDOUT_C_VOICES)], kind, "heldout-C", texts))
     return plan
 
 
@@ -527,14 +676,14 @@ def main() -> None:
         if args.show:
             print("    " + " ".join(w.word for w in rec.words))
     print()
-    groups = ("tune", "heldout-A", "heldout-B")
+    groups = ("tune", "heldout-A", "heldout-B", "heldout-C")
     for mode in modes:
         print(f"{mode}:")
         for g in groups:
             print(f"  {g:18} {summary([(c, v) for c, v in results[mode] if c.group == g])}")
         held = [(c, v) for c, v in results[mode] if c.group != "tune"]
         print(f"  {'all held out':18} {summary(held)}")
-        print(f"  {'held-out voices':18} {summary([(c, v) for c, v in held if c.voice in HELDOUT_VOICES])}")
+        print(f"  {'held-out voices':18} {summary([(c, v) for c, v in held if c.voice not in TUNE_VOICES])}")
     if all_ms:
         print(f"smart decision CPU time: median {statistics.median(all_ms):.3f} ms, "
               f"99th percentile {float(np.percentile(all_ms, 99)):.2f} ms, "
