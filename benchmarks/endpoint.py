@@ -381,6 +381,109 @@ HELDOUT_C = [
         "We got back three thousand dollars in the first quarter."]),
 ]
 
+# More shapes for tuning, written for the re-tuning with the two-stage C/A/R reader (results first,
+# lesson endings, closing phrases, short answers; pauses after "so", "and then", a plan); tuned on
+# in the tuning voices only. Kept after heldout-C in the plan, so its answers' audio is unchanged.
+TUNE_SHAPES_2 = [
+    ("complete", "results-first", [
+        "We won back our biggest customer last winter.",
+        "They had moved to a competitor after a billing mistake.",
+        "I visited them, corrected every invoice and offered a free month."]),
+    ("complete", "results-first", [
+        "I cut our cloud bill by a third.",
+        "Most of our test servers ran all night with nobody using them.",
+        "I wrote a small job that switched them off every evening."]),
+    ("complete", "lesson", [
+        "I once tried to fix a conflict by email and it only got worse.",
+        "So I invited both people to a short call and let each explain their side.",
+        "We agreed on a plan in twenty minutes.",
+        "What I learned is that hard talks need a voice, not an email."]),
+    ("complete", "lesson", [
+        "Our first survey got almost no answers.",
+        "I shortened it to three questions and sent it at lunch time.",
+        "Four times as many people answered.",
+        "Looking back, I should have tested it on a few people first."]),
+    ("complete", "closing", [
+        "Our intern had nothing to do in his first week.",
+        "I gave him a small project with a clear goal and checked in every day.",
+        "He finished it early and stayed with us after the summer.",
+        "So yeah, that's how it went."]),
+    ("complete", "closing", [
+        "The team's code reviews took days.",
+        "I asked everyone to review for half an hour each morning.",
+        "Reviews now take less than a day.",
+        "That's all really."]),
+    ("complete", "short-story", [
+        "We kept running out of coffee.",
+        "I ordered it every Monday.",
+        "Problem solved."]),
+    ("complete", "one-sentence", [
+        "I fixed a broken build on a Friday night and the release went out on time."]),
+    ("complete", "one-sentence", [
+        "I trained three new cashiers in a week, and the queue at the tills got shorter straight away."]),
+    ("complete", "car", [
+        "Our delivery drivers got lost in the new business park.",
+        "I drew a simple map with every entrance and gave it to each driver.",
+        "Late deliveries there dropped to almost none."]),
+    ("complete", "car", [
+        "Our support chat answered customers in fifteen minutes on average.",
+        "I wrote ready answers for the twenty most common questions.",
+        "The average reply time fell to four minutes."]),
+    ("complete", "car+close", [
+        "Nobody read our internal newsletter.",
+        "I made it one page with three short stories and a photo.",
+        "Twice as many people opened it the next month.",
+        "And that's it."]),
+    ("pause", "after-so", [
+        "Our website forms were full of spam.",
+        "I added a simple check question, so", "|",
+        "the spam stopped almost at once."]),
+    ("pause", "after-and-then", [
+        "The warehouse lost track of returns.",
+        "I gave every return a label, and then", "|",
+        "we could find each one in a minute."]),
+    ("pause", "after-plan", [
+        "Our sales calls were too long.",
+        "So my plan was to use a short script for the first five minutes.", "|",
+        "Calls got shorter and we closed more deals."]),
+    ("pause", "after-plan", [
+        "The team could not agree on a design.",
+        "I decided to test both designs with real users.", "|",
+        "Users clearly liked the second one, so we built it."]),
+    ("pause", "after-action", [
+        "Our office move was behind schedule.",
+        "I made a list of every task and gave each one an owner.", "|",
+        "We moved in on the planned weekend."]),
+    ("pause", "after-action", [
+        "The finance team spent days matching payments by hand.",
+        "I wrote a small tool that matched them by amount and date, and showed them how to use it.", "|",
+        "Now it takes them one morning."]),
+    ("pause", "after-and", [
+        "Our trainees kept making the same mistakes.",
+        "I recorded short videos of each task and", "|",
+        "the mistakes dropped by half."]),
+    ("pause", "after-so-basically", [
+        "Our deliveries to the north were always late.",
+        "I moved them to an earlier truck, so basically", "|",
+        "they now arrive before noon."]),
+    ("pause", "after-the-outcome-was", [
+        "We had too many meetings.",
+        "I cancelled the ones without an agenda, and the outcome was", "|",
+        "everyone got four hours back each week."]),
+    ("pause", "after-challenge", [
+        "Our app store rating fell to two stars.", "|",
+        "I read every review and fixed the three most common bugs.",
+        "The rating climbed back to four stars."]),
+    ("pause", "mid-list", [
+        "We needed to hire five people in a month.",
+        "I wrote the job posts, and I asked the team for referrals.", "|",
+        "We hired all five in three weeks."]),
+    ("pause", "after-and-then", [
+        "The alarm went off every night.",
+        "I checked the sensors and then", "|",
+        "replaced the broken one. No more alarms."]),
+]
+
 TUNE_VOICES = ("rms", "awb", "slt")
 HELDOUT_VOICES = ("kal16", "kal", "espeak", "slt-sox")
 HELDOUT_C_VOICES = ("kal16", "espeak-gb", "kal", "rms-hi", "espeak", "slt-sox")
@@ -481,6 +584,9 @@ def case_plan(quick: bool) -> list[tuple[str, str, str, str, list[str]]]:
         k = n_complete if kind == "complete" else i - n_complete + 3
         n_complete += kind == "complete"
         plan.append((f"C{i + 1}:{shape}", HELDOUT_C_VOICES[k % len(HELDOUT_C_VOICES)], kind, "heldout-C", texts))
+    for i, (kind, shape, texts) in enumerate(TUNE_SHAPES_2[::2] if quick else TUNE_SHAPES_2):
+        for v in (TUNE_VOICES[(i + 2) % 3], TUNE_VOICES[i % 3]):
+            plan.append((f"U{i + 1}:{shape}", v, kind, "tune", texts))
     return plan
 
 
