@@ -57,8 +57,10 @@ HABIT_MIN_PAUSE_S = 0.3  # shorter gaps are between words, not pauses
 # checked once on the held-out answers and voices. Re-checked for the two-stage C/A/R reader
 # (ANALYSIS_VERSION 3) on a tune set twice as large (benchmarks/endpoint_fit.py): a free re-fit of
 # every weight sped the tune answers up but not cross-validated ones (folds by story: as many over
-# 2.5 s, and the same cuts), so only SHORT_WEIGHT changed, from 1.5: a short first sentence the reader
-# takes for a result ("our rating fell to two stars", then a pause) ended the answer.
+# 2.5 s, and the same cuts), so only two weights changed, each fitted alone and cross-validated:
+# SHORT_WEIGHT 1.5 -> 7 (a short first sentence the reader takes for a result, "our rating fell to
+# two stars", then a pause, ended the answer) and CLOSING_END_WEIGHT 8 -> 11 (a closing phrase after
+# a clause read as an action waited like a thinking pause).
 # The strongest cue is what the last clause is: an
 # action or a plan ("so I decided to ...") is where a speaker stops to think before the result; a
 # result, a lesson or a closing is where an answer ends. A clause the recognizer garbled often reads
