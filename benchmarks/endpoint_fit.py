@@ -197,7 +197,8 @@ def main() -> None:
     args = ap.parse_args()
     import __main__
 
-    __main__.Recording, __main__.Case = bench.Recording, bench.Case  # the log was pickled by endpoint.py run as a script
+    # the log was pickled by endpoint.py run as a script: its classes are __main__'s there
+    __main__.Recording, __main__.Case = bench.Recording, bench.Case
     with open(args.cache, "rb") as f:
         cached = pickle.load(f)
     plan = args.cache.with_suffix(".plan")  # the answers and their audio's keys, kept to skip rendering
