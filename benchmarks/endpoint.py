@@ -20,6 +20,12 @@ Answers, and what was tuned on what (never tune on the held-out groups):
   a lesson at the end, one-sentence answers, a closing phrase after the action; pauses after the
   challenge, after a plan, after "the result was", "so", "as a result", "and then", mid-list; in
   all seven voices;
+- heldout-C: 16 complete answers and 16 with a thinking pause before the result (after an action,
+  a plan, "and", "so", "and then", "the result was", "as a result", the challenge, mid-list), new
+  stories written before the re-tuning for the two-stage C/A/R reader and never tuned on, each in
+  one of six voices, two of them used nowhere else (espeak-ng en-gb, rms raised by sox);
+- tune, second set (`TUNE_SHAPES_2`, "U"): twelve complete answers and twelve with a pause, written
+  for that re-tuning, in the tuning voices;
 - open: answers with no result that end anyway (no target; shown for what a user would wait).
 Printed: for complete answers, how long after the last word the answer ended (median, worst, how
 many over 2.5 s); for thinking-pause answers (pauses of 2.5-3.5 s), whether the pause ended the
@@ -48,6 +54,23 @@ word); the replay was checked against live `TurnDetector` runs (same end times t
   11 over 2.5 s, 0 of 24 cut; held out 28 complete: median 1.41 s, worst 4.04 s, 10 over 2.5 s,
   0 of 28 cut (heldout-A 12: median 1.14 s, 2 over 2.5 s; heldout-B 16: median 3.10 s, 8 over
   2.5 s); held-out voices alone 21 complete: median 1.53 s, 7 over 2.5 s, 0 of 22 cut.
+- re-tuning for that reader (2026-11-26; measured again first, the same weights on the code of
+  then gave heldout-A median 0.96 s, 2 over 2.5 s; heldout-B median 2.35 s, 7 over 2.5 s). Before,
+  on the new groups: heldout-C 16 complete: median 3.73 s, worst 4.04 s, 11 over 2.5 s, 0 of 16
+  cut; the doubled tune set 48 complete: median 2.10 s, 22 over 2.5 s, 2 of 48 cut (a short first
+  sentence the reader takes for a result, then a pause). A free re-fit of every weight on tune
+  (benchmarks/endpoint_fit.py) did not carry over to stories it had not seen (cross-validated by
+  story: no fewer over 2.5 s), so only SHORT_WEIGHT (1.5 -> 7) and CLOSING_END_WEIGHT (8 -> 11)
+  changed. After: tune (fitted) 48 complete: median 2.09 s, worst 4.04 s, 21 over 2.5 s, 0 of 48
+  cut; heldout-A 12: median 0.96 s, worst 4.02 s, 2 over 2.5 s, 0 of 12 cut; heldout-B 16: median
+  2.35 s, worst 4.04 s, 7 over 2.5 s, 0 of 16 cut; heldout-C 16: median 3.32 s, worst 4.04 s, 11
+  over 2.5 s, 0 of 16 cut; all held out 44: median 2.32 s, 20 over 2.5 s, 0 of 44 cut; held-out
+  voices alone 37: median 2.33 s, 17 over 2.5 s, 0 of 38 cut. Were each pause 3.5 s long (the
+  state at its end kept), 1 of heldout-A's and 1 of heldout-B's would end the answer
+  (endpoint_fit.py --check). The slow answers are the ones whose last clause the recognizer garbled
+  (the reader sees a result at 0.3-0.7; thinking pauses in the same voices read the same, so they
+  wait) and results told first (the reader sees no result in "I cut our cloud bill by a third"
+  once garbled: 0.2-0.3, so the answer ends on an action, the shape of a pause before the result).
 """
 
 from __future__ import annotations
@@ -245,8 +268,248 @@ TUNE_SHAPES = [
         "The office was running again on Monday morning."]),
 ]
 
+# Held-out group C: written before the re-tuning for the two-stage C/A/R reader and never tuned
+# on. New stories, each in one voice, two voices of them (espeak-ng en-gb, flite rms raised by sox)
+# used nowhere else. "|" marks a thinking pause (2.5-3.5 s) before the result.
+HELDOUT_C = [
+    ("complete", "car", [
+        "Our call center lost many calls during lunch hours.",
+        "I staggered the lunch breaks so that at least six people were always on the phones.",
+        "Missed calls went down by half in the first month."]),
+    ("complete", "car+close", [
+        "The team kept arguing about which bugs to fix first.",
+        "I set up a short vote every Monday where each person ranked the top five issues.",
+        "The arguments stopped and we closed twice as many bugs that quarter.",
+        "So that's how I handled it."]),
+    ("complete", "results-first", [
+        "Last year I saved the company about twenty thousand dollars on shipping.",
+        "Our parcels were going out with the most expensive courier by default.",
+        "I compared three couriers and moved the small parcels to the cheapest one."]),
+    ("complete", "lesson", [
+        "I once promised a client a feature before checking with the developers.",
+        "It needed three months of work, so I went back to the client and told them the truth.",
+        "They agreed to a smaller version that we delivered in three weeks.",
+        "Since then I never promise a date before I talk to the team."]),
+    ("complete", "one-sentence", [
+        "I rewrote the signup form so it asked for four fields instead of twelve, and twice as many people "
+        "finished it."]),
+    ("complete", "short-story", [
+        "The office plants kept dying.",
+        "I made a watering rota.",
+        "They have been green ever since."]),
+    ("complete", "closing-after-action", [
+        "A new colleague felt lost in his first week.",
+        "I took him to lunch and walked him through our tools.",
+        "And that's about it."]),
+    ("complete", "car", [
+        "Our volunteers had no idea which events needed help.",
+        "I built a simple sign up sheet and sent it out every Friday.",
+        "Every event had enough helpers for the rest of the year."]),
+    ("complete", "car", [
+        "The night bus drivers complained that their schedules changed too often.",
+        "I fixed the rota three months ahead and let drivers swap shifts with each other.",
+        "Sick days fell by a third and two drivers who planned to quit stayed."]),
+    ("complete", "results-first+close", [
+        "We finished the audit a week early.",
+        "The files were spread over four different systems.",
+        "I gathered them into one folder and gave each auditor a checklist.",
+        "That's pretty much the whole story."]),
+    ("complete", "car", [
+        "Our lab machines were booked twice almost every day.",
+        "I put the bookings into one shared calendar with clear rules.",
+        "Double bookings dropped from ten a week to zero."]),
+    ("complete", "lesson", [
+        "My first presentation to the board went badly because I had too many slides.",
+        "For the next one I cut it down to five slides and practised with my manager.",
+        "The board approved the budget in ten minutes.",
+        "The lesson for me was to keep it short."]),
+    ("complete", "one-sentence", [
+        "When the main server failed on a Sunday, I switched us to the backup and nobody lost any work."]),
+    ("complete", "car", [
+        "Our customers could not find the return policy on the website.",
+        "I added a clear link on every product page and rewrote the policy in plain words.",
+        "Return questions to the help desk fell by sixty percent."]),
+    ("complete", "results-first", [
+        "I grew our newsletter from two hundred to five thousand readers.",
+        "I wrote one useful tip every week and asked readers to share it with a friend."]),
+    ("complete", "car+close", [
+        "Our kitchen failed a health inspection because of poor records.",
+        "I made daily temperature logs and checked them at every shift change.",
+        "We passed the next inspection with full marks.",
+        "And yeah, that's the story."]),
+    ("pause", "after-action", [
+        "Our meetings always ran over time.",
+        "I started each one with a timer and a written agenda.", "|",
+        "Now they end on time almost every week."]),
+    ("pause", "after-and", [
+        "The stock room was a mess.",
+        "I sorted every shelf by size and", "|",
+        "now anyone can find a part in a minute."]),
+    ("pause", "after-so", [
+        "Customers waited too long at the front desk.",
+        "I opened a second check in line, so", "|",
+        "the wait fell to five minutes."]),
+    ("pause", "after-plan", [
+        "Our team had no way to share what they learned.",
+        "So I decided to start a short talk every Friday.", "|",
+        "Ten people gave a talk in the first two months."]),
+    ("pause", "after-and-then", [
+        "Our test suite took an hour to run.",
+        "I split it into four parts and then", "|",
+        "ran them at the same time, so it took fifteen minutes."]),
+    ("pause", "after-challenge", [
+        "Our biggest client was about to leave us.", "|",
+        "I visited them, listened to every complaint and fixed the top three within a month.",
+        "They signed for another year."]),
+    ("pause", "mid-list", [
+        "We had three days to move a whole conference online.",
+        "I booked the video platform, and I wrote a guide for the speakers.", "|",
+        "Over four hundred people joined and the feedback was great."]),
+    ("pause", "after-the-result-was", [
+        "Our email campaigns got very few clicks.",
+        "I tested shorter subject lines, and the result was", "|",
+        "twice as many clicks in a month."]),
+    ("pause", "after-action", [
+        "New hires waited weeks for a working laptop.",
+        "I prepared the laptops before their first day with all the software installed.", "|",
+        "Now they can work from the first morning."]),
+    ("pause", "after-plan", [
+        "Our budget was cut by twenty percent.",
+        "My plan was to drop the two tools that nobody used.", "|",
+        "We kept every project running and still saved money."]),
+    ("pause", "after-as-a-result", [
+        "Our shop's online reviews were mostly negative.",
+        "I answered every review myself and fixed the most common complaints.",
+        "As a result", "|",
+        "our rating went up by a full star."]),
+    ("pause", "after-and", [
+        "Our app's login failed for many users.",
+        "I found the bug with the support team, fixed it and", "|",
+        "login complaints stopped the same week."]),
+    ("pause", "after-and-then", [
+        "The team kept missing deadlines.",
+        "I asked everyone to write their tasks on one board, and then", "|",
+        "we finished the next three projects on time."]),
+    ("pause", "after-action", [
+        "Our printer jammed every day.",
+        "I called the vendor and had the rollers replaced.", "|",
+        "It has not jammed since."]),
+    ("pause", "after-first-then", [
+        "The shared drive was full every month.",
+        "First I deleted the old backups, then I moved the videos to cheaper storage.", "|",
+        "The drive has been half empty for a year."]),
+    ("pause", "after-action", [
+        "Two of our suppliers sent invoices with wrong prices.",
+        "I checked every invoice against the contract before paying it.", "|",
+        "We got back three thousand dollars in the first quarter."]),
+]
+
+# More shapes for tuning, written for the re-tuning with the two-stage C/A/R reader (results first,
+# lesson endings, closing phrases, short answers; pauses after "so", "and then", a plan); tuned on
+# in the tuning voices only. Kept after heldout-C in the plan, so its answers' audio is unchanged.
+TUNE_SHAPES_2 = [
+    ("complete", "results-first", [
+        "We won back our biggest customer last winter.",
+        "They had moved to a competitor after a billing mistake.",
+        "I visited them, corrected every invoice and offered a free month."]),
+    ("complete", "results-first", [
+        "I cut our cloud bill by a third.",
+        "Most of our test servers ran all night with nobody using them.",
+        "I wrote a small job that switched them off every evening."]),
+    ("complete", "lesson", [
+        "I once tried to fix a conflict by email and it only got worse.",
+        "So I invited both people to a short call and let each explain their side.",
+        "We agreed on a plan in twenty minutes.",
+        "What I learned is that hard talks need a voice, not an email."]),
+    ("complete", "lesson", [
+        "Our first survey got almost no answers.",
+        "I shortened it to three questions and sent it at lunch time.",
+        "Four times as many people answered.",
+        "Looking back, I should have tested it on a few people first."]),
+    ("complete", "closing", [
+        "Our intern had nothing to do in his first week.",
+        "I gave him a small project with a clear goal and checked in every day.",
+        "He finished it early and stayed with us after the summer.",
+        "So yeah, that's how it went."]),
+    ("complete", "closing", [
+        "The team's code reviews took days.",
+        "I asked everyone to review for half an hour each morning.",
+        "Reviews now take less than a day.",
+        "That's all really."]),
+    ("complete", "short-story", [
+        "We kept running out of coffee.",
+        "I ordered it every Monday.",
+        "Problem solved."]),
+    ("complete", "one-sentence", [
+        "I fixed a broken build on a Friday night and the release went out on time."]),
+    ("complete", "one-sentence", [
+        "I trained three new cashiers in a week, and the queue at the tills got shorter straight away."]),
+    ("complete", "car", [
+        "Our delivery drivers got lost in the new business park.",
+        "I drew a simple map with every entrance and gave it to each driver.",
+        "Late deliveries there dropped to almost none."]),
+    ("complete", "car", [
+        "Our support chat answered customers in fifteen minutes on average.",
+        "I wrote ready answers for the twenty most common questions.",
+        "The average reply time fell to four minutes."]),
+    ("complete", "car+close", [
+        "Nobody read our internal newsletter.",
+        "I made it one page with three short stories and a photo.",
+        "Twice as many people opened it the next month.",
+        "And that's it."]),
+    ("pause", "after-so", [
+        "Our website forms were full of spam.",
+        "I added a simple check question, so", "|",
+        "the spam stopped almost at once."]),
+    ("pause", "after-and-then", [
+        "The warehouse lost track of returns.",
+        "I gave every return a label, and then", "|",
+        "we could find each one in a minute."]),
+    ("pause", "after-plan", [
+        "Our sales calls were too long.",
+        "So my plan was to use a short script for the first five minutes.", "|",
+        "Calls got shorter and we closed more deals."]),
+    ("pause", "after-plan", [
+        "The team could not agree on a design.",
+        "I decided to test both designs with real users.", "|",
+        "Users clearly liked the second one, so we built it."]),
+    ("pause", "after-action", [
+        "Our office move was behind schedule.",
+        "I made a list of every task and gave each one an owner.", "|",
+        "We moved in on the planned weekend."]),
+    ("pause", "after-action", [
+        "The finance team spent days matching payments by hand.",
+        "I wrote a small tool that matched them by amount and date, and showed them how to use it.", "|",
+        "Now it takes them one morning."]),
+    ("pause", "after-and", [
+        "Our trainees kept making the same mistakes.",
+        "I recorded short videos of each task and", "|",
+        "the mistakes dropped by half."]),
+    ("pause", "after-so-basically", [
+        "Our deliveries to the north were always late.",
+        "I moved them to an earlier truck, so basically", "|",
+        "they now arrive before noon."]),
+    ("pause", "after-the-outcome-was", [
+        "We had too many meetings.",
+        "I cancelled the ones without an agenda, and the outcome was", "|",
+        "everyone got four hours back each week."]),
+    ("pause", "after-challenge", [
+        "Our app store rating fell to two stars.", "|",
+        "I read every review and fixed the three most common bugs.",
+        "The rating climbed back to four stars."]),
+    ("pause", "mid-list", [
+        "We needed to hire five people in a month.",
+        "I wrote the job posts, and I asked the team for referrals.", "|",
+        "We hired all five in three weeks."]),
+    ("pause", "after-and-then", [
+        "The alarm went off every night.",
+        "I checked the sensors and then", "|",
+        "replaced the broken one. No more alarms."]),
+]
+
 TUNE_VOICES = ("rms", "awb", "slt")
 HELDOUT_VOICES = ("kal16", "kal", "espeak", "slt-sox")
+HELDOUT_C_VOICES = ("kal16", "espeak-gb", "kal", "rms-hi", "espeak", "slt-sox")
 SENTENCE_GAP_S = (0.35, 0.6)  # natural gaps between sentences
 PAUSE_S = (2.5, 3.5)  # thinking pauses
 NOISE_DB = -58.0  # quiet room noise under everything
@@ -262,7 +525,7 @@ class Case:
     name: str
     voice: str
     kind: str  # complete | pause | open
-    group: str  # tune | heldout-A | heldout-B
+    group: str  # tune | heldout-A | heldout-B | heldout-C
     wav: Path
     last_word_s: float  # end of the last word (complete, open) or start of the thinking pause (pause)
     pause_s: float = 0.0
@@ -274,6 +537,12 @@ def render(text: str, voice: str, tmp: Path) -> np.ndarray:
     out = tmp / "seg.wav"
     if voice == "espeak":
         subprocess.run(["espeak-ng", "-v", "en-us", "-s", "160", "-w", str(out), text], check=True)
+    elif voice == "espeak-gb":
+        subprocess.run(["espeak-ng", "-v", "en-gb", "-s", "150", "-w", str(out), text], check=True)
+    elif voice.endswith("-hi"):  # a higher, quicker speaker than any flite voice
+        raw = tmp / "raw.wav"
+        subprocess.run(["flite", "-voice", voice.removesuffix("-hi"), "-t", text, "-o", str(raw)], check=True)
+        subprocess.run(["sox", "-D", str(raw), str(out), "pitch", "350", "tempo", "1.1"], check=True)
     elif voice.endswith("-sox"):  # a lower, slower speaker than any flite voice
         raw = tmp / "raw.wav"
         subprocess.run(["flite", "-voice", voice.removesuffix("-sox"), "-t", text, "-o", str(raw)], check=True)
@@ -332,6 +601,15 @@ def case_plan(quick: bool) -> list[tuple[str, str, str, str, list[str]]]:
     for i, (kind, shape, texts) in enumerate(TUNE_SHAPES[::2] if quick else TUNE_SHAPES):
         for v in (TUNE_VOICES[i % 3], TUNE_VOICES[(i + 1) % 3]):
             plan.append((f"T{i + 1}:{shape}", v, kind, "tune", texts))
+    n_complete = 0
+    for i, (kind, shape, texts) in enumerate(HELDOUT_C[::2] if quick else HELDOUT_C):
+        # each answer in one voice; complete and pause answers each go round all the voices
+        k = n_complete if kind == "complete" else i - n_complete + 3
+        n_complete += kind == "complete"
+        plan.append((f"C{i + 1}:{shape}", HELDOUT_C_VOICES[k % len(HELDOUT_C_VOICES)], kind, "heldout-C", texts))
+    for i, (kind, shape, texts) in enumerate(TUNE_SHAPES_2[::2] if quick else TUNE_SHAPES_2):
+        for v in (TUNE_VOICES[(i + 2) % 3], TUNE_VOICES[i % 3]):
+            plan.append((f"U{i + 1}:{shape}", v, kind, "tune", texts))
     return plan
 
 
@@ -527,14 +805,14 @@ def main() -> None:
         if args.show:
             print("    " + " ".join(w.word for w in rec.words))
     print()
-    groups = ("tune", "heldout-A", "heldout-B")
+    groups = ("tune", "heldout-A", "heldout-B", "heldout-C")
     for mode in modes:
         print(f"{mode}:")
         for g in groups:
             print(f"  {g:18} {summary([(c, v) for c, v in results[mode] if c.group == g])}")
         held = [(c, v) for c, v in results[mode] if c.group != "tune"]
         print(f"  {'all held out':18} {summary(held)}")
-        print(f"  {'held-out voices':18} {summary([(c, v) for c, v in held if c.voice in HELDOUT_VOICES])}")
+        print(f"  {'held-out voices':18} {summary([(c, v) for c, v in held if c.voice not in TUNE_VOICES])}")
     if all_ms:
         print(f"smart decision CPU time: median {statistics.median(all_ms):.3f} ms, "
               f"99th percentile {float(np.percentile(all_ms, 99)):.2f} ms, "

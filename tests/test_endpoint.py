@@ -9,6 +9,7 @@ from rehearse.analysis import words_from_text
 from rehearse.audio import SAMPLE_RATE_HZ, FileSource, read_all, write_wav
 from rehearse.endpoint import (
     FLOOR_S,
+    SHORT_WORDS,
     Prosody,
     SmartEndpoint,
     TranscriptReading,
@@ -117,6 +118,28 @@ def test_a_closing_phrase_ends_a_story_whatever_its_result():
     stopped = words_from_text(STORY.split(" as a result")[0])
     closed = words_from_text(STORY.split(" as a result")[0] + " and that's it")
     assert required_silence_s(closed, tail, 4.0) < 1.5 < 3.5 < required_silence_s(stopped, tail, 4.0)
+
+
+def test_a_short_first_sentence_read_as_a_result_outwaits_a_thinking_pause():
+    """A few words that read surely as a result ("our rating fell to two stars") are as often the
+    challenge, before a pause, as a whole answer: under SHORT_WORDS words they wait past 3.5 s."""
+    level = Prosody(0.0, 0.0, 20)
+    short = TranscriptReading(False, False, False, "stars", result_p=0.9, last_result_p=0.9,
+                              last_action_p=0.1, words=SHORT_WORDS - 1)
+    told = TranscriptReading(False, False, False, "stars", result_p=0.9, last_result_p=0.9,
+                             last_action_p=0.1, words=40)
+    assert decide(told, level, 4.0).required_s < 1.5 < 3.5 < decide(short, level, 4.0).required_s
+
+
+def test_a_closing_phrase_outweighs_a_last_clause_read_as_an_action():
+    """ "... and shared it with both managers, and that's all": even when the reader takes the clause
+    before it for an action and sees no result (the shape of a pause before the result), a closing
+    phrase at the end lifts the wait out of the thinking-pause range."""
+    level = Prosody(0.0, 0.0, 20)
+    cues = dict(result_p=0.15, last_result_p=0.15, last_action_p=0.9, words=25)
+    closed = TranscriptReading(False, True, False, "all", closing_end=True, **cues)
+    stopped = TranscriptReading(False, False, False, "managers", **cues)
+    assert decide(closed, level, 4.0).required_s < 3.2 < 3.5 < decide(stopped, level, 4.0).required_s
 
 
 def test_the_wait_falls_continuously_with_the_evidence():
