@@ -93,6 +93,8 @@ def main() -> None:
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
     ap.add_argument("--writers-root", type=Path, default=REPO)
     ap.add_argument("--no-cv", action="store_true", help="skip the (slow) cross-validation of the model")
+    ap.add_argument("--quick-cv", action="store_true",
+                    help="cross-validate without the nested second stage (ten times quicker, slightly optimistic)")
     args = ap.parse_args()
 
     own = load_own_sets(REPO, args.writers_root)
@@ -111,10 +113,13 @@ def main() -> None:
         with np.load(MODEL_PATH) as z:
             which = "both" if z["use_features"] and z["use_embedding"] else "features" if z["use_features"] else "embedding"
             c = float(z["C"])
+            lexical = "lexical_terms" in z.files
         t0 = time.perf_counter()
-        result = train(corpus, own, None, log=lambda *a: None, input_sets=(which,), c_grid=(c,))
+        result = train(corpus, own, None, log=lambda *a: None, input_sets=(which,), c_grid=(c,), lexical=lexical,
+                       nested=not args.quick_cv)
         after = result["figures"]
-        print(f"cross-validation: {time.perf_counter() - t0:.0f} s; inputs={result['inputs']} C={result['C']}, "
+        print(f"cross-validation ({'not nested' if args.quick_cv else 'nested'}): {time.perf_counter() - t0:.0f} s; "
+              f"inputs={result['inputs']}{' + lexical block' if lexical else ''} C={result['C']}, "
               f"second stage on the answer's clause-probability profile, covered from 0.5")
     print_table("macro-F1 covered/missing per component: rules (before) -> learned model, cross-validated (after)",
                 before, after)
