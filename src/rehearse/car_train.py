@@ -407,20 +407,20 @@ def nested_cv(design: Design, units: list[Unit], splits, trainable: set, c: floa
     answer-level figures are then slightly optimistic."""
     design.set_full(design.fit(sorted(trainable), c))
     outer: dict[int, np.ndarray] = {}
-    inner: dict[int, dict[int, np.ndarray]] = {}
+    inner: dict[int, dict[int, np.ndarray]] = {f: {} for f in range(len(splits))}
     for f, (train_idx, test_idx) in enumerate(splits):
         weights = design.fit([i for i in train_idx if i in trainable], c)
         outer.update(zip(test_idx, design.predict(test_idx, weights)))
-        held = set(test_idx)
-        inner[f] = {}
         if not nested:
             continue
-        for g, (_, other_idx) in enumerate(splits):
-            if g == f:
-                continue
-            out = held | set(other_idx)
+        # The fit without folds f and g serves both: fold g's probabilities for f's second stage and
+        # fold f's for g's (half the fits of a loop over every ordered pair, the same figures).
+        for g in range(f + 1, len(splits)):
+            other_idx = splits[g][1]
+            out = set(test_idx) | set(other_idx)
             weights = design.fit([i for i in sorted(trainable) if i not in out], c)
             inner[f].update(zip(other_idx, design.predict(other_idx, weights)))
+            inner[g].update(zip(test_idx, design.predict(test_idx, weights)))
         log(f"    fold {f + 1}/{len(splits)}")
     answer: dict[int, np.ndarray] = {}
     for f, (_, test_idx) in enumerate(splits):
