@@ -20,7 +20,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
-from rehearse.car_data import load_jsonl, load_own_sets
+from rehearse.car_data import COMPONENTS, FORMS, load_jsonl, load_own_sets
 from rehearse.car_train import train
 
 
@@ -41,7 +41,11 @@ def main() -> None:
     log = (lambda *a, **k: None) if args.quiet else print
     log(f"{len(corpus)} answers from {args.data}, {len(own)} of the project's own")
     grid = {"input_sets": ("features",), "c_grid": (1.0,)} if args.quick else {}
-    train(corpus, own, args.out, log=log, **grid)
+    result = train(corpus, own, args.out, log=log, **grid)
+    figures = result["figures"]
+    for block in sorted({b for b, _, _ in figures}, key=lambda b: (b != "corpus", b)):
+        log(f"  {block:10s} " + "  ".join(
+            f"{form} " + "/".join(f"{figures[(block, form, k)]:.2f}" for k in COMPONENTS) for form in FORMS))
     print(f"wrote {args.out} ({args.out.stat().st_size} bytes)")
 
 

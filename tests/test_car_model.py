@@ -126,3 +126,15 @@ def test_training_script_builds_a_loadable_model(tmp_path):
     first = out.read_bytes()
     subprocess.run(cmd, check=True, capture_output=True, timeout=120)
     assert out.read_bytes() == first  # same data, same bytes
+
+
+def test_lexical_terms_read_prose_and_recognizer_text_alike():
+    prose = "Sales rose 40% in 2 months, and I cut costs by 1,200 pounds."
+    assert car_model.lexical_terms(prose) == car_model.lexical_terms(recognizer_form(prose))
+    assert "<num> percent" in car_model.lexical_terms(prose)
+    assert "i cut" in car_model.lexical_terms(prose) and "<s> sales" in car_model.lexical_terms(prose)
+
+
+def test_shipped_model_reads_words_as_well_as_features():
+    model = car_model.get_model()
+    assert model.vocabulary and model.lexical_coef.shape == (3, len(model.vocabulary))

@@ -159,7 +159,10 @@ def test_complete_story_with_falling_end_requires_less_than_a_level_end():
     falling = required_silence_s(words, glide(200.0, 130.0, 0.8, -18.0, -30.0), 4.0)
     level = required_silence_s(words, glide(160.0, 165.0, 0.8), 4.0)
     closing = required_silence_s(words_from_text(STORY + " and that's it"), glide(200.0, 130.0, 0.8, -18.0, -30.0), 4.0)
-    assert FLOOR_S <= closing < falling < level < 4.0
+    # A complete story ends close to the floor: with the C/A/R reader of ANALYSIS_VERSION 3 the three
+    # waits were 0.900 < 0.901 < 0.909 s; the lexical block (version 4) reads this Result more surely
+    # (0.99 against 0.95), so all three reach the floor.
+    assert FLOOR_S <= closing <= falling <= level < 1.0
     assert required_silence_s(words, glide(200.0, 130.0, 0.8, -18.0, -30.0), 1.5) <= 1.5  # --silence bounds
 
 

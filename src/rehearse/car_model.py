@@ -2,7 +2,9 @@
 
 Each clause is described by linguistic features (who acts, "I" or "we", past-tense action verbs,
 modality and hypotheticals, numbers, outcome, lesson and feedback words, the old rule scores, where
-the clause sits in the answer and what the rest of the answer says) and, optionally, a sentence
+the clause sits in the answer and what the rest of the answer says), by a learned lexical block (its
+lower-cased words and word pairs, any number folded into one "<num>" tag so prose and recognizer text
+read alike: a vocabulary of a few thousand terms with one weight per part) and, optionally, a sentence
 embedding (the mean of WordLlama's static 256-dim token embeddings, read from the `wordllama`
 wheel; nothing is fetched). Stage one, a logistic regression per component, turns these into each
 clause's probability. Stage two, another logistic regression per component, reads the answer's
@@ -12,9 +14,9 @@ answer covers the part; it was trained on out-of-fold clause probabilities, so o
 does not cover a part the way a run of them does.
 
 The weights live in `car_model.npz` beside this module (rebuilt by `scripts/train_car.py`); they
-are loaded once per process, on first use. Cross-validation chose the features alone for the
-shipped model (the embedding did not add to them), so inference needs numpy only; a model that
-uses the embedding also needs the `train` extra (wordllama's files, read with tokenizers).
+are loaded once per process, on first use. Cross-validation chose the features and the lexical block
+(the embedding did not add to them), so inference needs numpy only; a model that uses the embedding
+also needs the `train` extra (wordllama's files, read with tokenizers).
 """
 
 from __future__ import annotations
@@ -181,6 +183,39 @@ def clause_features(texts: list[str]) -> np.ndarray:
     return rows
 
 
+# --- the learned lexical block: words and word pairs ------------------------------------------
+
+LEXICAL_TOKEN = re.compile(r"[a-z0-9']+|%")
+# Numbers read the same whether written ("40%") or recognised ("forty percent"): one tag for both.
+NUMBER_WORDS = frozenset(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred thousand million "
+    "billion point".split())
+
+
+def lexical_tokens(text: str) -> list[str]:
+    """A clause's words, lower case, apostrophes kept; any run of numbers (digits or number words) is
+    one "<num>", and "%" is "percent", so prose and recognizer text give the same tokens."""
+    out: list[str] = []
+    for t in LEXICAL_TOKEN.findall(text.lower().replace("\u2019", "'")):
+        if t == "%":
+            t = "percent"
+        if t[0].isdigit() or t in NUMBER_WORDS:
+            if out and out[-1] == "<num>":
+                continue
+            t = "<num>"
+        out.append(t)
+    return out
+
+
+def lexical_terms(text: str) -> set[str]:
+    """The unigrams and bigrams of a clause (with "<s>" and "</s>" marking its ends): the lexical
+    block's vocabulary is drawn from these."""
+    tokens = lexical_tokens(text)
+    edged = ["<s>", *tokens, "</s>"]
+    return set(tokens) | {f"{a} {b}" for a, b in zip(edged, edged[1:])}
+
+
 # --- the text representation: WordLlama's static token embeddings ------------------------------
 
 
@@ -278,7 +313,7 @@ def answer_profile(probs: np.ndarray) -> np.ndarray:
 @dataclass
 class CarModel:
     """Trained weights. Stage one: per component a logistic regression over [standardised features,
-    embedding] gives each clause's probability. Stage two: per component a logistic regression over
+    embedding] plus the weights of the clause's lexical terms gives each clause's probability. Stage two: per component a logistic regression over
     the answer's probability profile (`answer_profile`) gives the probability that the answer covers
     it; covered from `thresholds` on."""
 
@@ -296,6 +331,8 @@ class CarModel:
     answer_coef: np.ndarray  # (3, n_answer_features)
     answer_intercept: np.ndarray  # (3,)
     thresholds: np.ndarray  # (3,) on the answer-level probability
+    vocabulary: dict[str, int] | None = None  # lexical term -> column of lexical_coef
+    lexical_coef: np.ndarray | None = None  # (3, n_terms): each term's weight, added when a clause has it
     embedder: Embedder | None = None
 
     def inputs(self, texts: list[str]) -> np.ndarray:
@@ -313,6 +350,11 @@ class CarModel:
         if not texts:
             return np.zeros((0, 3), dtype=np.float32)
         z = self.inputs(texts) @ self.coef.T + self.intercept
+        if self.vocabulary:
+            for k, text in enumerate(texts):
+                cols = [self.vocabulary[t] for t in lexical_terms(text) if t in self.vocabulary]
+                if cols:
+                    z[k] += self.lexical_coef[:, cols].sum(axis=1)
         return 1.0 / (1.0 + np.exp(-z))
 
     def answer_probabilities(self, probs: np.ndarray) -> np.ndarray:
@@ -361,7 +403,16 @@ def read_model(path: Path = MODEL_PATH) -> CarModel:
         embed_weight=float(a["embed_weight"]), embed_mean=a["embed_mean"], projection=a["projection"], coef=a["coef"], intercept=a["intercept"],
         answer_mean=a["answer_mean"], answer_scale=a["answer_scale"], answer_coef=a["answer_coef"],
         answer_intercept=a["answer_intercept"], thresholds=a["thresholds"],
+        vocabulary=_vocabulary(a), lexical_coef=a.get("lexical_coef"),
     )
+
+
+def _vocabulary(arrays: dict[str, np.ndarray]) -> dict[str, int] | None:
+    """The lexical terms stored as one newline-joined string (smaller than an array of strings)."""
+    if "lexical_terms" not in arrays:
+        return None
+    text = str(arrays["lexical_terms"])
+    return {t: k for k, t in enumerate(text.split("\n"))} if text else {}
 
 
 _MODEL: CarModel | None = None
