@@ -71,6 +71,14 @@ word); the replay was checked against live `TurnDetector` runs (same end times t
   (the reader sees a result at 0.3-0.7; thinking pauses in the same voices read the same, so they
   wait) and results told first (the reader sees no result in "I cut our cloud bill by a third"
   once garbled: 0.2-0.3, so the answer ends on an action, the shape of a pause before the result).
+- with the C/A/R reader's lexical block (ANALYSIS_VERSION 4), replayed from the same decodings: the
+  weights above gave all held out 44: median 1.11 s, 18 over 2.5 s, but 1 of 44 pauses cut (B15,
+  after "as a result" not heard) and 1 of 48 tune pauses cut (T7, after a plan). Small refits chosen
+  by cross-validation on tune (endpoint_fit.py --cv 5; bias with one or two weights): only the bias
+  with ACTION_LAST_WEIGHT kept every tune pause whole, also were each 3.5 s long, so
+  ACTION_LAST_WEIGHT 1.5 -> 0.5. After: tune 48: median 1.71 s, 20 over 2.5 s, 0 cut; heldout-A 12:
+  median 0.93 s, 2 over; heldout-B 16: median 3.85 s, 10 over; heldout-C 16: median 3.52 s, 10 over;
+  all held out 44: median 1.99 s, worst 4.04 s, 22 over 2.5 s, 0 of 44 cut (0 also at 3.5 s).
 """
 
 from __future__ import annotations

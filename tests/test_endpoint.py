@@ -128,7 +128,8 @@ def test_a_short_first_sentence_read_as_a_result_outwaits_a_thinking_pause():
                               last_action_p=0.1, words=SHORT_WORDS - 1)
     told = TranscriptReading(False, False, False, "stars", result_p=0.9, last_result_p=0.9,
                              last_action_p=0.1, words=40)
-    assert decide(told, level, 4.0).required_s < 1.5 < 3.5 < decide(short, level, 4.0).required_s
+    # told at length, the same reading ends within 2.5 s even with level prosody (falling ends sooner)
+    assert decide(told, level, 4.0).required_s < 2.5 < 3.5 < decide(short, level, 4.0).required_s
 
 
 def test_a_closing_phrase_outweighs_a_last_clause_read_as_an_action():
