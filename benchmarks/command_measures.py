@@ -182,17 +182,8 @@ def inputs(s: dict, extra: list[str], prons: dict, phrases: dict) -> np.ndarray:
 
 
 def fit(rows: np.ndarray, labels: np.ndarray, l2: float = 1.0):
-    """Logistic regression by Newton's method with an L2 penalty (as commands.fit_model)."""
-    mean, scale = rows.mean(axis=0), rows.std(axis=0) + 1e-9
-    z = np.hstack([(rows - mean) / scale, np.ones((len(rows), 1))])
-    w = np.zeros(z.shape[1])
-    penalty = np.diag([l2] * (z.shape[1] - 1) + [0.0])
-    for _ in range(50):
-        p = 1.0 / (1.0 + np.exp(-np.clip(z @ w, -50, 50)))
-        step = np.linalg.solve((z * (p * (1 - p))[:, None]).T @ z + penalty, z.T @ (p - labels) + penalty @ w)
-        w -= step
-        if np.max(np.abs(step)) < 1e-8:
-            break
+    """Logistic regression by Newton's method with an L2 penalty (commands.logistic_newton)."""
+    mean, scale, w = bench.logistic_newton(rows, labels, l2)
     return lambda x: 1.0 / (1.0 + np.exp(-np.clip(((x - mean) / scale) @ w[:-1] + w[-1], -50, 50)))
 
 

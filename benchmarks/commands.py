@@ -279,16 +279,9 @@ def fit_old(clips):
     return best[1], best[2]
 
 
-def fit_model(clips, l2: float = 1.0) -> dict:
-    """A logistic regression of "the grammar's phrase is what was said" on the features of every
-    stretch the grammar heard a phrase in (numpy, Newton's method with an L2 penalty)."""
-    rows, labels = [], []
-    for c in clips:
-        for s in c["stretches"]:
-            if s["cmd"] and s["m"] is not None:
-                rows.append(vc.features(s["m"], s["cmd"]))
-                labels.append(1.0 if c["truth"] and s["cmd"] == c["truth"] else 0.0)
-    x, y = np.array(rows), np.array(labels)
+def logistic_newton(x: np.ndarray, y: np.ndarray, l2: float = 1.0):
+    """Logistic regression on standardised columns by Newton's method with an L2 penalty (not on
+    the bias): (mean, scale, weights with the bias last)."""
     mean, scale = x.mean(axis=0), x.std(axis=0) + 1e-9
     z = np.hstack([(x - mean) / scale, np.ones((len(x), 1))])
     w = np.zeros(z.shape[1])
@@ -301,6 +294,19 @@ def fit_model(clips, l2: float = 1.0) -> dict:
         w -= step
         if np.max(np.abs(step)) < 1e-8:
             break
+    return mean, scale, w
+
+
+def fit_model(clips, l2: float = 1.0) -> dict:
+    """A logistic regression of "the grammar's phrase is what was said" on the features of every
+    stretch the grammar heard a phrase in (numpy, Newton's method with an L2 penalty)."""
+    rows, labels = [], []
+    for c in clips:
+        for s in c["stretches"]:
+            if s["cmd"] and s["m"] is not None:
+                rows.append(vc.features(s["m"], s["cmd"]))
+                labels.append(1.0 if c["truth"] and s["cmd"] == c["truth"] else 0.0)
+    mean, scale, w = logistic_newton(np.array(rows), np.array(labels), l2)
     return {"mean": [round(float(v), 5) for v in mean], "scale": [round(float(v), 5) for v in scale],
             "weights": [round(float(v), 4) for v in w[:-1]], "bias": round(float(w[-1]), 4)}
 
