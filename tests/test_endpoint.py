@@ -165,6 +165,11 @@ def test_complete_story_with_falling_end_requires_less_than_a_level_end():
     # (0.99 against 0.95), so all three reach the floor.
     assert FLOOR_S <= closing <= falling <= level < 1.0
     assert required_silence_s(words, glide(200.0, 130.0, 0.8, -18.0, -30.0), 1.5) <= 1.5  # --silence bounds
+    # Where the transcript leaves the end in doubt, prosody still decides: a falling, fading end waits less.
+    middling = TranscriptReading(False, False, False, "x", result_p=0.5, last_result_p=0.5, words=40)
+    falls = decide(middling, read_prosody(glide(200.0, 130.0, 0.8, -18.0, -30.0)), 4.0).required_s
+    stays = decide(middling, read_prosody(glide(160.0, 165.0, 0.8)), 4.0).required_s
+    assert FLOOR_S < falls < stays < 4.0
 
 
 def test_other_question_kinds_use_their_own_checks():
