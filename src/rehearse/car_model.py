@@ -313,9 +313,9 @@ def answer_profile(probs: np.ndarray) -> np.ndarray:
 @dataclass
 class CarModel:
     """Trained weights. Stage one: per component a logistic regression over [standardised features,
-    embedding] plus the weights of the clause's lexical terms gives each clause's probability. Stage two: per component a logistic regression over
-    the answer's probability profile (`answer_profile`) gives the probability that the answer covers
-    it; covered from `thresholds` on."""
+    embedding] plus the weights of the clause's lexical terms gives each clause's probability. Stage
+    two: per component a logistic regression over the answer's probability profile
+    (`answer_profile`) gives the probability that the answer covers it; covered from `thresholds` on."""
 
     mean: np.ndarray  # (n_features,)
     scale: np.ndarray  # (n_features,)
