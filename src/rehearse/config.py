@@ -58,7 +58,7 @@ def load(path: Path | None = None) -> dict:
         if (types is NUMBER or key == "jobs") and not value > 0:
             raise ConfigError(f"{path}: {key} must be more than 0")
         if key in CHOICES and value not in CHOICES[key]:
-            raise ConfigError(f"{path}: {key} must be one of {', '.join(CHOICES[key])}")
+            raise ConfigError(f"{path}: {key} must be one of {', '.join(map(str, CHOICES[key]))}")
     return data
 
 

@@ -85,7 +85,7 @@ def _clauses(score: dict) -> list[dict]:
         return [c for c in score["clauses"] if c.get("start") is not None]
     out = []
     for k in COMPONENTS:
-        for ev in score.get("car", {}).get(k, {}).get("evidence", []):
+        for ev in ((score.get("car") or {}).get(k) or {}).get("evidence", []):
             if ev.get("start") is not None:
                 out.append({**ev, "label": k})
     return sorted(out, key=lambda c: c["start"])
@@ -282,6 +282,17 @@ def _judged(row, covered: list[str], missing: list[str]) -> str:
             + (f'; not yet <b>{esc(", ".join(failed))}</b>' if failed else "") + "</span>")
 
 
+def _yardstick_letters(row) -> str:
+    """What an attempt's yardstick found, in a few characters: "CA–" for a story, "2/3" for a question
+    judged by its own checks, "–" when nothing was judged."""
+    if not row.reliable:
+        return "–"
+    if row.car:
+        return "".join(LABELS[k][0] if row.covered(k) else "–" for k in COMPONENTS)
+    checks = row.checks
+    return f"{sum(1 for c in checks if c.get('passed'))}/{len(checks)}" if checks else "–"
+
+
 def progress_svg(rows, title: str, width: int = 800) -> str:
     """Every attempt's length against the target band, with C/A/R letters and pace."""
     rows = sorted(rows, key=lambda r: r.created_at)
@@ -302,8 +313,7 @@ def progress_svg(rows, title: str, width: int = 800) -> str:
     pts = []
     for i, r in enumerate(rows):
         a = r.data.get("answer_s") or 0
-        car = r.data.get("car", {})
-        letters = "".join(LABELS[k][0] if car.get(k, {}).get("covered") else "–" for k in COMPONENTS)
+        letters = _yardstick_letters(r)
         pts.append(f"{x(i):.1f},{y(a):.1f}")
         parts.append(f'<circle cx="{x(i):.1f}" cy="{y(a):.1f}" r="4" fill="#1f5fa8"><title>#{r.answer_id} {_date(r.created_at)}: '
                      f'{fmt_minutes(a)}, {letters}, {(r.data.get("wpm") or 0):.0f} wpm</title></circle>'
@@ -334,10 +344,10 @@ def build(answers, history, sessions, out: Path, title: str) -> str:
         attempts = "".join(
             f"<tr><td>#{r.answer_id}</td><td>{_date(r.created_at)}</td><td>{esc(r.question or '')}</td>"
             f"<td>{fmt_minutes(r.data.get('answer_s') or 0)}</td>"
-            f"<td>{''.join(LABELS[k][0] if r.data.get('car', {}).get(k, {}).get('covered') else '–' for k in COMPONENTS)}</td>"
+            f"<td>{esc(_yardstick_letters(r))}</td>"
             f"<td>{(r.data.get('wpm') or 0):.0f}</td></tr>" for r in sorted(history, key=lambda r: r.created_at))
         body.append("<details><summary>Progress as a table</summary><table><tr><th>Answer</th><th>Date</th>"
-                    f"<th>Question</th><th>Length</th><th>C/A/R</th><th>Words a minute</th></tr>{attempts}</table></details>")
+                    f"<th>Question</th><th>Length</th><th>Yardstick</th><th>Words a minute</th></tr>{attempts}</table></details>")
     if sessions:
         rows = "".join(f"<tr><td>{s['id']}</td><td>{_date(s['started_at'])}</td><td>{esc(s['kind'])}</td>"
                        f"<td>{s['answers']}</td><td>{esc(s['engine'] or '')}</td></tr>" for s in sessions)

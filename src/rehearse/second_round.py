@@ -92,11 +92,11 @@ def similarity(now: str, before: str) -> tuple[float, list[str]]:
 
 def second_round(now: dict, before: dict) -> dict:
     """Round-2 feedback against the round-1 answer to the same question."""
-    sim, shared = similarity(now.get("transcript", ""), before.get("transcript", ""))
+    sim, shared = similarity(now.get("transcript") or "", before.get("transcript") or "")
     # `car` also holds `reliable` and `reason` beside the three parts
-    car_now = {k: v.get("covered", False) for k, v in now.get("car", {}).items() if isinstance(v, dict)}
-    car_before = {k: v.get("covered", False) for k, v in before.get("car", {}).items() if isinstance(v, dict)}
-    back = refers_back(now.get("transcript", ""))
+    car_now = {k: v.get("covered", False) for k, v in (now.get("car") or {}).items() if isinstance(v, dict)}
+    car_before = {k: v.get("covered", False) for k, v in (before.get("car") or {}).items() if isinstance(v, dict)}
+    back = refers_back(now.get("transcript") or "")
     tips = []
     if sim >= RETOLD_SIMILARITY:
         tips.append(f"This retells your first-interview story ({sim:.0%} the same words): bring a different "
