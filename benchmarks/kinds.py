@@ -146,7 +146,8 @@ def main() -> None:
 
     builtin = load_bank()
     by_words = sum(kind_from_wording(q.text) == q.kind for q in builtin)
-    by_rubric_words = sum(rubric_for(kind_from_wording(q.text), q.text) == rubric_for(q.kind, q.text) for q in builtin)
+    by_rubric_words = sum(rubric_for(kind_from_wording(q.text), q.text, use_bank=False) == rubric_for(q.kind, q.text)
+                          for q in builtin)
     with_bank = sum(infer_kind(q.text)[0] == q.kind for q in builtin)
     print(f"\nKind inference on the {len(builtin)} built-in questions:")
     print(f"  from the wording alone: kind {pct(by_words, len(builtin))}, yardstick {pct(by_rubric_words, len(builtin))}")

@@ -158,6 +158,23 @@ def test_builtin_questions_keep_their_bank_kind():
         assert infer_kind(q.text)[0] == q.kind, q.text
 
 
+def test_builtin_questions_carry_their_rubric_and_it_is_used():
+    """A built-in question's yardstick comes from the bank, not from a wording rule written for its text."""
+    bank = load_bank()
+    for q in bank:
+        assert (q.rubric is not None) == (q.kind == "motivation"), q.text
+        assert rubric_for(q.kind, q.text) == (q.rubric or rubric_for(q.kind)), q.text
+    assert {q.rubric for q in bank if q.rubric} == {"about-yourself", "why-here", "why-leaving", "five-years"}
+
+
+def test_a_bank_may_name_a_rubric_and_a_wrong_one_is_refused():
+    bank = parse_bank('[[question]]\ntext = "What gets you up in the morning?"\nkind = "motivation"\n'
+                      'rubric = "five-years"\n', "bank.toml")
+    assert bank[0].rubric == "five-years"
+    with pytest.raises(BankError, match="rubric 'why_here'; use one of car, about-yourself"):
+        parse_bank('[[question]]\ntext = "Why us?"\nkind = "motivation"\nrubric = "why_here"\n', "b.toml")
+
+
 def test_custom_bank_kind_respected_in_both_spellings():
     bank = parse_bank('[[question]]\ntext = "Why us?"\nkind = "motivation"\n'
                       '[[question]]\ntext = "Any questions for us?"\nkind = "behavioral"\n'

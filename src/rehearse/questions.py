@@ -14,6 +14,8 @@ KINDS = ("behavioural", "second-interview", "objection", "motivation", "closing"
 # Other spellings users write for a kind; each maps to its name in KINDS.
 KIND_SPELLINGS = {"behavioral": "behavioural", "second_interview": "second-interview"}
 BUILTIN = "builtin"
+# The yardsticks a bank may name for a question (`rubric = "why-here"`); see yardsticks.RUBRICS.
+RUBRIC_NAMES = ("car", "about-yourself", "why-here", "why-leaving", "five-years", "objection", "closing")
 
 
 class BankError(RehearseError):
@@ -29,14 +31,15 @@ def normalize_kind(name: str) -> str | None:
 
 @dataclass(frozen=True)
 class Question:
-    """An interview question and its kind."""
+    """An interview question, its kind, and the rubric it is judged by when the bank names one."""
 
     text: str
     kind: str = "behavioural"
+    rubric: str | None = None
 
 
 def parse_bank(text: str, origin: str) -> list[Question]:
-    """Questions from TOML text: `[[question]]` tables with `text` and an optional `kind`."""
+    """Questions from TOML text: `[[question]]` tables with `text`, an optional `kind` and `rubric`."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -52,7 +55,10 @@ def parse_bank(text: str, origin: str) -> list[Question]:
         kind = normalize_kind(given) if isinstance(given, str) else None
         if kind is None:
             raise BankError(f"{origin}: question {i} has kind {given!r}; use one of {', '.join(KINDS)}")
-        questions.append(Question(" ".join(item["text"].split()), kind))
+        rubric = item.get("rubric")
+        if rubric is not None and rubric not in RUBRIC_NAMES:
+            raise BankError(f"{origin}: question {i} has rubric {rubric!r}; use one of {', '.join(RUBRIC_NAMES)}")
+        questions.append(Question(" ".join(item["text"].split()), kind, rubric))
     return questions
 
 

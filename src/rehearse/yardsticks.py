@@ -42,16 +42,10 @@ from rehearse.analysis import (
 )
 from rehearse.errors import RehearseError
 from rehearse.lexicon import ACTION_PHRASES, I_DID, MEASURE, RESULT_RE, WE_DID
-from rehearse.questions import KINDS, normalize_kind
+from rehearse.questions import KINDS, RUBRIC_NAMES, normalize_kind
 
-CAR = "car"
-ABOUT_YOURSELF = "about-yourself"
-WHY_HERE = "why-here"
-WHY_LEAVING = "why-leaving"
-FIVE_YEARS = "five-years"
-OBJECTION = "objection"
-CLOSING = "closing"
-RUBRICS = (CAR, ABOUT_YOURSELF, WHY_HERE, WHY_LEAVING, FIVE_YEARS, OBJECTION, CLOSING)
+RUBRICS = RUBRIC_NAMES
+CAR, ABOUT_YOURSELF, WHY_HERE, WHY_LEAVING, FIVE_YEARS, OBJECTION, CLOSING = RUBRICS
 MOTIVATION_RUBRICS = (ABOUT_YOURSELF, WHY_HERE, WHY_LEAVING, FIVE_YEARS)
 
 # (target, low, high) in seconds. C/A/R stories: two minutes, 75-125 %. The rest from what coaches
@@ -94,8 +88,7 @@ _Q_SECOND = re.compile(
     r"(my|our) colleagues? (told|said|mentioned)|told (me|us) (that )?you|we asked (this|you)|following up on|"
     r"coming back to|(ask|tell me) again|different example|"
     r"(your|the) first (few |couple of )?([\w,]+ ){0,4}(days?|weeks?|months?)( here| in (this|the) (role|job))?$|"
-    r"in (your|the) first (few |couple of )?([\w,]+ ){0,4}(days|weeks|months)|"
-    r"than you have now)\b"
+    r"in (your|the) first (few |couple of )?([\w,]+ ){0,4}(days|weeks|months))\b"
 )
 _Q_BEHAVIOURAL = re.compile(
     r"\b((a|an|one|the last|the first|the most recent) (time|moment|situation|occasion|day|shift|week|case|project|"
@@ -142,27 +135,33 @@ _Q_WHY = re.compile(
     r"drives? you|makes? you (want|interested|lose))|interested in (this|the|our)|rather than|"
     r"(made|makes) you (apply|choose|pick|want|decide|go for|interested)|out of all the|"
     r"interested in (working|joining|us|this|our)|(work|working|be) here\b|join us|"
-    r"lose track of time|"
     r"passionate|enjoy (most|about)|what kind of (work|job|role|company)|why (this|that) (role|job|position|"
     r"company|team))\b"
 )
 
-# Built-in questions keep their bank's kind: the wording cannot tell every second-interview
-# question ("Tell me about a time you worked with a much larger team") from a first-round one.
-_BUILTIN_KINDS: dict[str, str] | None = None
+# Built-in questions carry their kind and rubric in the bank: the wording cannot tell every
+# second-interview question ("Tell me about a time you worked with a much larger team") from a
+# first-round one, and no wording rule is written for one question's text.
+_BUILTIN: dict[str, tuple[str, str | None]] | None = None
 
 
 def _key(question_text: str) -> str:
     return " ".join(re.findall(r"[\w']+", question_text.lower()))
 
 
-def _builtin_kind(question_text: str) -> str | None:
-    global _BUILTIN_KINDS
-    if _BUILTIN_KINDS is None:
+def _builtin(question_text: str) -> tuple[str, str | None] | None:
+    """(kind, rubric) of a built-in question with this text, else None."""
+    global _BUILTIN
+    if _BUILTIN is None:
         from rehearse.questions import load_bank
 
-        _BUILTIN_KINDS = {_key(q.text): q.kind for q in load_bank()}
-    return _BUILTIN_KINDS.get(_key(question_text))
+        _BUILTIN = {_key(q.text): (q.kind, q.rubric) for q in load_bank()}
+    return _BUILTIN.get(_key(question_text))
+
+
+def _builtin_kind(question_text: str) -> str | None:
+    found = _builtin(question_text)
+    return found[0] if found else None
 
 
 _LIMITING = re.compile(r"\b(only|never|not|no|under|less|too|a bit|gap|jump\w*|lack\w*|short|little|few|without|"
@@ -213,12 +212,15 @@ def motivation_rubric(question_text: str | None) -> str:
     return WHY_HERE
 
 
-def rubric_for(kind: str, question_text: str | None = None) -> str:
-    """The rubric for a question of `kind` (either spelling); motivation questions are told apart
-    by their wording."""
+def rubric_for(kind: str, question_text: str | None = None, use_bank: bool = True) -> str:
+    """The rubric for a question of `kind` (either spelling): a built-in question's own (unless
+    `use_bank` is off); else motivation questions are told apart by their wording."""
     k = normalize_kind(kind)
     if k is None:
         raise KindError(f"unknown question kind {kind!r}; use one of {', '.join(KINDS)}")
+    found = _builtin(question_text) if question_text and use_bank else None
+    if found and found[0] == k and found[1]:
+        return found[1]
     if k in ("behavioural", "second-interview"):
         return CAR
     if k == "motivation":
