@@ -1,7 +1,7 @@
 """Prints how well each kind of question is judged by its own yardstick, and how well a question's
 kind is told from its wording.
 
-    .venv/bin/python benchmarks/kinds.py [--errors] [--spoken]
+    .venv/bin/python benchmarks/kinds.py [--errors] [--spoken] [--blind]
 
 Reads the labelled answers in tests/data/dev/*/kinds.jsonl and the questions in
 tests/data/dev/*/questions.jsonl (one folder per writer); run from a git worktree, it also reads
@@ -14,7 +14,8 @@ tests/data/dev/*/questions.jsonl (one folder per writer); run from a git worktre
 3. Kind and rubric inference: on every built-in question (from the wording alone, and as
    `infer_kind` does it, with the bank's own kind for its own questions), and on each writer's
    questions.
---errors lists every disagreement.
+--errors lists every disagreement. --blind reads the blind sets in tests/data/blind/ instead (writers who
+never saw the rules; kept apart from tuning).
 """
 
 from __future__ import annotations
@@ -51,7 +52,8 @@ CAR_TIP_WORDS = re.compile(r"(?i)\b(challenge|no result stated|say what you did|
 def writer_dirs() -> dict[str, Path]:
     """One folder per writer: this repository's, then /work/main's for writers it lacks or has more of."""
     dirs: dict[str, Path] = {}
-    for root in (REPO / "tests" / "data" / "dev", MAIN_DEV):
+    roots = (REPO / "tests" / "data" / "blind",) if "--blind" in sys.argv else (REPO / "tests" / "data" / "dev", MAIN_DEV)
+    for root in roots:
         if not root.is_dir():
             continue
         for d in sorted(p for p in root.iterdir() if p.is_dir()):
