@@ -217,6 +217,7 @@ ANSWER_KEYS = {"file", "engine", "model", "duration_s", "answer_start_s", "answe
                "reliable", "reliable_reason", "pace"}
 NO_ANSWER_KEYS = {"question", "question_kind", "answer_id", "audio_path", "ended_by", "feedback_latency_s"}
 HISTORY_EXTRA = {"created_at", "session_id", "round"}
+REPLY_VERDICT_KEYS = {"car", "checks", "length", "tips", "story_car", "story_checks", "rubric"}
 
 
 def test_interview_json_history_json_and_card_keep_their_shape(tmp_path, engine, answer_wav):
@@ -354,6 +355,18 @@ def test_an_answer_without_its_result_gets_an_outcome_follow_up(tmp_path, engine
     assert coach.store.answer(fb.answer_id + 1).data["parent_id"] == fb.answer_id
     answer_events = [d["turn"] for e, d in events if e == "answer"]
     assert len(answer_events) == 1 and answer_events[0].feedback.follow_up is not None
+    # the reply is part of the answer (what `interview --json` prints): nested, with no verdict of its own
+    reply = turn.to_json()["follow_up"]["answer"]
+    assert "queue" in reply["transcript"] and reply["words"] and reply["duration_s"] > 0
+    assert not REPLY_VERDICT_KEYS & set(reply), sorted(reply)
+    # the tips agree with the story over both: its result was told in the reply
+    assert not any(t.startswith("No result stated") for t in fb.tips), fb.tips
+    from rehearse import render
+
+    card = render.card(fb, title=render.answer_title(fb))
+    assert f"reply #{fb.answer_id}.1, 0:0" in card and "No result stated" not in card, card
+    shown = render.card(coach.store.answer(f"{fb.answer_id}.1"))
+    assert "target" not in shown and "MISSING" not in shown and "Next time" not in shown, shown
     from rehearse.report import write_report
 
     page = write_report(coach.store, output=tmp_path / "page.html").read_text()
@@ -361,6 +374,32 @@ def test_an_answer_without_its_result_gets_an_outcome_follow_up(tmp_path, engine
     follow_at = page.index('class="answer follow-up"')
     assert main_at < follow_at and fb.follow_up["question"] in page[follow_at:]  # under its answer
     assert "queue fell" in page[follow_at:] or "queue" in page[follow_at:]
+
+
+def test_drill_events_nest_a_follow_up_reply_in_its_answer(tmp_path, engine):
+    """A drill's answer event carries its follow-up reply nested, with no verdict of its own."""
+    from rehearse.console import DrillConsole
+    from rehearse.voice_commands import spotter_for
+
+    no_result = flite("Our support queue kept growing every week and customers were angry. "
+                      "I sorted the tickets myself and wrote answers for the ten most common problems.",
+                      tmp_path / "no-result.wav")
+    reply = flite("As a result the queue fell by half within a month.", tmp_path / "reply.wav")
+    stop = flite("stop the drill", tmp_path / "stop.wav")
+    coach, _ = coach_for(tmp_path, engine, Script(no_result, reply, stop), practice="drill", follow_ups=1)
+    lines = []
+    console = DrillConsole(True, 120.0)
+    console.out = lines.append
+    coach.events = console
+    Drill(coach, lambda eng: spotter_for(eng, "en-us")).run([Q1])
+    events = [json.loads(line) for line in lines]
+    kinds = [e["event"] for e in events]
+    assert kinds[:3] == ["question", "follow_up", "answer"], kinds
+    answer = events[2]
+    assert answer["follow_up"]["question"] == events[1]["question"]
+    reply_json = answer["follow_up"]["answer"]
+    assert "queue" in reply_json["transcript"] and not REPLY_VERDICT_KEYS & set(reply_json), sorted(reply_json)
+    assert events[-1]["answers"] == [answer["answer_id"]]  # the reply is no answer of its own
 
 
 def test_no_follow_up_when_turned_off(tmp_path, engine):

@@ -105,7 +105,8 @@ def questions_prepare(bank):
 @click.option("--question", default=None, help="Only answers to questions containing this text.")
 @click.pass_obj
 def history(obj, as_json, question):
-    """Your answers, newest first, and how each question's attempts improved.
+    """Your answers, newest first (a follow-up reply under its answer, as 7.1), and how each
+    question's attempts improved.
 
     \b
     Examples:
@@ -135,10 +136,13 @@ def history(obj, as_json, question):
 def replay(obj, answer, output_device):
     """Play a recorded answer with its transcript in time, then its feedback.
 
+    ANSWER is an answer number, `last`, or 12.1 for the reply to answer 12's follow-up.
+
     \b
     Examples:
       rehearse replay
       rehearse replay 12
+      rehearse replay 12.1
     """
     from rehearse import render
     from rehearse.practice import replay as play_answer
@@ -146,7 +150,8 @@ def replay(obj, answer, output_device):
     try:
         fb = obj.store().answer(answer)
         player = obj.player(output_device)
-        click.echo(f"Answer #{fb.answer_id}: {fb.question or ''}", err=True)
+        name = f"Follow-up #{fb.number} to answer #{fb.parent_id}" if fb.parent_id else f"Answer #{fb.number}"
+        click.echo(f"{name}: {fb.question or ''}", err=True)
         play_answer(fb, player, lambda w: (click.echo(w.word + " ", nl=False), sys.stdout.flush()))
     except RehearseError as exc:
         raise _fail(exc) from None
@@ -165,7 +170,8 @@ def replay(obj, answer, output_device):
 def report(obj, answer, session_id, all_answers, output, open_it):
     """Write a self-contained HTML page: timeline, synced audio and transcript, progress.
 
-    ANSWER is an answer number or `last`; with nothing given, the latest session.
+    ANSWER is an answer number or `last` (a follow-up reply's, 12.1, shows its answer); with nothing
+    given, the latest session.
 
     \b
     Examples:

@@ -140,8 +140,30 @@ class Feedback:
 
     @property
     def follow_up(self) -> dict | None:
-        """The follow-up question asked after this answer, its reason, and the reply's feedback JSON."""
+        """The follow-up question asked after this answer, its reason, and the reply's JSON."""
         return self.data.get("follow_up")
+
+    @property
+    def reply(self) -> Feedback | None:
+        """The reply to this answer's follow-up, as a reply is shown (no verdict of its own)."""
+        reply = (self.follow_up or {}).get("answer")
+        if not reply:
+            return None
+        # its clauses as the story reads them (none when it was kept with a reading of its own)
+        clauses = None if reply_judged_alone(self.data) else reply.get("clauses")
+        return Feedback.from_json({**reply_json(reply, clauses), "parent_id": self.answer_id})
+
+    @property
+    def parent_id(self) -> int | None:
+        """For a follow-up reply: the number of the answer it belongs to."""
+        return self.data.get("parent_id")
+
+    @property
+    def number(self) -> str:
+        """The number a person uses for it: "7", or "7.1" for the reply to answer 7's follow-up."""
+        if self.parent_id:
+            return reply_number(self.parent_id)
+        return str(self.answer_id) if self.answer_id is not None else ""
 
     @property
     def checks(self) -> list[dict]:
@@ -179,6 +201,55 @@ class Feedback:
     def answer_span(self) -> Span | None:
         start, end = self.data.get("answer_start_s"), self.data.get("answer_end_s")
         return Span(start, end) if start is not None and end is not None else None
+
+
+# What a follow-up reply does not have: it is judged as part of its answer's story, never alone.
+REPLY_VERDICT_KEYS = ("car", "checks", "length", "tips", "rubric", "story_car", "story_checks", "follow_up",
+                      "round2", "objection", "topics", "clauses")
+
+
+def reply_number(parent_id: int) -> str:
+    """A follow-up reply's number: its answer's, then ".1" (an answer has at most one follow-up)."""
+    return f"{parent_id}.1"
+
+
+def reply_json(reply: dict, clauses: list[dict] | None = None) -> dict:
+    """A follow-up reply as it is kept and shown: its words, times and delivery, with no `car`,
+    `checks`, `length` or `tips` of its own. `clauses` are its clauses as the story reads them."""
+    out = {k: v for k, v in reply.items() if k not in REPLY_VERDICT_KEYS}
+    if clauses is not None:
+        out["clauses"] = clauses
+    return out
+
+
+def with_follow_up(answer: dict, follow_up: dict, reply: dict | None) -> dict:
+    """An answer's JSON once its follow-up was asked: `follow_up` {`question`, `reason`, `answer`:
+    the reply with no verdict of its own, or null, …}, and the story over both (`story_car` or
+    `story_checks`) with the tips that story calls for."""
+    from rehearse.follow_ups import story_judgement
+
+    data = {k: v for k, v in answer.items() if k not in ("story_car", "story_checks")}
+    data["follow_up"] = {**follow_up, "answer": None}
+    if not reply:
+        return data
+    judged = story_judgement(data, reply)
+    data["follow_up"]["answer"] = reply_json(reply, judged["reply_clauses"])
+    for key in ("story_car", "story_checks"):
+        if key in judged:
+            data[key] = judged[key]
+    if data.get("reliable", True) is not False:  # else the tip says why the story was not judged
+        tips = judged["tips"]
+        if data.get("round2"):
+            tips = (data["round2"].get("tips", []) + tips)[:3]
+        data["tips"] = tips
+    return data
+
+
+def reply_judged_alone(data: dict) -> bool:
+    """Whether an answer's follow-up reply was kept with a verdict of its own (before a reply was
+    judged only as part of its answer's story): such an answer is judged again when read."""
+    reply = (data.get("follow_up") or {}).get("answer") or {}
+    return any(k in reply for k in REPLY_VERDICT_KEYS if k != "clauses")
 
 
 def no_answer_json(question, ended_by: str) -> dict:
@@ -241,7 +312,11 @@ def reanalysed(fb: Feedback) -> Feedback:
     from rehearse.yardsticks import coaching_json, rubric_for
 
     data = fb.data
-    if data.get("analysis_version") == ANALYSIS_VERSION or data.get("parent_id"):
+    if data.get("parent_id"):
+        return fb  # a follow-up reply is judged with its answer
+    if data.get("analysis_version") == ANALYSIS_VERSION:
+        if reply_judged_alone(data):
+            return Feedback.from_json(with_follow_up(data, data["follow_up"], data["follow_up"]["answer"]))
         return fb
     words = fb.words
     try:
@@ -270,4 +345,6 @@ def reanalysed(fb: Feedback) -> Feedback:
         new["tips"] = [f"The story could not be judged reliably: {fb.reliable_reason}"]
     elif data.get("round2"):
         new["tips"] = (data["round2"].get("tips", []) + new["tips"])[:3]
+    if (data.get("follow_up") or {}).get("answer"):  # the story over both, read by this checker too
+        new = with_follow_up(new, data["follow_up"], data["follow_up"]["answer"])
     return Feedback.from_json(new)

@@ -9,7 +9,8 @@ second-interview answers may instead be challenged on the experience they claim,
 words. Other kinds follow up on the checks of their own rubric that failed.
 
 `story_car` then judges the story across the answer and its follow-up together, saying which part
-told each of Challenge, Action and Result.
+told each of Challenge, Action and Result; `story_judgement` gives that story's checks and tips,
+the reply having no verdict of its own.
 """
 
 from __future__ import annotations
@@ -22,12 +23,14 @@ from rehearse.analysis import (
     COMPONENTS,
     LABEL_MIN,
     ON_TARGET_LOW,
+    TARGET_S,
     Analysis,
     Clause,
     analyze,
     fmt_minutes,
     model_scores,
     split_clauses,
+    tips_for,
     words_from_text,
 )
 from rehearse.lexicon import ACTION_PHRASES, I_DID, I_DO, MEASURE, NUMBER_WORDS, RELATIVE, WE_DID
@@ -742,22 +745,44 @@ def _timed_words(part) -> list[Word] | None:
     return words if words and all(w.start >= 0 for w in words) else None
 
 
-def _joined_story(answer, follow_up, offset_label) -> dict | None:
-    """C/A/R read over the answer and its follow-up as ONE story (a reply read alone lacks its
-    context: "as a result …" at the start of an answer is no result). None when not both timed."""
+@dataclass
+class _Joined:
+    """An answer and its follow-up reply read as one stretch of speech: the reply's words are moved
+    `shift` seconds later, to start STORY_GAP_S after the answer's last word; `boundary` is where the
+    reply begins on the joined clock."""
+
+    analysis: Analysis
+    shift: float
+    boundary: float
+
+    def in_reply(self, clause: Clause) -> bool:
+        return clause.start is not None and clause.start >= self.boundary
+
+
+def _join(answer, follow_up) -> _Joined | None:
+    """The answer and its follow-up read as ONE story (a reply read alone lacks its context: "as a
+    result …" at the start of an answer is no result). None when not both timed."""
     first, second = _timed_words(answer), _timed_words(follow_up)
     if not first or not second:
         return None
     shift = first[-1].end + STORY_GAP_S - second[0].start
     joined = first + [Word(w.word, w.start + shift, w.end + shift, w.conf) for w in second]
     a = analyze(joined, Span(joined[0].start, joined[-1].end), from_speech=True)
-    boundary = first[-1].end + STORY_GAP_S / 2
+    return _Joined(a, shift, first[-1].end + STORY_GAP_S / 2)
+
+
+def _joined_story(answer, follow_up, offset_label, joined: _Joined | None = None) -> dict | None:
+    """C/A/R over the answer and its follow-up read as one story, in the shape of `story_car`."""
+    joined = joined or _join(answer, follow_up)
+    if joined is None:
+        return None
+    a, shift = joined.analysis, joined.shift
     story = {}
     for k in COMPONENTS:
         entry = a.car[k]
         evidence = []
         for c in entry["evidence"]:
-            part = FOLLOW_UP if c.start is not None and c.start >= boundary else ANSWER
+            part = FOLLOW_UP if joined.in_reply(c) else ANSWER
             if part == FOLLOW_UP:
                 shown = Clause(c.text, c.start - shift, c.end - shift, c.position, c.label, c.scores)
                 at = _at(shown, offset_label)
@@ -841,3 +866,53 @@ def story_checks(answer_checks, follow_up_checks=None) -> list[dict]:
                        "tip": None if passed else (a or f).get("tip"),
                        "told_in": ANSWER if passed_a else FOLLOW_UP if passed_f else None})
     return merged
+
+
+def _analysis_of(data: dict) -> Analysis | None:
+    """A stored spoken answer read again as its card read it: its timed words over its span, against
+    its own length target, at its own pace. None when it has no timed words."""
+    words = _timed_words(data)
+    if not words:
+        return None
+    start, end = data.get("answer_start_s"), data.get("answer_end_s")
+    span = Span(start, end) if start is not None and end is not None else Span(words[0].start, words[-1].end)
+    target_s = (data.get("length") or {}).get("target_s") or TARGET_S
+    return analyze(words, span, target_s, from_speech=True, wpm=data.get("wpm"))
+
+
+def story_judgement(answer: dict, reply: dict) -> dict:
+    """An answer and its follow-up reply judged as ONE answer; the reply has no verdict of its own.
+
+    `answer` and `reply` are feedback dicts (as kept). Returns `story_car` (an answer judged by
+    C/A/R) or `story_checks` (its rubric's checks, the reply read by the answer's own rubric), the
+    `tips` that story calls for (a part or check the reply supplied is no longer asked for; length
+    and delivery stay the main answer's), and `reply_clauses`: the reply's clauses as the story reads
+    them, on the reply's own clock (None when the two could not be read as one)."""
+    from rehearse.yardsticks import CAR, Check, judge, rubric_for
+
+    rubric = answer.get("rubric") or (CAR if answer.get("car") else
+                                      rubric_for(answer.get("question_kind") or "behavioural", answer.get("question")))
+    main = _analysis_of(answer)
+    joined = _join(answer, reply)
+    tips = list(answer.get("tips") or [])
+    if rubric == CAR:
+        story = _joined_story(answer, reply, None, joined) if joined else story_car(answer, reply)
+        reply_clauses = None
+        if joined is not None:
+            j = joined.analysis
+            if main is not None:
+                tips = tips_for(j.clauses, j.car, main.length, main.answer_s, main.wpm,
+                                Span(j.words[0].start, j.words[-1].end), main.delivery)
+            reply_clauses = [{**Clause(c.text, c.start - joined.shift, c.end - joined.shift, c.position).evidence(),
+                              "label": c.label} for c in j.clauses if joined.in_reply(c)]
+        return {"story_car": story, "tips": tips, "reply_clauses": reply_clauses}
+    heard = _analysis_of(reply)
+    if heard is None and reply.get("transcript"):
+        heard = analyze(words_from_text(reply["transcript"]))
+    merged = story_checks(answer.get("checks"), judge(rubric, heard).checks if heard is not None else None)
+    if main is not None:
+        ln = answer.get("length") or {}
+        target = (ln["target_s"], ln["low_s"], ln["high_s"]) if ln.get("target_s") else None
+        checks = [Check(c["name"], c["passed"], c["evidence"], c["tip"]) for c in merged]
+        tips = judge(rubric, main, target, checks=checks).tips
+    return {"story_checks": merged, "tips": tips, "reply_clauses": None}

@@ -18,7 +18,7 @@ import numpy as np
 
 from rehearse.audio import SAMPLE_RATE_HZ, FileSource, Player, read_all, write_wav
 from rehearse.errors import RehearseError
-from rehearse.feedback import Feedback, no_answer_json
+from rehearse.feedback import Feedback, no_answer_json, with_follow_up
 from rehearse.questions import Question, choose, load_bank
 from rehearse.recording import Recording, forget, pending
 from rehearse.speech import Engine
@@ -235,8 +235,9 @@ class Coach:
 
     def follow_up(self, turn: Turn, spot=None, detected_at: float | None = None) -> Turn | None:
         """Ask at most one follow-up about the answer's most important confident gap, record the
-        reply through the same loop, keep it linked, and judge the story over both."""
-        from rehearse.follow_ups import choose, story_car, story_checks
+        reply through the same loop, keep it linked, and judge the story over both (the reply is
+        part of its answer, with no verdict of its own)."""
+        from rehearse.follow_ups import choose
 
         fb = turn.feedback
         if self.settings.follow_ups <= 0:
@@ -256,15 +257,9 @@ class Coach:
         self.services.player.play(samples, rate)
         q = Question(fu.question, fb.kind)
         _take, reply = self.listen(q, spot=spot, main=False, parent=fb)
-        data = fb.to_json()
-        data["follow_up"] = fu.to_json(reply.feedback.to_json() if reply.feedback else None)
-        data["follow_up"]["latency_s"] = latency_s
-        if reply.feedback is not None:
-            data["follow_up"]["answer"].pop("follow_up", None)
-            if fb.car:
-                data["story_car"] = story_car(fb.to_json(), reply.feedback.to_json())
-            elif fb.checks:
-                data["story_checks"] = story_checks(fb.checks, reply.feedback.checks)
+        # the reply is part of the answer: the story is judged over both, the reply never alone
+        data = with_follow_up(fb.to_json(), {**fu.to_json(), "latency_s": latency_s},
+                              reply.feedback.to_json() if reply.feedback else None)
         turn.feedback = Feedback.from_json(data)
         self.store.update_answer(turn.feedback)
         return reply
@@ -566,7 +561,7 @@ def replay(fb: Feedback, player: Player, on_word: Callable[[Word], None]) -> Non
     import threading
 
     if not fb.audio_path or not Path(fb.audio_path).is_file():
-        raise RehearseError(f"the recording of answer #{fb.answer_id} is missing ({fb.audio_path})")
+        raise RehearseError(f"the recording of answer #{fb.number} is missing ({fb.audio_path})")
     samples, rate = read_all(fb.audio_path)
     failure: list[Exception] = []
 

@@ -40,9 +40,11 @@ def _label(name: str) -> str:
 
 
 def answer_title(fb: Feedback) -> str:
-    """"Answer #3 (you paused)": which answer, and how it ended, in words."""
+    """"Answer #3 (you paused)", or "Follow-up #3.1 (you paused)" for the reply to its follow-up:
+    which answer, and how it ended, in words."""
     how = fb.ended_by_words
-    return f"Answer #{fb.answer_id}" + (f" ({how})" if how else "")
+    name = "Follow-up" if fb.parent_id else "Answer"
+    return f"{name} #{fb.number}" + (f" ({how})" if how else "")
 
 
 def card(fb: Feedback, title: str | None = None) -> str:
@@ -59,9 +61,13 @@ def card(fb: Feedback, title: str | None = None) -> str:
             f"  Length   {fmt_minutes(fb.answer_s)}  {VERDICT_TEXT.get(ln.get('verdict'), '-')} "
             f"(target {fmt_minutes(ln['target_s'])}, on target {fmt_minutes(ln['low_s'])}-{fmt_minutes(ln['high_s'])})"
         )
+    elif fb.parent_id and fb.data.get("answer_start_s") is not None:  # a reply has no target of its own
+        lines.append(f"  Length   {fmt_minutes(fb.answer_s)}")
     if fb.wpm is not None:
         lines.append(f"  Pace     {fb.wpm:.0f} words a minute (comfortable: {PACE_LOW_WPM}-{PACE_HIGH_WPM})")
-    if not fb.reliable:
+    if fb.parent_id:
+        pass  # a follow-up reply is judged as part of its answer's story, never alone
+    elif not fb.reliable:
         lines.append(f"  Story    not judged: {fb.reliable_reason or 'the transcript is too unsure'}")
     elif fb.car:
         for key in COMPONENTS:
@@ -96,9 +102,12 @@ def card(fb: Feedback, title: str | None = None) -> str:
         lines.append("  Delivery " + ", ".join(bits))
     fu = fb.follow_up
     if fu:
-        reply = fu.get("answer")
-        said = f"answered in {fmt_minutes(reply.get('answer_s') or 0)}" if reply else "no reply"
+        reply = fb.reply
+        said = f"reply #{reply.number}, {fmt_minutes(reply.answer_s)}" if reply else "no reply"
         lines.append(f"  Follow-up \"{fu['question']}\" ({REASON_WORDS.get(fu['reason'], fu['reason'])}): {said}")
+    if fb.parent_id:
+        lines.append(f"  Part of answer #{fb.parent_id}: its story is judged over the answer and this reply "
+                     f"(rehearse replay {fb.parent_id})")
     extra = extras(fb)
     if extra:
         lines.append(extra)
@@ -156,6 +165,10 @@ def history(answers: list[Feedback]) -> str:
     for fb in answers:
         when = datetime.datetime.fromtimestamp(fb.created_at).strftime("%Y-%m-%d %H:%M")
         lines.append(f"#{fb.answer_id:<4d} {when}  {verdict_line(fb)}  {fb.question or ''}")
+        reply = fb.reply
+        if reply is not None:  # under its answer, with no verdict of its own
+            lines.append(f"  #{reply.number:<5s} {'':15s}{fmt_minutes(reply.answer_s)} follow-up reply to: "
+                         f"{fb.follow_up['question']}")
     by_q: dict[str, list[Feedback]] = {}
     for fb in reversed(answers):
         by_q.setdefault(fb.question or "(no question)", []).append(fb)

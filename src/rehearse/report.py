@@ -209,14 +209,13 @@ def answer_section(row, out: Path, embed: bool) -> str:
     fu = row.follow_up
     if not fu:
         return main
-    from rehearse.feedback import Feedback
     from rehearse.render import REASON_WORDS
 
     why = REASON_WORDS.get(fu["reason"], fu["reason"])
-    if fu.get("answer"):
-        reply = Feedback.from_json(fu["answer"])
-        inner = _answer_section(reply, out, embed, heading=f'Follow-up: “{esc(fu["question"])}” ({esc(why)})',
-                                css="answer follow-up")
+    reply = row.reply
+    if reply is not None:
+        inner = _answer_section(reply, out, embed, heading=f'#{esc(reply.number)} Follow-up: “{esc(fu["question"])}” '
+                                f'({esc(why)})', css="answer follow-up")
     else:
         inner = (f'<section class="answer follow-up"><h3>Follow-up: “{esc(fu["question"])}” ({esc(why)})</h3>'
                  '<p class="meta">No reply was heard.</p></section>')
@@ -233,12 +232,13 @@ def _answer_section(row, out: Path, embed: bool, heading: str | None = None, css
     d = s.get("delivery") or {}
     src = _audio_src(row.audio_path, out, embed)
     shares = ", ".join(f"{LABELS[k][1]} {car.get(k, {}).get('share', 0):.0%}" for k in COMPONENTS)
+    reply = bool(row.parent_id)  # a follow-up reply: judged with its answer, no target or verdict of its own
     figs = [
-        f'<span class="fig">Length <b>{fmt_minutes(s.get("answer_s") or 0)}</b> ({esc(verdict)}, target '
-        f'{fmt_minutes(length.get("target_s") or TARGET_S)})</span>',
+        f'<span class="fig">Length <b>{fmt_minutes(s.get("answer_s") or 0)}</b>'
+        + ("" if reply else f' ({esc(verdict)}, target {fmt_minutes(length.get("target_s") or TARGET_S)})') + "</span>",
         f'<span class="fig">Pace <b>{(s.get("wpm") or 0):.0f}</b> words a minute</span>',
-        _judged(row, covered, missing),
-        f'<span class="fig">Time spent: {esc(shares)}</span>',
+        *(['<span class="fig">Judged with its answer above, as one story</span>'] if reply else
+          [_judged(row, covered, missing), f'<span class="fig">Time spent: {esc(shares)}</span>']),
         f'<span class="fig">Fillers <b>{d.get("fillers", 0)}</b>'
         + (f' ({d["fillers_per_min"]:.0f}/min)' if d.get("fillers_per_min") is not None else "") + "</span>",
         f'<span class="fig">Hedges <b>{d.get("hedges", 0)}</b></span>',
@@ -250,7 +250,7 @@ def _answer_section(row, out: Path, embed: bool, heading: str | None = None, css
     audio = (f'<audio controls preload="auto" src="{src}"></audio>' if src
              else '<p class="meta">The recording of this answer is not on this machine.</p>')
     return f"""
-<section class="{css}" id="answer-{row.answer_id}">
+<section class="{css}" id="answer-{esc(row.number)}">
   <h3>{heading or f"#{row.answer_id} · {esc(row.question or 'Answer')}"}</h3>
   <div class="meta">{_date(row.created_at)} · {esc(row.ended_by_words or row.ended_by or "")}</div>
   {audio}
@@ -258,7 +258,7 @@ def _answer_section(row, out: Path, embed: bool, heading: str | None = None, css
   <div class="legend" aria-hidden="true"><span><i class="sw" style="background:{COLOURS['challenge']}"></i>C Challenge</span>
   <span><i class="sw" style="background:{COLOURS['action']}"></i>A Action</span><span><i class="sw" style="background:{COLOURS['result']}"></i>R Result</span>
   <span><i class="sw" style="background:#fff;border-style:dashed"></i>pause</span><span style="color:#b00">▲ filler</span>
-  <span><i class="sw" style="background:#9ad09a"></i>target end</span></div>
+  {'' if reply else '<span><i class="sw" style="background:#9ad09a"></i>target end</span>'}</div>
   {timeline_svg(s)}
   <details><summary>Timeline as text</summary><table><tr><th>When</th><th>Part</th><th>What was said</th></tr>{rows}</table></details>
   <h4>Transcript <span class="meta">(click a word to hear it)</span></h4>

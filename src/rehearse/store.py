@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 from rehearse.errors import RehearseError
-from rehearse.feedback import COMPONENTS, Feedback, reanalysed
+from rehearse.feedback import COMPONENTS, Feedback, reanalysed, reply_json, reply_judged_alone
 from rehearse.paths import user_dir
 
 BUSY_TIMEOUT_MS = 10_000
@@ -195,7 +195,10 @@ class Store:
         from rehearse.analysis import ANALYSIS_VERSION
 
         stored = [json.loads(r[6]) for r in rows]
-        stale = [r[0] for r, data in zip(rows, stored) if data.get("analysis_version") != ANALYSIS_VERSION]
+        # judged again when read: scored by another checker, or a follow-up reply kept with a verdict of
+        # its own (before a reply was judged only as part of its answer's story)
+        stale = [r[0] for r, data in zip(rows, stored)
+                 if data.get("analysis_version") != ANALYSIS_VERSION or reply_judged_alone(data)]
         cached = self._reanalyses(stale, ANALYSIS_VERSION)
         out = []
         for r, data in zip(rows, stored):
@@ -205,11 +208,14 @@ class Store:
             data.update({"answer_id": r[0], "session_id": r[1], "question": r[2], "created_at": r[3],
                          "audio_path": r[4], "ended_by": r[5], "feedback_latency_s": r[7], "round": r[8],
                          "question_kind": r[9] or "behavioural", "parent_id": r[10]})
+            if r[10] is not None:  # a follow-up reply: part of its answer, with no verdict of its own
+                data = reply_json(data)
             fb = Feedback.from_json(data)
             if r[0] in stale and r[0] not in cached:
-                fb = reanalysed(fb)
-                if "reanalysed_from" in fb.data:
-                    self._keep_reanalysis(fb, ANALYSIS_VERSION)
+                judged = reanalysed(fb)
+                if judged is not fb:
+                    self._keep_reanalysis(judged, ANALYSIS_VERSION)
+                fb = judged
             out.append(fb)
         return out
 
@@ -248,19 +254,54 @@ class Store:
         return self._rows("WHERE a.parent_id IS NULL")
 
     def answer(self, answer_id: int | str) -> Feedback:
+        """One answer by its number, or `last`; "7.1" (or the reply's own number) is the reply to
+        answer 7's follow-up, shown as part of that answer."""
         if answer_id == "last":
             rows = self.answers()
             if not rows:
                 raise RehearseError("no answers recorded yet")
             return rows[0]
+        text = str(answer_id).strip()
+        main, dot, sub = text.partition(".")
         try:
-            ident = int(answer_id)
+            ident = int(main)
+            if dot and (int(sub) < 1 or not sub.isdigit()):
+                raise ValueError
         except ValueError:
-            raise RehearseError(f"{answer_id!r} is not an answer number (or `last`)") from None
+            raise RehearseError(f"{answer_id!r} is not an answer number (like 7, or 7.1 for its follow-up) "
+                                "or `last`") from None
         rows = self._rows("WHERE a.id = ?", (ident,))
         if not rows:
             raise RehearseError(f"no answer number {ident}")
-        return rows[0]
+        fb = rows[0]
+        if fb.parent_id is not None:
+            if dot:
+                raise RehearseError(f"no answer number {text}")
+            return self._reply(fb.parent_id, fb)
+        if dot:
+            if sub != "1":  # an answer has at most one follow-up
+                raise RehearseError(f"no answer number {text}")
+            return self._reply(fb.answer_id)
+        return fb
+
+    def _reply(self, parent_id: int, row: Feedback | None = None) -> Feedback:
+        """The reply to answer `parent_id`'s follow-up as it is shown: the copy kept inside its answer
+        (with the clauses as the story reads them), under its own recording and times."""
+        parents = self._rows("WHERE a.id = ?", (parent_id,))
+        reply = parents[0].reply if parents else None
+        if reply is None:
+            if row is None:
+                raise RehearseError(f"answer #{parent_id} has no follow-up reply")
+            return row  # its answer was never updated (a crash between the two): shown on its own
+        if row is None and reply.answer_id is not None:
+            found = self._rows("WHERE a.id = ? AND a.parent_id = ?", (reply.answer_id, parent_id))
+            row = found[0] if found else None
+        data = reply.to_json()
+        if row is not None:  # the columns are the truth for who, when and where the recording is
+            data.update({k: row.data[k] for k in ("answer_id", "session_id", "question", "created_at", "audio_path",
+                                                  "ended_by", "round", "question_kind")})
+        data["parent_id"] = parent_id
+        return Feedback.from_json(data)
 
     def sessions(self) -> list[dict]:
         """Every session with at least one answer, newest first."""
@@ -291,6 +332,8 @@ class Store:
             chosen, title = self.answers(), "All your answers"
         elif answer:
             fb = self.answer(answer)
+            if fb.parent_id is not None:  # a follow-up reply is shown under its answer
+                fb = self.answer(fb.parent_id)
             chosen, title = [fb], f"Answer #{fb.answer_id}"
         else:
             sessions = self.sessions()
@@ -305,7 +348,7 @@ class Store:
         """How often each question has been answered."""
         return dict(
             self.db.execute(
-                "SELECT q.text, COUNT(a.id) FROM questions q LEFT JOIN answers a ON a.question_id = q.id "
-                "GROUP BY q.id"
+                "SELECT q.text, COUNT(a.id) FROM questions q "
+                "LEFT JOIN answers a ON a.question_id = q.id AND a.parent_id IS NULL GROUP BY q.id"
             ).fetchall()
         )

@@ -741,10 +741,13 @@ def _car_checks(analysis: Analysis) -> list[Check]:
             for k, v in analysis.car.items()]
 
 
-def judge(rubric: str, analysis: Analysis, target: tuple[float, float, float] | None = None) -> Coaching:
+def judge(rubric: str, analysis: Analysis, target: tuple[float, float, float] | None = None,
+          checks: list[Check] | None = None) -> Coaching:
     """Judge an analyzed answer by `rubric`. The C/A/R rubric keeps the analysis's own tips and
     length (its target is the caller's); every other rubric gives tips from its own checks, then
-    its length target (`target` overrides the rubric's), then delivery, and never a C/A/R tip."""
+    its length target (`target` overrides the rubric's), then delivery, and never a C/A/R tip.
+    `checks`, when given, are the rubric's checks already found (over an answer and its follow-up
+    reply together), used in place of the analysis's own."""
     target = target or target_for(rubric)
     if rubric == CAR:
         length = analysis.length
@@ -752,7 +755,8 @@ def judge(rubric: str, analysis: Analysis, target: tuple[float, float, float] | 
             target = (length.target_s, length.low_s, length.high_s)
         return Coaching(CAR, _car_checks(analysis), list(analysis.tips), target, length)
     answer = _Answer(analysis.clauses)
-    checks = [find(answer) for _, find in _RUBRICS[rubric].checks]
+    if checks is None:
+        checks = [find(answer) for _, find in _RUBRICS[rubric].checks]
     length = _length(analysis.answer_s, target)
     if not analysis.clauses:
         return Coaching(rubric, checks, ["No words were recognized: check the microphone and speak a full answer."],
