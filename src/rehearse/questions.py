@@ -29,10 +29,12 @@ def normalize_kind(name: str) -> str | None:
 
 @dataclass(frozen=True)
 class Question:
-    """An interview question and its kind."""
+    """An interview question, its kind, and the yardstick it is judged by when one was named
+    (else its kind and wording choose; see `yardsticks.rubric_of`)."""
 
     text: str
     kind: str = "behavioural"
+    rubric: str | None = None
 
 
 def parse_bank(text: str, origin: str) -> list[Question]:

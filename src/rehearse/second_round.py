@@ -99,7 +99,9 @@ def second_round(now: dict, before: dict) -> dict:
     back = refers_back(now.get("transcript") or "")
     tips = []
     if sim >= RETOLD_SIMILARITY:
-        tips.append(f"This retells your first-interview story ({sim:.0%} the same words): bring a different "
+        # a question that asks for no story has none to retell
+        told = "story" if now.get("car") and now.get("rubric", "car") == "car" else "answer"
+        tips.append(f"This retells your first-interview {told} ({sim:.0%} the same words): bring a different "
                     "accomplishment or new detail.")
     if not back:
         tips.append("Refer back to the first interview (\"In our first interview I mentioned …\") and build on it.")

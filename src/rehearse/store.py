@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 from rehearse.errors import RehearseError
-from rehearse.feedback import COMPONENTS, Feedback, reanalysed
+from rehearse.feedback import COMPONENTS, Feedback, needs_rejudging, reanalysed
 from rehearse.paths import user_dir
 
 BUSY_TIMEOUT_MS = 10_000
@@ -195,7 +195,7 @@ class Store:
         from rehearse.analysis import ANALYSIS_VERSION
 
         stored = [json.loads(r[6]) for r in rows]
-        stale = [r[0] for r, data in zip(rows, stored) if data.get("analysis_version") != ANALYSIS_VERSION]
+        stale = [r[0] for r, data in zip(rows, stored) if needs_rejudging({**data, "parent_id": r[10]})]
         cached = self._reanalyses(stale, ANALYSIS_VERSION)
         out = []
         for r, data in zip(rows, stored):
@@ -203,7 +203,7 @@ class Store:
                 data = cached[r[0]]
             # the columns are the truth for who/when; older answers kept only the score in their JSON
             data.update({"answer_id": r[0], "session_id": r[1], "question": r[2], "created_at": r[3],
-                         "audio_path": r[4], "ended_by": r[5], "feedback_latency_s": r[7], "round": r[8],
+                         "audio_path": self._local(r[4]), "ended_by": r[5], "feedback_latency_s": r[7], "round": r[8],
                          "question_kind": r[9] or "behavioural", "parent_id": r[10]})
             fb = Feedback.from_json(data)
             if r[0] in stale and r[0] not in cached:
@@ -212,6 +212,14 @@ class Store:
                     self._keep_reanalysis(fb, ANALYSIS_VERSION)
             out.append(fb)
         return out
+
+    def _local(self, audio_path: str | None) -> str | None:
+        """An answer's recording where it is now: a home moved or restored elsewhere keeps its
+        recordings in its own `answers/`, though the database names where they were made."""
+        if not audio_path or Path(audio_path).is_file():
+            return audio_path
+        here = self.answers_dir / Path(audio_path).name
+        return str(here) if here.is_file() else audio_path
 
     def _reanalyses(self, answer_ids: list[int], version: int) -> dict[int, dict]:
         """Judgements by the current checker already made for these answers."""
