@@ -27,7 +27,7 @@ from rehearse.scoring import Score
 from rehearse.second_round import second_round
 from rehearse.store import Store
 from rehearse.transcript import Span, Word
-from rehearse.yardsticks import check_names, target_s_for
+from rehearse.yardsticks import check_names, target_for, target_s_for
 
 # (rubric, question, kind, an answer that meets its yardstick, one that meets none of it)
 QUESTIONS = [
@@ -178,6 +178,8 @@ def test_every_view_of_every_shape(home, tmp_path, i, shape):
         assert "No speech was recognized" in card
     elif shape == "older":
         assert kept.data["rejudged"] is True and kept.data["reanalysed_from"] == ANALYSIS_VERSION - 1
+        # judged again against its own kind's band, not one made from the target as if the user set it
+        assert (kept.length["low_s"], kept.length["high_s"]) == target_for(rubric)[1:]
     if rubric == "car" and shape in ("present", "none", "older", "typed", "no_speech"):
         # a story's parts, whatever the reader found (its quality is measured elsewhere)
         assert re.search(r"\n  Challenge (yes|MISSING).*\n  Action    (yes|MISSING).*\n  Result    (yes|MISSING)",
