@@ -278,14 +278,16 @@ def text_feedback(text: str, name: str | None, duration_s: float | None, target_
 
 
 def needs_rejudging(data: dict) -> bool:
-    """Was this stored answer judged by another checker than the current one, or without its
-    question's own yardstick (a typed recall before it had one)? A follow-up's reply is judged
-    with its answer, and a recording too short to judge has nothing to judge again."""
+    """Was this stored answer judged by another checker than the current one, or before answers
+    kept their kind (a typed recall was then judged as a story whatever its question, and an unsure
+    transcript or a retold answer was called a story)? A follow-up's reply is judged with its
+    answer, and a recording too short to judge has nothing to judge again."""
     from rehearse.analysis import ANALYSIS_VERSION
 
     if data.get("parent_id") or data.get("judged") is False:
         return False
-    return data.get("analysis_version") != ANALYSIS_VERSION or not data.get("rubric")
+    # stored before an answer kept its kind beside its rubric: judged once more, by its kind's yardstick
+    return data.get("analysis_version") != ANALYSIS_VERSION or not data.get("rubric") or not data.get("kind")
 
 
 def reanalysed(fb: Feedback) -> Feedback:
@@ -333,5 +335,10 @@ def reanalysed(fb: Feedback) -> Feedback:
     if not fb.reliable:
         new["tips"] = [unsure_tip(rubric, fb.reliable_reason)]
     elif data.get("round2"):
-        new["tips"] = (data["round2"].get("tips", []) + new["tips"])[:3]
+        from rehearse.second_round import round2_tips
+
+        r2 = data["round2"]
+        told = round2_tips(r2.get("similarity") or 0.0, bool(r2.get("refers_back")), rubric == "car")
+        new["round2"] = {**r2, "tips": told}
+        new["tips"] = (told + new["tips"])[:3]
     return Feedback.from_json(new)

@@ -205,6 +205,9 @@ class Store:
             data.update({"answer_id": r[0], "session_id": r[1], "question": r[2], "created_at": r[3],
                          "audio_path": self._local(r[4]), "ended_by": r[5], "feedback_latency_s": r[7], "round": r[8],
                          "question_kind": r[9] or "behavioural", "parent_id": r[10]})
+            reply = (data.get("follow_up") or {}).get("answer")
+            if isinstance(reply, dict) and reply.get("audio_path"):
+                data["follow_up"] = {**data["follow_up"], "answer": {**reply, "audio_path": self._local(reply["audio_path"])}}
             fb = Feedback.from_json(data)
             if r[0] in stale and r[0] not in cached:
                 fb = reanalysed(fb)
