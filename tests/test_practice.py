@@ -214,8 +214,8 @@ def test_drill_steered_by_commands(tmp_path, engine, answer_wav):
 ANSWER_KEYS = {"file", "engine", "model", "duration_s", "answer_start_s", "answer_end_s", "answer_s", "speech_s",
                "transcript", "words", "wpm", "length", "car", "tips", "delivery", "clauses", "question",
                "question_kind", "answer_id", "audio_path", "ended_by", "feedback_latency_s", "rubric", "checks",
-               "reliable", "reliable_reason", "pace"}
-NO_ANSWER_KEYS = {"question", "question_kind", "answer_id", "audio_path", "ended_by", "feedback_latency_s"}
+               "reliable", "reliable_reason", "pace", "kind", "judged", "reason"}
+NO_ANSWER_KEYS = {"question", "question_kind", "kind", "answer_id", "audio_path", "ended_by", "feedback_latency_s"}
 HISTORY_EXTRA = {"created_at", "session_id", "round"}
 REPLY_VERDICT_KEYS = {"car", "checks", "length", "tips", "story_car", "story_checks", "rubric"}
 

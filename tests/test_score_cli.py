@@ -16,7 +16,7 @@ from conftest import SAMPLE_ANSWER, flite, read_float, trim
 JSON_KEYS = {
     "file", "engine", "model", "duration_s", "answer_start_s", "answer_end_s", "answer_s",
     "speech_s", "transcript", "words", "wpm", "pace", "length", "car", "reliable", "reliable_reason",
-    "rubric", "checks",
+    "rubric", "checks", "kind", "judged", "reason",
 }
 CAR_PARTS = ("challenge", "action", "result")
 

@@ -52,6 +52,8 @@ PACE_SLOW_WPM = PACE_LOW_WPM * (1 - PACE_TIP_MARGIN)
 PACE_FAST_WPM = PACE_HIGH_WPM * (1 + PACE_TIP_MARGIN)
 ANALYSIS_VERSION = 4  # 1: hand-written rules; 2: the learned C/A/R reader; 3: its answer-level second stage; 4: its lexical block (stored answers are re-read)
 SETUP_TOO_LONG_SHARE = 0.5
+MIN_ANSWER_S = 2.0  # shorter than this with fewer than MIN_ANSWER_WORDS words is too short to judge
+MIN_ANSWER_WORDS = 4
 COMPONENTS = ("challenge", "action", "result")
 LABEL_MIN = 1.0
 SECONDARY_MIN = 2.5
@@ -328,6 +330,12 @@ class Analysis:
             k: {"covered": v["covered"], "share": v["share"], "evidence": [c.evidence() for c in v["evidence"]]}
             for k, v in self.car.items()
         }
+
+
+def too_short_to_judge(answer_s: float, words: int) -> bool:
+    """A stretch under about 2 s with fewer than four words (a cough, a "yes", a misheard command)
+    is no answer to judge."""
+    return answer_s < MIN_ANSWER_S and words < MIN_ANSWER_WORDS
 
 
 def fmt_minutes(seconds: float) -> str:

@@ -111,8 +111,8 @@ def expand_inputs(paths: Iterable[str | os.PathLike]) -> list[tuple[Path, str | 
 
 def score_file(engine, path: Path, target_s, file: str) -> Score:
     """Score one recording with an engine already loaded (raises RehearseError for a bad file).
-    `target_s` is the user's target or None, or a (target_s, rubric) pair."""
-    target_s, rubric = target_s if isinstance(target_s, tuple) else (target_s, "car")
+    `target_s` is the user's target or None, or a (target_s, rubric, kind) triple."""
+    target_s, rubric, kind = (target_s + (None,))[:3] if isinstance(target_s, tuple) else (target_s, "car", None)
     from rehearse.audio import FileSource
     from rehearse.scoring import hear, score_heard
 
@@ -121,7 +121,7 @@ def score_file(engine, path: Path, target_s, file: str) -> Score:
         restart()
     source = FileSource(path)
     heard = hear(source, engine)
-    return score_heard(heard, engine, source.duration_s, target_s, file=file, rubric=rubric)
+    return score_heard(heard, engine, source.duration_s, target_s, file=file, rubric=rubric, kind=kind)
 
 
 def score_many(
@@ -133,6 +133,7 @@ def score_many(
     on_progress: Callable[[int, int], None] | None = None,
     on_warning: Callable[[str], None] = lambda _msg: None,
     rubric: str = "car",
+    kind: str | None = None,
 ) -> BatchSummary:
     """Score every recording in `paths` (files or folders of them) with up to `jobs` processes.
 
@@ -146,7 +147,7 @@ def score_many(
 
     if jobs < 1:
         raise ValueError("jobs must be at least 1")
-    target_s = (target_s, rubric)  # what each worker needs to judge a file, sent with it
+    target_s = (target_s, rubric, kind)  # what each worker needs to judge a file, sent with it
     inputs = expand_inputs(paths)
     total = len(inputs)
     results: dict[int, FileResult] = {}

@@ -23,16 +23,16 @@ def _fail(exc: RehearseError) -> click.ClickException:
     return click.ClickException(str(exc))
 
 
-def _rubric(question_text: str | None, kind: str | None) -> str:
-    """The yardstick for `--question` and `--kind`: the kind named, else read from the question."""
-    from rehearse.questions import KINDS, normalize_kind
-    from rehearse.yardsticks import infer_kind, rubric_for
+def _kind_and_rubric(question_text: str | None, kind: str | None) -> tuple[str, str]:
+    """The kind and yardstick for `--question` and `--kind` (a kind, or a yardstick's own name)."""
+    from rehearse.yardsticks import kind_and_rubric
 
-    if kind is not None and normalize_kind(kind) is None:
-        raise RehearseError(f"unknown question kind {kind!r}; use one of {', '.join(KINDS)}")
-    if kind is not None:
-        return rubric_for(kind, question_text)
-    return infer_kind(question_text)[1] if question_text else "car"
+    return kind_and_rubric(kind, question_text)
+
+
+KIND_HELP = ("The question's kind (behavioural, second-interview, objection, motivation, closing) or the "
+             "yardstick itself (car, about-yourself, why-here, why-leaving, five-years, objection, closing); "
+             "motivation takes its yardstick from --question.")
 
 
 def _positive(ctx, param, value):
@@ -112,8 +112,7 @@ class _BatchProgress:
 @click.option("--lang", default="en-us", show_default=True, help="Language of the Vosk model to look for.")
 @click.option("--question", "question_text", default=None,
               help="The question answered; its kind is read from the wording.")
-@click.option("--kind", default=None, help="The question's kind: behavioural, second-interview, objection, "
-              "motivation, closing (default: from --question, else behavioural).")
+@click.option("--kind", default=None, help=KIND_HELP + " Default: from --question, else behavioural.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
               help="Files scored at once, each process with its own engine (default: the number of cores).")
 def score(files, as_json, target, engine, model, lang, question_text, kind, jobs):
@@ -154,11 +153,11 @@ def score(files, as_json, target, engine, model, lang, question_text, kind, jobs
 
     progress = _BatchProgress() if sys.stderr.isatty() else None
     try:
-        rubric = _rubric(question_text, kind)
+        kind, rubric = _kind_and_rubric(question_text, kind)
         summary = score_many(
             files, jobs or default_jobs(), EngineSpec(engine, model, lang), target,
             on_result=progress.around(show) if progress else show,
-            on_progress=progress, on_warning=progress.around(_warn) if progress else _warn, rubric=rubric,
+            on_progress=progress, on_warning=progress.around(_warn) if progress else _warn, rubric=rubric, kind=kind,
         )
     except RehearseError as exc:
         raise _fail(exc) from None
@@ -180,8 +179,7 @@ def score(files, as_json, target, engine, model, lang, question_text, kind, jobs
               help="Target answer length in seconds (default: the question kind's own: 2:00 for a story).")
 @click.option("--question", "question_text", default=None,
               help="The question answered; its kind is read from the wording.")
-@click.option("--kind", default=None, help="The question's kind: behavioural, second-interview, objection, "
-              "motivation, closing (default: from --question, else behavioural).")
+@click.option("--kind", default=None, help=KIND_HELP + " Default: from --question, else behavioural.")
 def analyze(files, as_json, duration, target, question_text, kind):
     """Analyze written or transcribed answers: C/A/R coverage, delivery, tips.
 
@@ -199,12 +197,12 @@ def analyze(files, as_json, duration, target, question_text, kind):
 
     names = list(files) or ["-"]
     try:
-        rubric = _rubric(question_text, kind)
+        kind, rubric = _kind_and_rubric(question_text, kind)
         texts = [(n, read_text_file(n)) for n in names]
     except RehearseError as exc:
         raise _fail(exc) from None
     for i, (name, text) in enumerate(texts):
-        fb = text_feedback(text, None if name == "-" else name, duration, target, rubric)
+        fb = text_feedback(text, None if name == "-" else name, duration, target, rubric, kind)
         if as_json:
             click.echo(json.dumps(fb.to_json(), ensure_ascii=False))
             continue
@@ -262,7 +260,7 @@ def _log_crash() -> str:
 from rehearse.cli_review import BANK_HELP  # noqa: E402
 
 
-def _live_options(speak_feedback: bool = True):
+def _live_options(speak_feedback: bool = True, json_help: str = "One JSON object per answer, one per line."):
     def wrap(f):
         options = [
             click.option("--target", type=float, default=None, callback=_positive,
@@ -276,7 +274,7 @@ def _live_options(speak_feedback: bool = True):
             click.option("--output-device", default=None, help="Speaker: device number or name."),
             click.option("--echo-tail", type=float, default=0.5, show_default=True,
                          help="Seconds of input ignored after the tool speaks (its echo from loudspeakers)."),
-            click.option("--json", "as_json", is_flag=True, help="One JSON object per answer, one per line."),
+            click.option("--json", "as_json", is_flag=True, help=json_help),
             click.option("--engine", type=click.Choice(ENGINES), default="auto", show_default=True),
             click.option("--model", type=str, default=None, help="Path to a Vosk model folder."),
             click.option("--lang", default="en-us", show_default=True),
@@ -367,7 +365,8 @@ def interview(obj, count, bank, input_device, round_, remind, target, silence, t
 @click.option("--count", type=click.IntRange(min=1), default=5, show_default=True, help="Questions to ask.")
 @click.option("--questions", "bank", default=None, help=BANK_HELP)
 @click.option("--input-device", default=None, help="Microphone: device number or name.")
-@_live_options(speak_feedback=False)
+@_live_options(speak_feedback=False, json_help="One JSON event per line: question, command, not_understood, "
+                                               "follow_up, answer, feedback_spoken, end.")
 @click.pass_obj
 def drill(obj, count, bank, input_device, target, silence, think, max_s, output_device, echo_tail,
           as_json, engine, model, lang, follow_ups, endpoint):
@@ -471,8 +470,7 @@ def demo(obj, answer_file, speed, target, silence, think, max_s, output_device, 
 
 @cli.command()
 @click.option("--question", "question_text", required=True, help="What the first interview asked.")
-@click.option("--kind", default="behavioural", show_default=True,
-              help="The question's kind: behavioural, second-interview, objection, motivation, closing.")
+@click.option("--kind", default="behavioural", show_default=True, help=KIND_HELP)
 @click.option("--text", default=None, help="Your answer as you gave it, written out.")
 @click.option("--file", "text_file", default=None, help="Your answer in a text file (`-` for stdin).")
 @click.option("--input-device", default=None, help="Microphone, when answering by voice.")
@@ -494,14 +492,13 @@ def recall(obj, question_text, kind, text, text_file, input_device, engine, mode
     """
     from rehearse.console import Console
     from rehearse.practice import Coach, recall_by_voice, recall_text
-    from rehearse.questions import KINDS, Question, normalize_kind
+    from rehearse.questions import Question
 
     try:
-        if normalize_kind(kind) is None:
-            raise RehearseError(f"unknown question kind {kind!r}; use one of {', '.join(KINDS)}")
-        q = Question(" ".join(question_text.split()), normalize_kind(kind))
-        if not q.text:
+        text_of_question = " ".join(question_text.split())
+        if not text_of_question:
             raise RehearseError("the question is empty")
+        q = Question(text_of_question, *_kind_and_rubric(text_of_question, kind))
         if text is not None or text_file is not None:
             body = text if text is not None else read_text_file(text_file)
             if not body.strip():

@@ -39,8 +39,9 @@ def model_list():
     found = installed_models()
     for m in found:
         click.echo(f"{m.path.name}\t{m.path}")
-    if not found:
-        click.echo("No Vosk models installed; PocketSphinx (bundled US English) will be used.", err=True)
+    if not found:  # a result, not a failure: speech is still recognized, by PocketSphinx
+        click.echo("No Vosk model is installed; PocketSphinx (bundled US English) will be used. "
+                   "Add one with `rehearse model install en-us-small`.")
     click.echo("Searched: " + ", ".join(str(d) for d in vosk_dirs()), err=True)
 
 

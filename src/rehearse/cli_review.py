@@ -58,7 +58,7 @@ def questions():
 @click.option("--bank", default=None, help=BANK_HELP)
 @click.pass_obj
 def questions_list(obj, bank):
-    """List the questions of a bank with how often you have practised each.
+    """List the questions of a bank: how often you have practised each, its kind, its text.
 
     \b
     Example:
@@ -71,8 +71,9 @@ def questions_list(obj, bank):
         counts = obj.store().practice_counts()
     except RehearseError as exc:
         raise _fail(exc) from None
+    click.echo(f"{'Practised':9s}  {'Kind':16s}  Question")
     for q in qs:
-        click.echo(f"{counts.get(q.text, 0):3d}  {q.kind:16s}  {q.text}")
+        click.echo(f"{counts.get(q.text, 0):9d}  {q.kind:16s}  {q.text}")
 
 
 @questions.command("prepare")
@@ -123,6 +124,8 @@ def history(obj, as_json, question):
     if as_json:
         for fb in answers:
             click.echo(json.dumps(fb.to_json(), ensure_ascii=False))
+    elif not answers and question:
+        click.echo(f"No answer matches \"{question}\"; `rehearse history` lists them all.", err=True)
     elif not answers:
         click.echo("No answers yet. Start with `rehearse interview`.", err=True)
     else:
@@ -149,10 +152,14 @@ def replay(obj, answer, output_device):
 
     try:
         fb = obj.store().answer(answer)
-        player = obj.player(output_device)
         name = f"Follow-up #{fb.number} to answer #{fb.parent_id}" if fb.parent_id else f"Answer #{fb.number}"
         click.echo(f"{name}: {fb.question or ''}", err=True)
-        play_answer(fb, player, lambda w: (click.echo(w.word + " ", nl=False), sys.stdout.flush()))
+        if fb.typed and not fb.audio_path:  # a typed answer has nothing to play: its words are shown
+            click.echo("This answer was typed; there is no recording to play.", err=True)
+            click.echo(fb.data.get("text") or fb.transcript, nl=False)
+        else:
+            player = obj.player(output_device)
+            play_answer(fb, player, lambda w: (click.echo(w.word + " ", nl=False), sys.stdout.flush()))
     except RehearseError as exc:
         raise _fail(exc) from None
     click.echo()

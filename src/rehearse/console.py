@@ -88,10 +88,10 @@ class Console:
             spoken = detector.elapsed_s - detector.speech_start_s
             state = "speaking" if detector.speaking else "listening"
         if self.target_s is None and getattr(self, "question_target_s", None) is None:
-            from rehearse.yardsticks import rubric_for, target_for
+            from rehearse.yardsticks import rubric_of, target_for
 
             q = getattr(self, "question", None)
-            self.question_target_s = target_for(rubric_for(q.kind, q.text))[0] if q else 120.0
+            self.question_target_s = target_for(rubric_of(q))[0] if q else 120.0
         target = self.target_s or self.question_target_s
         click.echo(f"\r\x1b[2K  {fmt_minutes(spoken)} / {fmt_minutes(target)}  [{'#' * bars:<10}]  {state}",
                    err=True, nl=False)

@@ -13,6 +13,7 @@ from rehearse.errors import RehearseError
 from rehearse.transcript import Span, Word
 
 COMPONENTS = ("challenge", "action", "result")
+STORY_KINDS = ("behavioural", "second-interview")
 ENDED_BY_WORDS = {
     "silence": "you paused",
     "enter": "you pressed Enter",
@@ -39,7 +40,8 @@ class Feedback:
         return cls(dict(data))
 
     def to_json(self) -> dict:
-        return dict(self.data)
+        """The JSON printed and stored: every field, with the question's `kind` beside its `rubric`."""
+        return {**self.data, "kind": self.kind}
 
     # --- who and when ---
     @property
@@ -56,7 +58,13 @@ class Feedback:
 
     @property
     def kind(self) -> str:
-        return self.data.get("question_kind") or "behavioural"
+        """The question's kind: the question's own, else the one scored with, else its rubric's."""
+        known = self.data.get("question_kind") or self.data.get("kind")
+        if known:
+            return known
+        from rehearse.yardsticks import kind_of_rubric
+
+        return kind_of_rubric(self.data.get("rubric"))
 
     @property
     def session_id(self) -> int | None:
@@ -98,8 +106,32 @@ class Feedback:
 
     @property
     def spoken(self) -> bool:
-        """Was this answer heard (rather than typed)?"""
+        """Has this answer a length (heard, or typed with the time it took)?"""
         return self.data.get("answer_s") is not None
+
+    @property
+    def typed(self) -> bool:
+        """Was this answer written (`analyze`, a typed recall) rather than heard from a recording?"""
+        return self.ended_by == "text" or not (self.engine or self.audio_path)
+
+    @property
+    def judged(self) -> bool:
+        """False for a recording too short to judge (it has no verdict at all)."""
+        return self.data.get("judged", True) is not False
+
+    @property
+    def too_short(self) -> bool:
+        return not self.judged and self.data.get("reason") == "too_short"
+
+    @property
+    def rejudged(self) -> bool | None:
+        """Judged again by the current checker (True), scored by an older one that could not judge it
+        again (False: its verdict is the older checker's), or neither (None)."""
+        return self.data.get("rejudged")
+
+    @property
+    def analysis_version(self) -> int:
+        return self.data.get("analysis_version") or 0
 
     @property
     def wpm(self) -> float | None:
@@ -122,13 +154,20 @@ class Feedback:
         return [Word(w["word"], w["start"], w["end"], w.get("conf")) for w in self.data.get("words") or []]
 
     @property
+    def asks_story(self) -> bool:
+        """Does its question ask for a story (judged by C/A/R)? By its rubric, else by its kind."""
+        rubric = self.data.get("rubric")
+        return rubric == "car" if rubric else self.kind in STORY_KINDS
+
+    @property
     def car(self) -> dict:
-        return self.data.get("car") or {}
+        """C/A/R, for a question that asks for a story only (an older checker read every answer so)."""
+        return (self.data.get("car") or {}) if self.asks_story else {}
 
     @property
     def story(self) -> dict:
         """C/A/R over the answer and its follow-up together (the answer alone when none was asked)."""
-        return self.data.get("story_car") or self.car
+        return (self.data.get("story_car") or self.car) if self.asks_story else {}
 
     def covered(self, component: str) -> bool:
         return bool(self.story.get(component, {}).get("covered"))
@@ -175,6 +214,8 @@ class Feedback:
 
     @property
     def tips(self) -> list[str]:
+        if not self.data.get("rubric") and not self.asks_story:
+            return []  # an older checker's story tips, for a question that asks for no story
         return self.data.get("tips") or []
 
     @property
@@ -254,8 +295,8 @@ def reply_judged_alone(data: dict) -> bool:
 
 def no_answer_json(question, ended_by: str) -> dict:
     """The JSON of a question that got no answer."""
-    return {"question": question.text, "question_kind": question.kind, "answer_id": None, "audio_path": None,
-            "ended_by": ended_by, "feedback_latency_s": None}
+    return {"question": question.text, "question_kind": question.kind, "kind": question.kind, "answer_id": None,
+            "audio_path": None, "ended_by": ended_by, "feedback_latency_s": None}
 
 
 def practice_stats(answers: list[Feedback], sessions: int) -> dict:
@@ -264,10 +305,13 @@ def practice_stats(answers: list[Feedback], sessions: int) -> dict:
     from collections import Counter
 
     spoken = [a for a in answers if a.answer_s]
-    verdicts = Counter(a.verdict for a in spoken)
+    timed = [a for a in spoken if a.judged]  # a recording too short to judge has no length verdict
+    verdicts = Counter(a.verdict for a in timed)
     missing: Counter = Counter()
     for a in answers:
-        if a.car and a.reliable:
+        if not a.reliable:  # nothing was judged from a transcript too unsure to read
+            continue
+        if a.car:
             missing.update(a.missing)
         missing.update(c["name"] for c in a.checks if not c.get("passed") and c["name"] not in COMPONENTS)
     judged = [a for a in answers if a.car and a.reliable]
@@ -277,7 +321,7 @@ def practice_stats(answers: list[Feedback], sessions: int) -> dict:
         "sessions": sessions,
         "questions": len({a.question for a in answers}),
         "practice_s": round(sum(a.answer_s for a in spoken), 1),
-        "on_target_share": round(verdicts["on_target"] / len(spoken), 3) if spoken else None,
+        "on_target_share": round(verdicts["on_target"] / len(timed), 3) if timed else None,
         "complete_car_share": round(complete / len(judged), 3) if judged else None,
         "most_missing": missing.most_common(1)[0][0] if missing else None,
         "missing_counts": dict(missing),
@@ -285,10 +329,10 @@ def practice_stats(answers: list[Feedback], sessions: int) -> dict:
 
 
 def text_feedback(text: str, name: str | None, duration_s: float | None, target_s: float | None,
-                  rubric: str = "car") -> Feedback:
+                  rubric: str = "car", kind: str | None = None) -> Feedback:
     """Feedback on a written or transcribed answer (`rehearse analyze`), judged by `rubric`."""
     from rehearse.analysis import ANALYSIS_VERSION, analyze, words_from_text
-    from rehearse.yardsticks import coaching_json, target_s_for
+    from rehearse.yardsticks import coaching_json, kind_of_rubric, target_s_for
 
     a = analyze(words_from_text(text), Span(0.0, duration_s) if duration_s else None,
                 target_s_for(rubric, target_s))
@@ -298,23 +342,36 @@ def text_feedback(text: str, name: str | None, duration_s: float | None, target_
         data.update({"duration_s": duration_s, "answer_s": duration_s, "answer_start_s": 0.0,
                      "answer_end_s": duration_s, "wpm": a.wpm})
     data.update(coaching_json(a, rubric, target_s))
-    data["analysis_version"] = ANALYSIS_VERSION
+    data.update({"kind": kind or kind_of_rubric(rubric), "analysis_version": ANALYSIS_VERSION})
     if not duration_s:
         data.pop("length", None)  # no length without a duration (the JSON has no such field)
     return Feedback.from_json(data)
 
 
+def needs_rejudging(data: dict) -> bool:
+    """Was this stored answer judged by another checker than the current one, or before answers
+    kept their kind (a typed recall was then judged as a story whatever its question, and an unsure
+    transcript or a retold answer was called a story)? A follow-up's reply is judged with its
+    answer, and a recording too short to judge has nothing to judge again."""
+    from rehearse.analysis import ANALYSIS_VERSION
+
+    if data.get("parent_id") or data.get("judged") is False:
+        return False
+    # stored before an answer kept its kind beside its rubric: judged once more, by its kind's yardstick
+    return data.get("analysis_version") != ANALYSIS_VERSION or not data.get("rubric") or not data.get("kind")
+
+
 def reanalysed(fb: Feedback) -> Feedback:
     """A stored answer judged by the current checker: its timed words (or typed text) analysed again
-    when it was scored by another version, so figures never mix two checkers. The stored record
-    keeps the version it was scored with (`analysis_version`); this copy says `reanalysed_from`."""
+    when it was scored by another version (or without its yardstick), so figures never mix two
+    checkers. The stored record keeps the version it was scored with; this copy says
+    `reanalysed_from` and `rejudged: true`. When the current checker fails on it, the copy keeps the
+    older verdict and says so: `rejudged: false`, `rejudge_error`, and its own `analysis_version`."""
     from rehearse.analysis import ANALYSIS_VERSION, analyze, words_from_text
-    from rehearse.yardsticks import coaching_json, rubric_for
+    from rehearse.yardsticks import coaching_json, rubric_for, target_for, unsure_tip
 
     data = fb.data
-    if data.get("parent_id"):
-        return fb  # a follow-up reply is judged with its answer
-    if data.get("analysis_version") == ANALYSIS_VERSION:
+    if not needs_rejudging(data):
         if reply_judged_alone(data):
             return Feedback.from_json(with_follow_up(data, data["follow_up"], data["follow_up"]["answer"]))
         return fb
@@ -322,18 +379,25 @@ def reanalysed(fb: Feedback) -> Feedback:
     try:
         rubric = data.get("rubric") or rubric_for(fb.kind, fb.question)
         target_s = fb.length.get("target_s")
+        own_s = target_for(rubric)[0]
+        override_s = target_s if target_s and abs(target_s - own_s) > 0.01 else None  # the user's own target
         if words:
-            a = analyze(words, fb.answer_span(), target_s or 120.0, from_speech=True, wpm=fb.wpm)
-        elif fb.transcript:
-            a = analyze(words_from_text(fb.transcript), None, target_s or 120.0)
+            a = analyze(words, fb.answer_span(), override_s or own_s, from_speech=True, wpm=fb.wpm)
+        elif data.get("text") or fb.transcript:
+            a = analyze(words_from_text(data.get("text") or fb.transcript), None, override_s or own_s)
         else:
             return fb
-    except RehearseError:
-        return fb
-    new = {**data, "car": a.car_json(), "tips": a.tips, "clauses": [{**c.evidence(), "label": c.label} for c in a.clauses],
-           "delivery": a.delivery.to_json() if a.delivery else data.get("delivery"),
-           "reanalysed_from": data.get("analysis_version", 0)}
-    coaching = coaching_json(a, rubric, target_s if rubric != "car" else None)
+        new = {**data, "car": a.car_json(), "tips": a.tips,
+               "clauses": [{**c.evidence(), "label": c.label} for c in a.clauses],
+               "delivery": a.delivery.to_json() if a.delivery else data.get("delivery"),
+               "reanalysed_from": data.get("analysis_version", 0), "analysis_version": ANALYSIS_VERSION,
+               "rejudged": True}
+        coaching = coaching_json(a, rubric, override_s)
+    except (RehearseError, KeyError, TypeError, ValueError) as exc:
+        # the older verdict is all there is: shown as such, never as the current checker's
+        why = str(exc) if isinstance(exc, RehearseError) else f"{type(exc).__name__}: {exc}"
+        return Feedback.from_json({**data, "rejudged": False, "rejudge_error": why,
+                                   "analysis_version": data.get("analysis_version", 0)})
     if not fb.spoken:
         coaching["length"] = None
     elif coaching["length"] is None:
@@ -342,9 +406,14 @@ def reanalysed(fb: Feedback) -> Feedback:
     if new["car"] is not None:
         new["car"] = {**new["car"], "reliable": fb.reliable, "reason": fb.reliable_reason}
     if not fb.reliable:
-        new["tips"] = [f"The story could not be judged reliably: {fb.reliable_reason}"]
+        new["tips"] = [unsure_tip(rubric, fb.reliable_reason)]
     elif data.get("round2"):
-        new["tips"] = (data["round2"].get("tips", []) + new["tips"])[:3]
+        from rehearse.second_round import round2_tips
+
+        r2 = data["round2"]
+        told = round2_tips(r2.get("similarity") or 0.0, bool(r2.get("refers_back")), rubric == "car")
+        new["round2"] = {**r2, "tips": told}
+        new["tips"] = (told + new["tips"])[:3]
     if (data.get("follow_up") or {}).get("answer"):  # the story over both, read by this checker too
         new = with_follow_up(new, data["follow_up"], data["follow_up"]["answer"])
     return Feedback.from_json(new)

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
+from rehearse.analysis import too_short_to_judge
 from rehearse.audio import SAMPLE_RATE_HZ, FileSource, Player, read_all, write_wav
 from rehearse.errors import RehearseError
 from rehearse.feedback import Feedback, no_answer_json, with_follow_up
@@ -31,8 +32,6 @@ from rehearse.turns import FRAME_S, voiced_spans
 PRE_ROLL_S = 0.25  # kept before the first voiced frame, so the first word's onset is whole
 POST_ROLL_S = 0.25
 CUE_TONE_S = 0.12
-MIN_ANSWER_S = 2.0  # shorter than this with fewer than MIN_ANSWER_WORDS words is not an answer
-MIN_ANSWER_WORDS = 4
 
 
 @dataclass
@@ -107,9 +106,12 @@ def feedback_sentence(fb: Feedback) -> str:
     """What is said aloud after an answer: length, what was missing, one tip."""
     if not fb.words and not fb.transcript:
         return "I did not hear an answer."
-    parts = [f"That ran {spoken_time(fb.answer_s)}, {(fb.verdict or '').replace('_', ' ')}."]
+    if fb.too_short:
+        return "That was too short to judge. Take your time and give a full answer."
+    parts = [f"That ran {spoken_time(fb.answer_s)}, {(fb.verdict or '').replace('_', ' ')}." if fb.verdict
+             else "You typed that answer." if fb.typed else f"That ran {spoken_time(fb.answer_s)}."]
     if not fb.reliable:
-        parts.append("I could not hear that clearly enough to judge the story.")
+        parts.append("I could not hear that clearly enough to judge the " + ("story." if fb.car else "answer."))
     elif fb.car:
         missing = fb.missing
         parts.append("Missing: " + " and ".join(missing) + "." if missing
@@ -129,14 +131,14 @@ def own_pauses_s(answers: list[Feedback]) -> list[float]:
 
 
 def is_answer(take: Take, main: bool = True) -> bool:
-    """A stretch under about 2 s with fewer than 4 words (a cough, a misheard command) is no main
-    answer; a reply to a follow-up of any length is an answer."""
+    """A stretch too short to judge (under about 2 s with fewer than 4 words: a cough, a misheard
+    command) is no main answer; a reply to a follow-up of any length is an answer."""
     if take.speech_start_s is None:
         return False
     if not main:
         return bool(take.words) or take.recorded_s > 0
     spoken_s = (take.last_voice_s or take.recorded_s) - take.speech_start_s
-    return spoken_s >= MIN_ANSWER_S or len(take.words) >= MIN_ANSWER_WORDS
+    return not too_short_to_judge(spoken_s, len(take.words))
 
 
 def _command_name(command: Command | None) -> str | None:
@@ -193,11 +195,11 @@ class Coach:
         if self.settings.endpoint != "smart":
             return None
         from rehearse.endpoint import SmartEndpoint
-        from rehearse.yardsticks import rubric_for
+        from rehearse.yardsticks import rubric_of
 
         if not hasattr(self, "_pauses_s"):
             self._pauses_s = own_pauses_s(self.store.answers()[:20])
-        rubric = rubric_for(question.kind, question.text)
+        rubric = rubric_of(question)
         return lambda decoding: SmartEndpoint.for_decoding(decoding, question.kind, self._pauses_s, rubric=rubric)
 
     def presynthesize(self, questions: list[str], quick: list[str] = ()) -> None:
@@ -309,7 +311,7 @@ class Coach:
 
         from rehearse.scoring import Heard, score_heard
         from rehearse.second_round import extras
-        from rehearse.yardsticks import rubric_for
+        from rehearse.yardsticks import rubric_of
 
         samples, _ = read_all(partial)
         clip = samples[int(start * SAMPLE_RATE_HZ) : int(end * SAMPLE_RATE_HZ)]
@@ -329,7 +331,7 @@ class Coach:
         sv = syllables[int(start / FRAME_S) : int(end / FRAME_S)] if syllables is not None else None
         heard = Heard(shifted, voiced_spans(lv), duration_s, 0.0, lv, hv, sv)
         score = score_heard(heard, self.engine, duration_s, self.settings.target_s, file=str(final),
-                            rubric=rubric_for(question.kind, question.text))
+                            rubric=rubric_of(question), kind=question.kind, reply=parent is not None)
         data = score.to_json()
         more = {k: v for k, v in extras(question.kind, data, self.previous.get(question.text)).items()
                 if k == "round2"}  # objections and one's own questions are judged by their checks
@@ -586,15 +588,17 @@ def replay(fb: Feedback, player: Player, on_word: Callable[[Word], None]) -> Non
 
 
 def recall_text(store: Store, question: Question, text: str) -> int:
-    """Keep a first-interview answer given as text, as round 1; returns its answer number."""
+    """Keep a first-interview answer given as text, as round 1, judged by its question's yardstick;
+    returns its answer number."""
     from rehearse.analysis import ANALYSIS_VERSION, analyze, words_from_text
+    from rehearse.yardsticks import coaching_json, rubric_of
 
     a = analyze(words_from_text(text))
-    data = {"file": None, "engine": None, "transcript": a.transcript, "words": [], "car": a.car_json(),
-            "tips": a.tips, "answer_s": None, "wpm": None, "length": None, "delivery": a.delivery.to_json(),
-            "analysis_version": ANALYSIS_VERSION,
-            "question": question.text, "question_kind": question.kind, "ended_by": "text", "audio_path": None,
-            "round": 1}
+    data = {"file": None, "engine": None, "transcript": a.transcript, "text": text, "words": [],
+            "answer_s": None, "wpm": None, "delivery": a.delivery.to_json()}
+    data.update(coaching_json(a, rubric_of(question)))
+    data.update({"length": None, "analysis_version": ANALYSIS_VERSION, "question": question.text,
+                 "question_kind": question.kind, "ended_by": "text", "audio_path": None, "round": 1})
     sid = store.start_session("recall", round=1)
     data["session_id"] = sid
     fb = store.add_answer(Feedback.from_json(data))
@@ -622,7 +626,7 @@ def round_two_questions(store: Store, bank: str | None, count: int, rng: random.
     if not recalled:
         raise RehearseError("nothing recalled from a first interview yet; run `rehearse recall` first")
     previous = {q: fb.to_json() for q, fb in recalled.items()}
-    first = [Question(q, fb.kind) for q, fb in recalled.items()]
+    first = [Question(q, fb.kind, fb.rubric) for q, fb in recalled.items()]
     more = [q for q in load_bank(bank or "second-interview") if q.text not in previous]
     chosen = first + choose(more, count, store.practice_counts(), rng)
     return chosen[: max(count, len(first))], previous

@@ -31,7 +31,8 @@ def normalize_kind(name: str) -> str | None:
 
 @dataclass(frozen=True)
 class Question:
-    """An interview question, its kind, and the rubric it is judged by when the bank names one."""
+    """An interview question, its kind, and the yardstick it is judged by when one was named
+    (else its kind and wording choose; see `yardsticks.rubric_of`)."""
 
     text: str
     kind: str = "behavioural"

@@ -5,7 +5,14 @@ from __future__ import annotations
 
 import datetime
 
-from rehearse.analysis import PACE_HIGH_WPM, PACE_LOW_WPM, fmt_minutes
+from rehearse.analysis import (
+    ANALYSIS_VERSION,
+    MIN_ANSWER_S,
+    MIN_ANSWER_WORDS,
+    PACE_HIGH_WPM,
+    PACE_LOW_WPM,
+    fmt_minutes,
+)
 from rehearse.feedback import COMPONENTS, Feedback
 
 VERDICT_TEXT = {"short": "short", "on_target": "on target", "long": "long", None: "-"}
@@ -47,14 +54,36 @@ def answer_title(fb: Feedback) -> str:
     return f"{name} #{fb.number}" + (f" ({how})" if how else "")
 
 
+def too_short_line(fb: Feedback) -> str:
+    """The one line for a recording too short to judge: what was heard, and what an answer needs."""
+    n = len(fb.words)
+    heard = f"{fb.answer_s:.1f} s of speech, {n} word{'s' if n != 1 else ''}"
+    return (f"Too short to judge ({heard}): an answer needs about {MIN_ANSWER_S:.0f} seconds "
+            f"or {MIN_ANSWER_WORDS} words")
+
+
+def _rejudge_line(fb: Feedback) -> str | None:
+    """Said when the verdict shown is an older checker's because the current one failed on it."""
+    if fb.rejudged is not False:
+        return None
+    why = fb.data.get("rejudge_error")
+    return (f"  Checker  version {fb.analysis_version} (older): could not be re-judged by version "
+            f"{ANALYSIS_VERSION}" + (f" ({why})" if why else ""))
+
+
 def card(fb: Feedback, title: str | None = None) -> str:
     """The feedback card: length against target, pace, the question's checks with evidence, tips."""
     lines = [title or fb.data.get("file") or "answer"]
-    spoken = fb.spoken
-    if spoken and fb.engine:
+    if fb.too_short:
+        return "\n".join(lines + ["  " + too_short_line(fb)])
+    heard = fb.spoken and not fb.typed
+    if heard and fb.engine:
         lines.append(f"  Heard by  {fb.engine}: {fb.model}")
-    if spoken and (not fb.words or fb.data.get("answer_start_s") is None):
+    if heard and (not fb.words or fb.data.get("answer_start_s") is None):
         lines.append("  No speech was recognized in this recording.")
+    rejudge = _rejudge_line(fb)
+    if rejudge:
+        lines.append(rejudge)
     if fb.length and fb.data.get("answer_start_s") is not None:
         ln = fb.length
         lines.append(
@@ -67,8 +96,11 @@ def card(fb: Feedback, title: str | None = None) -> str:
         lines.append(f"  Pace     {fb.wpm:.0f} words a minute (comfortable: {PACE_LOW_WPM}-{PACE_HIGH_WPM})")
     if fb.parent_id:
         pass  # a follow-up reply is judged as part of its answer's story, never alone
-    elif not fb.reliable:
+    elif not fb.reliable and fb.car:
         lines.append(f"  Story    not judged: {fb.reliable_reason or 'the transcript is too unsure'}")
+    elif not fb.reliable:
+        lines.append("  Not judged: the transcript was too unsure to judge the answer"
+                     + (f" ({fb.reliable_reason})" if fb.reliable_reason else ""))
     elif fb.car:
         for key in COMPONENTS:
             part = fb.story.get(key, {})
@@ -81,12 +113,12 @@ def card(fb: Feedback, title: str | None = None) -> str:
             else:
                 lines.append(f"  {key.title():10s}MISSING")
     if fb.reliable:
-        for check in fb.checks:
-            if check["name"] in COMPONENTS and fb.car:
-                continue
+        shown = [c for c in fb.checks if not (c["name"] in COMPONENTS and fb.car)]
+        width = max([10] + [len(_label(c["name"])) + 1 for c in shown])  # a label never runs into its value
+        for check in shown:
             ev = check.get("evidence") or []
             said = f": \"{_quote(ev[0]['text'])}\"" if ev else ""
-            lines.append(f"  {_label(check['name']):10s}{'yes' if check.get('passed') else 'no'}{said}")
+            lines.append(f"  {_label(check['name']):{width}s}{'yes' if check.get('passed') else 'no'}{said}")
     d = fb.delivery
     if d and (fb.words or fb.transcript):
         bits = []
@@ -95,7 +127,7 @@ def card(fb: Feedback, title: str | None = None) -> str:
         else:
             bits.append(f"{d.get('fillers', 0)} filler{'s' if d.get('fillers', 0) != 1 else ''}")
         bits.append(f"{d.get('hedges', 0)} hedge{'s' if d.get('hedges', 0) != 1 else ''}")
-        if spoken:
+        if heard:  # a typed answer has no recording, so no pauses
             bits.append(f"{len(d.get('long_pauses', []))} pauses over 2.5 s")
         if d.get("repeated"):
             bits.append("repeated: " + ", ".join(f"'{r['text']}' x{r['count']}" for r in d["repeated"][:2]))
@@ -125,7 +157,8 @@ def extras(fb: Feedback) -> str:
     if r2:
         back = f'yes ("{r2["refers_back"]}")' if r2["refers_back"] else "no"
         lines.append(f"  Round 2  referred back to the first interview: {back}")
-        same = f'{r2["similarity"]:.0%} the same words as round 1' + (" (a retold story)" if r2["retold"] else "")
+        retold = " (a retold story)" if fb.car else " (retold)"
+        same = f'{r2["similarity"]:.0%} the same words as round 1' + (retold if r2["retold"] else "")
         lines.append(f"           {same}")
         if r2["shared_phrases"]:
             lines.append("           said again: " + "; ".join(f'"{p}"' for p in r2["shared_phrases"][:3]))
@@ -148,6 +181,8 @@ def extras(fb: Feedback) -> str:
 
 def verdict_line(fb: Feedback) -> str:
     """One answer in a line: length, verdict, and what its yardstick found."""
+    if fb.too_short:
+        return f"{fmt_minutes(fb.answer_s)} {'too short':9s} not judged"
     if fb.car and fb.reliable:
         parts = " ".join(f"{k[0].upper()}:{'yes' if fb.covered(k) else 'no'}" for k in COMPONENTS)
     elif fb.checks and fb.reliable:
@@ -156,7 +191,8 @@ def verdict_line(fb: Feedback) -> str:
     else:
         parts = "not judged"
     verdict = VERDICT_TEXT.get(fb.verdict, "-") if fb.spoken else "typed"
-    return f"{fmt_minutes(fb.answer_s)} {verdict:9s} {parts}"
+    older = f" (version {fb.analysis_version}, not re-judged)" if fb.rejudged is False else ""
+    return f"{fmt_minutes(fb.answer_s)} {verdict:9s} {parts}{older}"
 
 
 def history(answers: list[Feedback]) -> str:
@@ -193,9 +229,14 @@ def summary(turns) -> str:
     return "\n".join(lines)
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
 def stats(out: dict) -> str:
     """`rehearse stats` as text."""
-    lines = [f"Answers      {out['answers']} to {out['questions']} questions in {out['sessions']} sessions",
+    lines = [f"Answers      {_count(out['answers'], 'answer')} to {_count(out['questions'], 'question')} in "
+             f"{_count(out['sessions'], 'session')}",
              f"Practice     {fmt_minutes(out['practice_s'])} of answering"]
     if out["on_target_share"] is not None:
         lines.append(f"On target    {out['on_target_share']:.0%} of spoken answers ran about the right length")
@@ -203,5 +244,5 @@ def stats(out: dict) -> str:
         lines.append(f"Complete     {out['complete_car_share']:.0%} of stories told the challenge, action and result")
     if out["most_missing"]:
         lines.append(f"Most missing {_label(out['most_missing']).lower()} "
-                     f"({out['missing_counts'][out['most_missing']]} answers)")
+                     f"({_count(out['missing_counts'][out['most_missing']], 'answer')})")
     return "\n".join(lines)

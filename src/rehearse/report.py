@@ -15,7 +15,7 @@ import html
 import shutil
 from pathlib import Path
 
-from rehearse.analysis import ON_TARGET_HIGH, ON_TARGET_LOW, TARGET_S, fmt_minutes
+from rehearse.analysis import PACE_HIGH_WPM, PACE_LOW_WPM, TARGET_S, fmt_minutes
 
 EMBED_LIMIT_BYTES = 40_000_000  # above this, audio goes in a folder beside the page
 PACE_WINDOW_S = 20.0
@@ -105,8 +105,9 @@ def timeline_svg(score: dict, width: int = 800) -> str:
     high = length.get("high_s") or 0.0
     span = max(duration, high * 1.04)
     x = lambda t: 10 + (width - 20) * t / span  # noqa: E731
+    what = "by challenge, action and result" if score.get("car") else "clause by clause"
     parts = [f'<svg class="timeline" role="img" viewBox="0 0 {width} 92" width="100%" '
-             f'aria-labelledby="tl-title"><title>Timeline of the answer by challenge, action and result</title>']
+             f'aria-labelledby="tl-title"><title>Timeline of the answer {what}</title>']
     clauses = _clauses(score)
     for c in clauses:
         x0, x1 = x(c["start"]), x(c["end"])
@@ -137,8 +138,10 @@ def timeline_svg(score: dict, width: int = 800) -> str:
     step = 30 if span <= 300 else 60
     t = 0.0
     while t <= span:
+        # the first and last labels are drawn inward, so none is cut at the edge of the drawing
+        anchor = "start" if x(t) < 30 else "end" if x(t) > width - 30 else "middle"
         parts.append(f'<line x1="{x(t):.1f}" x2="{x(t):.1f}" y1="72" y2="76" stroke="#333"/>'
-                     f'<text x="{x(t):.1f}" y="88" text-anchor="middle">{fmt_minutes(t)}</text>')
+                     f'<text x="{x(t):.1f}" y="88" text-anchor="{anchor}">{fmt_minutes(t)}</text>')
         t += step
     parts.append(f'<line x1="{x(0):.1f}" x2="{x(span):.1f}" y1="72" y2="72" stroke="#333"/></svg>')
     return "".join(parts)
@@ -162,13 +165,18 @@ def pace_svg(score: dict, width: int = 800) -> str:
     """The words-a-minute line over the answer, inside the comfortable band."""
     duration = max(score.get("duration_s") or 0.0, 1.0)
     pts = pace_series(score.get("words") or [], duration)
-    h, top = 120, 240.0
+    h, top, plot_top = 134, 240.0, 24  # the band's label sits above the plot, where no line is drawn
     x = lambda t: 40 + (width - 50) * t / duration  # noqa: E731
-    y = lambda v: 10 + (h - 30) * (1 - min(v, top) / top)  # noqa: E731
+    y = lambda v: plot_top + (h - 20 - plot_top) * (1 - min(v, top) / top)  # noqa: E731
     parts = [f'<svg class="pace" role="img" viewBox="0 0 {width} {h}" width="100%"><title>Pace in words per minute '
-             f'over the answer (comfortable band 120 to 160)</title>',
-             f'<rect x="40" y="{y(160):.1f}" width="{width - 50}" height="{y(120) - y(160):.1f}" fill="#e6f2e6"/>',
-             f'<text x="{width - 12}" y="{y(160) - 3:.1f}" text-anchor="end">120–160 comfortable</text>']
+             f'over the answer (comfortable band {PACE_LOW_WPM} to {PACE_HIGH_WPM})</title>',
+             f'<rect class="plot-area" x="40" y="{y(top):.1f}" width="{width - 50}" height="{y(0) - y(top):.1f}" '
+             'fill="none"/>',
+             f'<rect x="40" y="{y(PACE_HIGH_WPM):.1f}" width="{width - 50}" '
+             f'height="{y(PACE_LOW_WPM) - y(PACE_HIGH_WPM):.1f}" fill="#e6f2e6"/>',
+             f'<rect x="{width - 236}" y="5" width="10" height="10" fill="#e6f2e6" stroke="#9ab89a"/>'
+             f'<text class="band-label" x="{width - 10}" y="14" text-anchor="end">comfortable: '
+             f'{PACE_LOW_WPM}–{PACE_HIGH_WPM} words a minute</text>']
     for v in (0, 60, 120, 180, 240):
         parts.append(f'<text x="34" y="{y(v) + 4:.1f}" text-anchor="end">{v}</text>'
                      f'<line x1="40" x2="{width - 10}" y1="{y(v):.1f}" y2="{y(v):.1f}" stroke="#eee"/>')
@@ -223,7 +231,11 @@ def answer_section(row, out: Path, embed: bool) -> str:
 
 
 def _answer_section(row, out: Path, embed: bool, heading: str | None = None, css: str = "answer") -> str:
-    s = row.data
+    # a question that asks for no story is drawn clause by clause, with no C/A/R; a follow-up reply keeps
+    # the labels its clauses got as part of its answer's story
+    story = bool(row.car) or bool(row.parent_id) and any(c.get("label") in COMPONENTS for c in _clauses(row.data))
+    s = row.data if story else {**row.data, "car": None,
+                                "clauses": [{**c, "label": "other"} for c in _clauses(row.data)]}
     length = s.get("length") or {}
     verdict = (length.get("verdict") or "-").replace("_", " ")
     car = row.story
@@ -233,18 +245,32 @@ def _answer_section(row, out: Path, embed: bool, heading: str | None = None, css
     src = _audio_src(row.audio_path, out, embed)
     shares = ", ".join(f"{LABELS[k][1]} {car.get(k, {}).get('share', 0):.0%}" for k in COMPONENTS)
     reply = bool(row.parent_id)  # a follow-up reply: judged with its answer, no target or verdict of its own
+    heard = row.spoken and not row.typed
     figs = [
-        f'<span class="fig">Length <b>{fmt_minutes(s.get("answer_s") or 0)}</b>'
-        + ("" if reply else f' ({esc(verdict)}, target {fmt_minutes(length.get("target_s") or TARGET_S)})') + "</span>",
-        f'<span class="fig">Pace <b>{(s.get("wpm") or 0):.0f}</b> words a minute</span>',
+        (f'<span class="fig">Length <b>{fmt_minutes(s.get("answer_s") or 0)}</b></span>' if reply else
+         f'<span class="fig">Length <b>{fmt_minutes(s.get("answer_s") or 0)}</b> ({esc(verdict)}, target '
+         f'{fmt_minutes(length.get("target_s") or TARGET_S)})</span>' if row.spoken
+         else '<span class="fig">Typed: <b>no length or pace</b></span>'),
+        f'<span class="fig">Pace <b>{s["wpm"]:.0f}</b> words a minute</span>' if s.get("wpm") is not None else "",
         *(['<span class="fig">Judged with its answer above, as one story</span>'] if reply else
-          [_judged(row, covered, missing), f'<span class="fig">Time spent: {esc(shares)}</span>']),
+          [_judged(row, covered, missing), f'<span class="fig">Time spent: {esc(shares)}</span>' if story else ""]),
         f'<span class="fig">Fillers <b>{d.get("fillers", 0)}</b>'
         + (f' ({d["fillers_per_min"]:.0f}/min)' if d.get("fillers_per_min") is not None else "") + "</span>",
         f'<span class="fig">Hedges <b>{d.get("hedges", 0)}</b></span>',
-        f'<span class="fig">Pauses over 2.5 s <b>{len(d.get("long_pauses", []))}</b></span>',
+        f'<span class="fig">Pauses over 2.5 s <b>{len(d.get("long_pauses", []))}</b></span>' if heard else "",
     ]
-    tips = "".join(f"<li>{esc(t)}</li>" for t in s.get("tips", []))
+    if row.rejudged is False:
+        figs.insert(0, f'<span class="fig">Verdict of an older checker (version {row.analysis_version}): '
+                       f'<b>could not be re-judged</b> ({esc(row.data.get("rejudge_error") or "")})</span>')
+    if row.too_short:
+        from rehearse.render import too_short_line
+
+        figs = [f'<span class="fig"><b>{esc(too_short_line(row))}</b></span>']
+    legend = (f'<span><i class="sw" style="background:{COLOURS["challenge"]}"></i>C Challenge</span>'
+              f'<span><i class="sw" style="background:{COLOURS["action"]}"></i>A Action</span>'
+              f'<span><i class="sw" style="background:{COLOURS["result"]}"></i>R Result</span>' if story
+              else f'<span><i class="sw" style="background:{COLOURS["other"]}"></i>what was said</span>')
+    tips = "".join(f"<li>{esc(t)}</li>" for t in row.tips)
     rows = "".join(f'<tr><td>{fmt_minutes(c["start"])}–{fmt_minutes(c["end"])}</td><td>{LABELS.get(c["label"], LABELS["other"])[1]}'
                    f'</td><td>{esc(c["text"])}</td></tr>' for c in _clauses(s))
     audio = (f'<audio controls preload="auto" src="{src}"></audio>' if src
@@ -255,8 +281,7 @@ def _answer_section(row, out: Path, embed: bool, heading: str | None = None, css
   <div class="meta">{_date(row.created_at)} · {esc(row.ended_by_words or row.ended_by or "")}</div>
   {audio}
   <div class="figs">{"".join(figs)}</div>
-  <div class="legend" aria-hidden="true"><span><i class="sw" style="background:{COLOURS['challenge']}"></i>C Challenge</span>
-  <span><i class="sw" style="background:{COLOURS['action']}"></i>A Action</span><span><i class="sw" style="background:{COLOURS['result']}"></i>R Result</span>
+  <div class="legend" aria-hidden="true">{legend}
   <span><i class="sw" style="background:#fff;border-style:dashed"></i>pause</span><span style="color:#b00">▲ filler</span>
   {'' if reply else '<span><i class="sw" style="background:#9ad09a"></i>target end</span>'}</div>
   {timeline_svg(s)}
@@ -293,32 +318,62 @@ def _yardstick_letters(row) -> str:
     return f"{sum(1 for c in checks if c.get('passed'))}/{len(checks)}" if checks else "–"
 
 
+def _band(row) -> tuple[float, float] | None:
+    """The on-target lengths of an answer's own kind (its stored length, else its rubric's)."""
+    ln = row.data.get("length") or {}
+    if ln.get("low_s") is not None and ln.get("high_s") is not None:
+        return ln["low_s"], ln["high_s"]
+    from rehearse.errors import RehearseError
+    from rehearse.yardsticks import rubric_for, target_for
+
+    try:
+        return target_for(row.rubric or rubric_for(row.kind, row.question))[1:]
+    except RehearseError:
+        return None
+
+
 def progress_svg(rows, title: str, width: int = 800) -> str:
-    """Every attempt's length against the target band, with C/A/R letters and pace."""
+    """Every attempt's length against its own kind's on-target band, with what its yardstick found and
+    its pace. A typed answer has no length or pace: it is marked "typed", with no point."""
     rows = sorted(rows, key=lambda r: r.created_at)
-    h = 170
+    h, plot_top = 184, 24
     n = len(rows)
-    target = max(((r.data.get("length") or {}).get("target_s") or TARGET_S) for r in rows)
-    top = max([target * 1.6] + [(r.data.get("answer_s") or 0) * 1.1 for r in rows])
-    x = lambda i: 50 + (width - 80) * (i + 0.5) / max(n, 1)  # noqa: E731
-    y = lambda v: 10 + (h - 50) * (1 - v / top)  # noqa: E731
+    bands = [_band(r) for r in rows]
+    top = max([TARGET_S * 1.25] + [b[1] * 1.15 for b in bands if b]
+              + [(r.data.get("answer_s") or 0) * 1.1 for r in rows])
+    col = (width - 80) / max(n, 1)
+    x = lambda i: 50 + col * (i + 0.5)  # noqa: E731
+    y = lambda v: plot_top + (h - 50 - plot_top) * (1 - v / top)  # noqa: E731
     parts = [f'<svg class="progress" role="img" viewBox="0 0 {width} {h}" width="100%"><title>{esc(title)}: '
-             f'length of each attempt against the target</title>',
-             f'<rect x="50" y="{y(target * ON_TARGET_HIGH):.1f}" width="{width - 80}" '
-             f'height="{y(target * ON_TARGET_LOW) - y(target * ON_TARGET_HIGH):.1f}" fill="#e6f2e6"/>',
-             f'<text x="{width - 30}" y="{y(target * ON_TARGET_HIGH) - 3:.1f}" text-anchor="end">on target</text>']
+             f'length of each attempt against the target of its kind</title>',
+             f'<rect x="{width - 230}" y="5" width="10" height="10" fill="#e6f2e6" stroke="#9ab89a"/>'
+             f'<text x="{width - 215}" y="14">on target for each question\'s kind</text>']
+    for i, band in enumerate(bands):
+        if band:
+            low, high = band
+            parts.append(f'<rect class="band" x="{x(i) - col / 2:.1f}" y="{y(high):.1f}" width="{col:.1f}" '
+                         f'height="{y(low) - y(high):.1f}" fill="#e6f2e6"><title>on target {fmt_minutes(low)}–'
+                         f'{fmt_minutes(high)}</title></rect>')
     for v in range(0, int(top) + 1, 60):
         parts.append(f'<text x="44" y="{y(v) + 4:.1f}" text-anchor="end">{fmt_minutes(v)}</text>'
                      f'<line x1="50" x2="{width - 30}" y1="{y(v):.1f}" y2="{y(v):.1f}" stroke="#eee"/>')
     pts = []
     for i, r in enumerate(rows):
-        a = r.data.get("answer_s") or 0
         letters = _yardstick_letters(r)
+        head = f"#{r.answer_id} {_date(r.created_at)}"
+        if not r.spoken:  # typed: no length, no pace, so no point on the plot
+            parts.append(f'<text x="{x(i):.1f}" y="{h - 26}" text-anchor="middle" class="lbl">{letters}</text>'
+                         f'<text x="{x(i):.1f}" y="{h - 12}" text-anchor="middle"><title>{head}: typed, no length or '
+                         f'pace, {esc(letters)}</title>typed</text>')
+            continue
+        a = r.data.get("answer_s") or 0
+        wpm = r.data.get("wpm")
+        pace = "too short" if r.too_short else f"{wpm:.0f} wpm" if wpm is not None else "–"
         pts.append(f"{x(i):.1f},{y(a):.1f}")
-        parts.append(f'<circle cx="{x(i):.1f}" cy="{y(a):.1f}" r="4" fill="#1f5fa8"><title>#{r.answer_id} {_date(r.created_at)}: '
-                     f'{fmt_minutes(a)}, {letters}, {(r.data.get("wpm") or 0):.0f} wpm</title></circle>'
+        parts.append(f'<circle cx="{x(i):.1f}" cy="{y(a):.1f}" r="4" fill="#1f5fa8"><title>{head}: '
+                     f'{fmt_minutes(a)}, {esc(letters)}, {pace}</title></circle>'
                      f'<text x="{x(i):.1f}" y="{h - 26}" text-anchor="middle" class="lbl">{letters}</text>'
-                     f'<text x="{x(i):.1f}" y="{h - 12}" text-anchor="middle">{(r.data.get("wpm") or 0):.0f} wpm</text>')
+                     f'<text x="{x(i):.1f}" y="{h - 12}" text-anchor="middle">{pace}</text>')
     if len(pts) > 1:
         parts.append(f'<polyline points="{" ".join(pts)}" fill="none" stroke="#1f5fa8"/>')
     parts.append("</svg>")
@@ -343,9 +398,10 @@ def build(answers, history, sessions, out: Path, title: str) -> str:
                 body.append(f"<h3>{esc(q)}</h3>" + progress_svg(rs, q))
         attempts = "".join(
             f"<tr><td>#{r.answer_id}</td><td>{_date(r.created_at)}</td><td>{esc(r.question or '')}</td>"
-            f"<td>{fmt_minutes(r.data.get('answer_s') or 0)}</td>"
+            f"<td>{fmt_minutes(r.data.get('answer_s') or 0) if r.spoken else 'typed'}</td>"
             f"<td>{esc(_yardstick_letters(r))}</td>"
-            f"<td>{(r.data.get('wpm') or 0):.0f}</td></tr>" for r in sorted(history, key=lambda r: r.created_at))
+            f"<td>{'' if r.data.get('wpm') is None else format(r.data['wpm'], '.0f')}</td></tr>"
+            for r in sorted(history, key=lambda r: r.created_at))
         body.append("<details><summary>Progress as a table</summary><table><tr><th>Answer</th><th>Date</th>"
                     f"<th>Question</th><th>Length</th><th>Yardstick</th><th>Words a minute</th></tr>{attempts}</table></details>")
     if sessions:

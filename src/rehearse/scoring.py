@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from rehearse.analysis import ANALYSIS_VERSION, Analysis, analyze
+from rehearse.analysis import ANALYSIS_VERSION, Analysis, analyze, too_short_to_judge
 from rehearse.audio import AudioSource
 from rehearse.pace import Pace, count_nuclei, robust_wpm
 from rehearse.reliability import Reliability, judge
@@ -85,9 +85,17 @@ class Score:
         """Why it is not, in words for the person practising (None when it is)."""
         return None if self.reliability is None else self.reliability.reason
     pace: Pace | None = None  # how `analysis.wpm` was reached
+    kind: str | None = None  # the question's kind (None: the rubric's own)
+    reply: bool = False  # a follow-up's reply: judged with its answer, so never too short
+
+    @property
+    def too_short(self) -> bool:
+        """Some speech, but too little to judge (under about 2 s with fewer than four words)."""
+        return (not self.reply and self.answer is not None
+                and too_short_to_judge(self.answer.length, len(self.analysis.words)))
 
     def to_json(self) -> dict:
-        from rehearse.yardsticks import coaching_json
+        from rehearse.yardsticks import coaching_json, kind_of_rubric, unsure_tip
 
         a = self.analysis
         length = a.length.to_json() if a.length else None
@@ -114,22 +122,27 @@ class Score:
             "clauses": [{**c.evidence(), "label": c.label} for c in a.clauses],
         }
         out.update(coaching_json(a, self.rubric, self.target_override_s))
+        out["kind"] = self.kind or kind_of_rubric(self.rubric)
+        out["judged"], out["reason"] = not self.too_short, "too_short" if self.too_short else None
         out["analysis_version"] = ANALYSIS_VERSION
         if out["length"] is None and length is not None:
             out["length"] = length
         if out["car"] is not None:
             out["car"] = {**out["car"], "reliable": self.reliable, "reason": self.reliable_reason}
-        if not self.reliable:  # a transcript too poor to judge: say why instead of coaching on it
-            out["tips"] = [f"The story could not be judged reliably: {self.reliable_reason}"]
+        if self.too_short:  # a result of its own: the facts of the audio, and no verdict at all
+            out.update({"car": None, "checks": [], "tips": [], "length": None, "wpm": None, "pace": None,
+                        "clauses": []})
+        elif not self.reliable:  # a transcript too poor to judge: say why instead of coaching on it
+            out["tips"] = [unsure_tip(self.rubric, self.reliable_reason)]
         return out
 
 
 def score_heard(
     heard: Heard, engine: Engine, duration_s: float, target_s: float | None = None, file: str | None = None,
-    rubric: str = "car",
+    rubric: str = "car", kind: str | None = None, reply: bool = False,
 ) -> Score:
     """Analyze what was heard of one answer, judged by its question's yardstick (`rubric`);
-    `target_s` is the user's own target (None: the rubric's)."""
+    `target_s` is the user's own target (None: the rubric's). A follow-up's `reply` is never too short."""
     from rehearse.yardsticks import target_s_for
 
     span = answer_span(heard.spans, heard.words)
@@ -143,4 +156,4 @@ def score_heard(
                        wpm=wpm)
     reliability = judge(heard.words, heard.levels, heard.spans, engine.name, heard.high_levels)
     return Score(file, engine.name, engine.model, duration_s, span, speech_s, analysis, reliability, rubric,
-                 target_s, pace)
+                 target_s, pace, kind, reply)

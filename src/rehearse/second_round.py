@@ -97,12 +97,7 @@ def second_round(now: dict, before: dict) -> dict:
     car_now = {k: v.get("covered", False) for k, v in (now.get("car") or {}).items() if isinstance(v, dict)}
     car_before = {k: v.get("covered", False) for k, v in (before.get("car") or {}).items() if isinstance(v, dict)}
     back = refers_back(now.get("transcript") or "")
-    tips = []
-    if sim >= RETOLD_SIMILARITY:
-        tips.append(f"This retells your first-interview story ({sim:.0%} the same words): bring a different "
-                    "accomplishment or new detail.")
-    if not back:
-        tips.append("Refer back to the first interview (\"In our first interview I mentioned …\") and build on it.")
+    tips = round2_tips(sim, bool(back), bool(now.get("car")) and now.get("rubric", "car") == "car")
     return {
         "refers_back": back,
         "similarity": sim,
@@ -116,6 +111,19 @@ def second_round(now: dict, before: dict) -> dict:
         },
         "tips": tips,
     }
+
+
+def round2_tips(similarity: float, refers_back: bool, story: bool) -> list[str]:
+    """Round 2's own tips: a retold answer (a retold story, when the question asks for one), and
+    no reference to the first interview."""
+    tips = []
+    if similarity >= RETOLD_SIMILARITY:
+        told = "story" if story else "answer"
+        tips.append(f"This retells your first-interview {told} ({similarity:.0%} the same words): bring a "
+                    "different accomplishment or new detail.")
+    if not refers_back:
+        tips.append("Refer back to the first interview (\"In our first interview I mentioned …\") and build on it.")
+    return tips
 
 
 def objection(text: str) -> dict:

@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 from rehearse.errors import RehearseError
-from rehearse.feedback import COMPONENTS, Feedback, reanalysed, reply_json, reply_judged_alone
+from rehearse.feedback import COMPONENTS, Feedback, needs_rejudging, reanalysed, reply_json, reply_judged_alone
 from rehearse.paths import user_dir
 
 BUSY_TIMEOUT_MS = 10_000
@@ -195,10 +195,10 @@ class Store:
         from rehearse.analysis import ANALYSIS_VERSION
 
         stored = [json.loads(r[6]) for r in rows]
-        # judged again when read: scored by another checker, or a follow-up reply kept with a verdict of
-        # its own (before a reply was judged only as part of its answer's story)
+        # judged again when read: scored by another checker or without its kind, or a follow-up reply kept
+        # with a verdict of its own (before a reply was judged only as part of its answer's story)
         stale = [r[0] for r, data in zip(rows, stored)
-                 if data.get("analysis_version") != ANALYSIS_VERSION or reply_judged_alone(data)]
+                 if needs_rejudging({**data, "parent_id": r[10]}) or reply_judged_alone(data)]
         cached = self._reanalyses(stale, ANALYSIS_VERSION)
         out = []
         for r, data in zip(rows, stored):
@@ -206,18 +206,29 @@ class Store:
                 data = cached[r[0]]
             # the columns are the truth for who/when; older answers kept only the score in their JSON
             data.update({"answer_id": r[0], "session_id": r[1], "question": r[2], "created_at": r[3],
-                         "audio_path": r[4], "ended_by": r[5], "feedback_latency_s": r[7], "round": r[8],
+                         "audio_path": self._local(r[4]), "ended_by": r[5], "feedback_latency_s": r[7], "round": r[8],
                          "question_kind": r[9] or "behavioural", "parent_id": r[10]})
             if r[10] is not None:  # a follow-up reply: part of its answer, with no verdict of its own
                 data = reply_json(data)
+            reply = (data.get("follow_up") or {}).get("answer")
+            if isinstance(reply, dict) and reply.get("audio_path"):
+                data["follow_up"] = {**data["follow_up"], "answer": {**reply, "audio_path": self._local(reply["audio_path"])}}
             fb = Feedback.from_json(data)
             if r[0] in stale and r[0] not in cached:
                 judged = reanalysed(fb)
-                if judged is not fb:
+                if judged is not fb and judged.data.get("rejudged") is not False:  # a failure is tried again
                     self._keep_reanalysis(judged, ANALYSIS_VERSION)
                 fb = judged
             out.append(fb)
         return out
+
+    def _local(self, audio_path: str | None) -> str | None:
+        """An answer's recording where it is now: a home moved or restored elsewhere keeps its
+        recordings in its own `answers/`, though the database names where they were made."""
+        if not audio_path or Path(audio_path).is_file():
+            return audio_path
+        here = self.answers_dir / Path(audio_path).name
+        return str(here) if here.is_file() else audio_path
 
     def _reanalyses(self, answer_ids: list[int], version: int) -> dict[int, dict]:
         """Judgements by the current checker already made for these answers."""

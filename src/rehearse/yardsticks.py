@@ -228,6 +228,40 @@ def rubric_for(kind: str, question_text: str | None = None, use_bank: bool = Tru
     return OBJECTION if k == "objection" else CLOSING
 
 
+def rubric_of(question) -> str:
+    """The rubric a `Question` is judged by: the one named with it, else its kind's and wording's."""
+    return question.rubric or rubric_for(question.kind, question.text)
+
+
+def kind_of_rubric(rubric: str | None) -> str:
+    """The question kind a rubric judges (a story's is behavioural; second-interview shares it)."""
+    if rubric in MOTIVATION_RUBRICS:
+        return "motivation"
+    return rubric if rubric in (OBJECTION, CLOSING) else "behavioural"
+
+
+def kind_and_rubric(name: str | None, question_text: str | None = None) -> tuple[str, str]:
+    """(kind, rubric) for `--kind NAME` (a kind or a rubric's own name) and `--question`: a rubric
+    named is used as it is; a motivation question is placed by its wording, so `motivation` needs
+    the question; with no name, the kind is the question's (behavioural when there is none)."""
+    if name is None:
+        return infer_kind(question_text) if question_text else ("behavioural", CAR)
+    key = " ".join(str(name).split()).lower()
+    if key in RUBRICS:
+        kind = kind_of_rubric(key)
+        if question_text and kind == "behavioural" and infer_kind(question_text)[0] == "second-interview":
+            kind = "second-interview"
+        return kind, key
+    kind = normalize_kind(key)
+    if kind is None:
+        raise KindError(f"unknown question kind {name!r}; use a kind ({', '.join(KINDS)}) or a yardstick "
+                        f"({', '.join(RUBRICS)})")
+    if kind == "motivation" and not question_text:
+        raise KindError("--kind motivation needs --question to tell which yardstick applies; or name it: "
+                        + ", ".join(MOTIVATION_RUBRICS))
+    return kind, rubric_for(kind, question_text)
+
+
 def infer_kind(question_text: str) -> tuple[str, str]:
     """(kind, rubric) for a question: the built-in bank's kind when it is one of its questions,
     else from the wording; a question the wording does not place is behavioural."""
@@ -807,6 +841,14 @@ def coaching_json(analysis: Analysis, rubric: str, target_s: float | None = None
            "length": coaching.length.to_json() if coaching.length else None}
     out["car"] = analysis.car_json() if rubric == CAR else None
     return out
+
+
+def unsure_tip(rubric: str | None, reason: str | None) -> str:
+    """The one tip for a transcript too unsure to judge: a story's, or any other answer's."""
+    why = reason or "the transcript is too unsure"
+    if rubric in (None, CAR):
+        return f"The story could not be judged reliably: {why}"
+    return f"The transcript was too unsure to judge the answer: {why}"
 
 
 def target_s_for(rubric: str, override_s: float | None) -> float:
