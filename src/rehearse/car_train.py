@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from rehearse.analysis import split_clauses, words_from_text
-from rehearse.car_data import COMPONENTS, FORMS, LabelledAnswer, cases, recognizer_form
+from rehearse.car_data import COMPONENTS, FORMS, HELD_OUT_WRITERS, LabelledAnswer, cases, recognizer_form
 from rehearse.car_model import (
     ANSWER_FEATURE_NAMES,
     FEATURE_NAMES,
@@ -471,6 +471,10 @@ def train(corpus: list[LabelledAnswer], own: list[LabelledAnswer], out: Path | N
     `out`. Returns the chosen configuration and its cross-validated figures. The cross-validation is
     nested unless `nested` is False; by default it is nested when there is a choice to make (several
     configurations) or no model to write, so the figures returned then are honest."""
+    held_out = sorted({a.group for a in corpus + own if a.group in HELD_OUT_WRITERS})
+    if held_out:
+        raise ValueError(f"answers by {', '.join(held_out)} are held out (car_data.HELD_OUT_WRITERS): "
+                         "they measure the model and never train it")
     if nested is None:
         nested = out is None or len(input_sets) * len(c_grid) > 1
     units = build_units(corpus, "corpus") + build_units(own, "own")
