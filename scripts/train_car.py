@@ -16,8 +16,14 @@ The seed is fixed and the file carries no time stamp, so the same data gives the
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
+
+# One BLAS thread and one kernel family, set before numpy loads: the same data then gives the same bytes
+# (with two threads OpenBLAS splits some sums differently; its kernels differ between processors).
+os.environ["OPENBLAS_NUM_THREADS"] = "1"
+os.environ.setdefault("OPENBLAS_CORETYPE", "Haswell")
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))

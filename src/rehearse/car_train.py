@@ -29,7 +29,9 @@ from rehearse.car_model import (
     answer_profile,
     clause_features,
     lexical_terms,
+    read_model,
     save_model,
+    self_check,
 )
 
 SEED = 0  # orders the corpus sources into folds
@@ -507,7 +509,7 @@ def train(corpus: list[LabelledAnswer], own: list[LabelledAnswer], out: Path | N
         mean, scale = design.mean, design.scale
         coef, intercept = weights[:, :-1].astype(np.float32), weights[:, -1].astype(np.float32)
         a_mean, a_scale, a_coef, a_intercept = fit_answer_stage(units, outer)
-        save_model(out, {
+        arrays = {
             "feature_names": np.array(FEATURE_NAMES), "mean": mean, "scale": scale,
             "use_features": np.array(which in ("features", "both")),
             "use_embedding": np.array(which in ("embedding", "both")),
@@ -520,7 +522,11 @@ def train(corpus: list[LabelledAnswer], own: list[LabelledAnswer], out: Path | N
             **({} if terms is None else {
                 "lexical_terms": np.array("\n".join(lexicon.terms[t] for t in terms)),
                 "lexical_coef": lexical_coef.astype(np.float32)}),
-        })
+        }
+        # The self-check: the probabilities the file gives for a fixed answer, read back as the loader
+        # reads it, so the loader can refuse the file when the code around it changes.
+        save_model(out, arrays)
+        save_model(out, {**arrays, **self_check(read_model(out, verify=False))})
     return result
 
 
