@@ -3,6 +3,7 @@ labelling rules say, and the training script rebuilds a loadable model from a ti
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
@@ -218,8 +219,12 @@ def test_the_tool_says_a_broken_model_in_one_error_line(tmp_path, monkeypatch, c
     answer = tmp_path / "answer.txt"
     answer.write_text(" ".join(t for _, t in FULL), encoding="utf-8")
     monkeypatch.setattr(sys, "argv", ["rehearse", "analyze", str(answer)])
-    with pytest.raises(SystemExit) as e:
-        cli.main()
+    umask = os.umask(0o077)  # main() sets the process's umask: put it back afterwards
+    try:
+        with pytest.raises(SystemExit) as e:
+            cli.main()
+    finally:
+        os.umask(umask)
     out, err = capsys.readouterr()
     assert e.value.code == 1 and out == ""
     assert err.startswith("Error: the C/A/R model ") and str(broken) in err and err.count("\n") == 1, err
