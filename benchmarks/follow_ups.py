@@ -3,7 +3,9 @@
     PYTHONPATH=src .venv/bin/python benchmarks/follow_ups.py [--errors]
 
 On the project's development answers (tests/data/dev/*/car.jsonl, and the older
-tests/data/car_dev.txt / car_check.txt), each answer's TRUE gap follows from its labelled sentences in
+tests/data/car_dev.txt / car_check.txt: the chooser's rules were written on them and the C/A/R model
+is trained on them, so their figures flatter it), and apart from them on the held-out answers
+(tests/data/car_holdout.jsonl: never trained or tuned on), each answer's TRUE gap follows from its labelled sentences in
 the order the interviewer asks: no R → missing_result; else no A but "we" actions → missing_action;
 else no C → missing_challenge; else an R with no measure → no_measure; else complete. Each answer is
 judged as written and in recognizer form (lower case, no punctuation, numbers as words), as a
@@ -113,13 +115,27 @@ def dev_answers() -> list[tuple[str, str, str, list[dict]]]:
     return out
 
 
+HELD_OUT = "h_carer (held out)"
+
+
+def held_out_answers() -> list[tuple[str, str, str, list[dict]]]:
+    """The C/A/R held-out answers (tests/data/car_holdout.jsonl): never trained on, and written after
+    the chooser's rules, so they were never tuned on either."""
+    out = []
+    for line in (REPO / "tests" / "data" / "car_holdout.jsonl").read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            d = json.loads(line)
+            out.append((HELD_OUT, d["id"], d["question"], d["sentences"]))
+    return out
+
+
 def main() -> None:
     show_errors = "--errors" in sys.argv
     rng = random.Random(0)
     by_writer: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
     errors = []
     choose_s = []
-    for writer, ident, _q, sentences in dev_answers():
+    for writer, ident, _q, sentences in dev_answers() + held_out_answers():
         gap = true_gap(sentences)
         prose = " ".join(s["text"] for s in sentences)
         for form, text in (("written", prose), ("recognizer", recognizer_form(prose))):
@@ -129,7 +145,8 @@ def main() -> None:
             choose_s.append(time.perf_counter() - t0)
             chosen = fu.reason if fu else NONE
             by_writer[(writer, form)].append((gap, chosen))
-            by_writer[("ALL", form)].append((gap, chosen))
+            if writer != HELD_OUT:  # ALL: the development answers the rules were written on
+                by_writer[("ALL", form)].append((gap, chosen))
             if chosen != (NONE if gap == COMPLETE else gap):
                 errors.append(f"  {form:10s} {ident}: true {gap}, chose {chosen}")
     print("Follow-up choice on the development answers (behavioural, untimed)\n")

@@ -5,7 +5,9 @@
 
 --data is the public corpus of labelled answers (JSON lines, grouped by their "source"); the
 project's own sets (tests/data/car_dev.txt, tests/data/car_check.txt, tests/data/dev/*/car.jsonl
-under --own-root, grouped by writer) are added. Cross-validation grouped by source and by writer
+under --own-root, grouped by writer) are added. The held-out answers (car_data.HELD_OUT_SETS and
+HELD_OUT_WRITERS: tests/data/car_holdout.jsonl) are never added: tests/test_car_quality.py measures
+the model on them. Cross-validation grouped by source and by writer
 (nested: the answer-level second stage never sees the fold it is scored on) picks the inputs and the
 regularisation; both stages are then fitted on everything.
 The seed is fixed and the file carries no time stamp, so the same data gives the same bytes.
@@ -14,8 +16,14 @@ The seed is fixed and the file carries no time stamp, so the same data gives the
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
+
+# One BLAS thread and one kernel family, set before numpy loads: the same data then gives the same bytes
+# (with two threads OpenBLAS splits some sums differently; its kernels differ between processors).
+os.environ["OPENBLAS_NUM_THREADS"] = "1"
+os.environ.setdefault("OPENBLAS_CORETYPE", "Haswell")
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
@@ -41,7 +49,10 @@ def main() -> None:
     log = (lambda *a, **k: None) if args.quiet else print
     log(f"{len(corpus)} answers from {args.data}, {len(own)} of the project's own")
     grid = {"input_sets": ("features",), "c_grid": (1.0,)} if args.quick else {}
-    result = train(corpus, own, args.out, log=log, **grid)
+    try:
+        result = train(corpus, own, args.out, log=log, **grid)
+    except ValueError as e:  # held-out answers given as training data
+        sys.exit(f"error: {e}")
     figures = result["figures"]
     for block in sorted({b for b, _, _ in figures}, key=lambda b: (b != "corpus", b)):
         log(f"  {block:10s} " + "  ".join(

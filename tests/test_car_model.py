@@ -3,6 +3,7 @@ labelling rules say, and the training script rebuilds a loadable model from a ti
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
@@ -138,3 +139,93 @@ def test_lexical_terms_read_prose_and_recognizer_text_alike():
 def test_shipped_model_reads_words_as_well_as_features():
     model = car_model.get_model()
     assert model.vocabulary and model.lexical_coef.shape == (3, len(model.vocabulary))
+
+
+# --- the self-check: the file stores the probabilities it gives for a fixed answer ----------------
+
+
+def _copy_of_model(tmp_path, name="model.npz", **changes):
+    import numpy as np
+
+    with np.load(car_model.MODEL_PATH, allow_pickle=False) as z:
+        arrays = {k: z[k] for k in z.files}
+    for key, change in changes.items():
+        if change is None:
+            del arrays[key]
+        else:
+            arrays[key] = change(arrays[key])
+    path = tmp_path / name
+    car_model.save_model(path, arrays)
+    return path
+
+
+def test_shipped_model_passes_its_self_check():
+    import numpy as np
+
+    with np.load(car_model.MODEL_PATH, allow_pickle=False) as z:
+        answers = tuple(tuple(a.split("\n")) for a in str(z["check_texts"]).split("\n\n"))
+        stored, per_answer = z["check_probabilities"], z["check_answer"]
+    assert answers == car_model.SELF_CHECK_ANSWERS
+    assert stored.shape == (sum(len(a) for a in answers), 3) and per_answer.shape == (len(answers), 3)
+    car_model.read_model(car_model.MODEL_PATH)  # refuses when the probabilities differ
+
+
+def test_the_self_check_sees_every_feature():
+    """Every feature takes more than one value over the self-check's clauses, so a change to any of
+    them changes the probabilities the file stores (the lexical block: most clauses hit several terms)."""
+    import numpy as np
+
+    rows = np.vstack([car_model.clause_features(list(a)) for a in car_model.SELF_CHECK_ANSWERS])
+    constant = [n for j, n in enumerate(car_model.FEATURE_NAMES) if np.all(rows[:, j] == rows[0, j])]
+    assert constant == ["bias_like"]
+    model = car_model.get_model()
+    hits = [sum(t in model.vocabulary for t in car_model.lexical_terms(c)) for a in car_model.SELF_CHECK_ANSWERS
+            for c in a]
+    assert min(hits) >= 3
+
+
+def test_a_model_whose_probabilities_differ_is_refused_in_one_line_naming_it(tmp_path):
+    off = _copy_of_model(tmp_path, "off.npz", check_probabilities=lambda p: p + 2e-6)
+    with pytest.raises(car_model.CarModelError) as e:
+        car_model.read_model(off)
+    message = str(e.value)
+    assert str(off) in message and "self-check" in message and "\n" not in message
+    assert "rebuild it with scripts/train_car.py" in message
+    # within the tolerance (float rounding on another machine) it loads
+    car_model.read_model(_copy_of_model(tmp_path, "near.npz", check_probabilities=lambda p: p + 2e-7))
+    answer_off = _copy_of_model(tmp_path, "answer.npz", check_answer=lambda p: p - 1e-5)
+    with pytest.raises(car_model.CarModelError, match="self-check"):
+        car_model.read_model(answer_off)
+    with pytest.raises(car_model.CarModelError, match="has no self-check"):
+        car_model.read_model(_copy_of_model(tmp_path, "none.npz", check_probabilities=None))
+
+
+def test_a_changed_feature_breaks_the_self_check_of_the_shipped_model(monkeypatch):
+    """What the check is for: a feature changed under the shipped weights changes every verdict
+    silently; with the check, the shipped model is refused instead."""
+    import re
+
+    monkeypatch.setattr(car_model, "OUTCOME", re.compile(r"\b(result\w*|outcome)\b"))
+    with pytest.raises(car_model.CarModelError, match="fails its self-check"):
+        car_model.read_model(car_model.MODEL_PATH)
+
+
+def test_the_tool_says_a_broken_model_in_one_error_line(tmp_path, monkeypatch, capsys):
+    from rehearse import cli
+
+    broken = _copy_of_model(tmp_path, "broken.npz", check_answer=lambda p: p + 0.01)
+    monkeypatch.setattr(car_model, "MODEL_PATH", broken)
+    monkeypatch.setattr(car_model, "_MODEL", None)
+    answer = tmp_path / "answer.txt"
+    answer.write_text(" ".join(t for _, t in FULL), encoding="utf-8")
+    monkeypatch.setattr(sys, "argv", ["rehearse", "analyze", str(answer)])
+    umask = os.umask(0o077)  # main() sets the process's umask: put it back afterwards
+    try:
+        with pytest.raises(SystemExit) as e:
+            cli.main()
+    finally:
+        os.umask(umask)
+    out, err = capsys.readouterr()
+    assert e.value.code == 1 and out == ""
+    assert err.startswith("Error: the C/A/R model ") and str(broken) in err and err.count("\n") == 1, err
+    assert "unexpected failure" not in err

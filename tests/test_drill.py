@@ -52,15 +52,27 @@ def test_vosk_grammar_spotter_with_korean_model(tmp_path, korean_model):
     engine = VoskEngine(korean_model)
     spotter = VoskSpotter(engine, "ko")
     assert "skip" not in spotter.words  # 건너뛰기 is not in the Korean model's vocabulary
-    hits = 0
+    hits = wrong = 0
     for c, word in WORDS["ko"].items():
         if c in spotter.words:
-            hits += spot_file(spotter, espeak(word, tmp_path / f"{c}.wav", "ko")) == [c]
+            found = spot_file(spotter, espeak(word, tmp_path / f"{c}.wav", "ko"))
+            hits += found == [c]
+            wrong += any(f is not None and f != c for f in found)
     sentence = espeak("저는 다음 주에 회의를 다시 준비했습니다 그리고 결과적으로 비용이 줄었습니다", tmp_path / "s.wav", "ko")
     others = ["좋아요", "네", "감사합니다", "안녕하세요"]
     false = sum(any(spot_file(spotter, espeak(t, tmp_path / f"o{i}.wav", "ko"))) for i, t in enumerate(others))
-    print(f"Vosk (Korean) commands: {hits}/{len(spotter.words)} recognised, {false}/{len(others)} false triggers")
-    assert hits >= 2  # espeak-ng Korean is rough: measured 3 of 10 confident (6 of 8 without the filler words, but then "좋아요" is heard as 완료)
+    print(f"Vosk (Korean) commands: {hits}/{len(spotter.words)} recognised, {wrong} wrong, "
+          f"{false}/{len(others)} false triggers")
+    assert wrong == 0  # never a wrong action
+    # Why so few: the Korean model does not understand espeak-ng's Korean. Decoded freely, none of the
+    # ten words comes out right in any of 23 espeak-ng Korean voices tried (ko, ko+f1..f5, ko+m1..m7,
+    # ko+klatt..klatt4 and others), so the closed grammar chooses among poor matches: with the commands
+    # alone it decodes 7 of 10 right in this voice (2 to 10 across the 23), and the everyday words
+    # offered beside them (FILLERS, there so that "좋아요" is not taken for 완료) take four of those:
+    # 다음 as "요", 재생 and 완료 as "좋아요", 일시정지 as "이 일시정지"; 다음's confidence is 0.76, under
+    # the 0.9 needed to act. Measured 3 of 10. No other Korean voice or recording is at hand to make the
+    # audio unambiguous, so the bound stays as it was until real Korean speech can be tested.
+    assert hits >= 2
     assert false <= 1
     assert not any(spot_file(spotter, sentence))
 

@@ -19,9 +19,7 @@ from rehearse.endpoint import (
     read_prosody,
     read_transcript,
     required_silence_s,
-    within_answer_pauses,
 )
-from rehearse.transcript import Word
 from rehearse.turns import TurnDetector
 
 RATE = SAMPLE_RATE_HZ
@@ -192,9 +190,24 @@ def test_habits_of_a_slow_speaker_lengthen_the_wait_but_not_past_silence():
     assert habit_pause_s([1.0, 2.0]) is None  # too few pauses to know a habit
 
 
-def test_within_answer_pauses_from_timed_words():
-    words = [Word("i", 0.0, 0.2), Word("fixed", 0.25, 0.6), Word("it", 1.8, 2.0), Word("fast", 2.05, 2.4)]
-    assert within_answer_pauses(words) == [1.2]
+def test_own_pauses_are_read_from_earlier_spoken_answers():
+    """The pauses the habit is read from, as the interview collects them (practice.own_pauses_s):
+    gaps over 0.3 s between timed words, answer by answer; never across two answers, and none from a
+    typed answer (its words are untimed)."""
+    from rehearse.feedback import Feedback
+    from rehearse.practice import own_pauses_s
+
+    def answer(*words):
+        return Feedback.from_json({"words": [{"word": w, "start": s, "end": e} for w, s, e in words]})
+
+    first = answer(("i", 0.0, 0.2), ("fixed", 0.25, 0.6), ("it", 1.8, 2.0), ("fast", 2.05, 2.4))
+    second = answer(("then", 5.0, 5.3), ("we", 5.5, 5.8), ("shipped", 8.3, 8.9))
+    typed = Feedback.from_json({"words": [{"word": w.word, "start": w.start, "end": w.end}
+                                          for w in words_from_text("I typed this one. It has no times.")]})
+    got = own_pauses_s([first, typed, second])
+    assert got == pytest.approx([1.2, 2.5])  # 0.05 and 0.2 s are between words
+    assert own_pauses_s([typed, Feedback.from_json({})]) == []
+    assert habit_pause_s(own_pauses_s([first, second] * 3)) == pytest.approx(2.5)
 
 
 def test_smart_endpoint_waits_while_the_decoding_holds_unread_speech():

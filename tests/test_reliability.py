@@ -9,7 +9,7 @@ import pytest
 import soundfile
 from conftest import espeak, flite, read_float, require
 
-from rehearse.reliability import INSTALL_HINT, judge, signal_figures
+from rehearse.reliability import INSTALL_HINT, LOW_CONF, MIN_WORDS_TO_JUDGE, judge, signal_figures
 from rehearse.transcript import Span, Word
 
 FRAME_S = 0.01
@@ -184,5 +184,13 @@ def test_vosk_words_carry_its_confidence(tmp_path, korean_model):
 
     wav = espeak("저는 작년에 고객 지원팀을 맡았습니다.", tmp_path / "ko.wav", "ko")
     s = score(wav, VoskEngine(korean_model))
-    assert s.analysis.words and all(0.0 <= w.conf <= 1.0 for w in s.analysis.words)
-    assert s.to_json()["reliable"] in (True, False) and "reliability_figures" in s.to_json()
+    confs = [w.conf for w in s.analysis.words]
+    assert confs and all(0.0 <= c <= 1.0 for c in confs) and len(set(confs)) > 1  # Vosk's own, not a default
+    data = s.to_json()
+    figures = data["reliability_figures"]
+    # the judgement reads those confidences ...
+    assert figures["words"] == len(confs)
+    assert figures["median_conf"] == pytest.approx(float(np.median(confs)), abs=1e-3)
+    assert figures["low_conf_share"] == pytest.approx(sum(c < LOW_CONF for c in confs) / len(confs), abs=1e-3)
+    # ... but a sentence's worth is too few words to weigh them: judged reliable, no reason given
+    assert len(confs) < MIN_WORDS_TO_JUDGE and data["reliable"] is True and data["reliable_reason"] is None

@@ -9,7 +9,7 @@ import pytest
 
 from rehearse.audio import probe
 from rehearse.errors import AudioDeviceError
-from rehearse.tts import Speaker
+from rehearse.tts import ATTEMPTS, Speaker
 
 
 def test_pyttsx3_writes_a_private_cached_wav(tmp_path):
@@ -32,12 +32,36 @@ def test_a_synthesizer_that_writes_nothing_falls_back_to_espeak(tmp_path):
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
 
 
+def _counting(tmp_path, body: str) -> list[str]:
+    """A stand-in for pyttsx3 that notes each call in `calls.txt`, then runs `body` (with `n`, the
+    number of this call, and `out`, the file it is asked to write)."""
+    calls = tmp_path / "calls.txt"
+    script = (f"import sys, shutil; calls = {str(calls)!r}; open(calls, 'a').write('call\\n'); "
+              f"n = len(open(calls).read().split()); out = sys.argv[2]; {body}")
+    return [sys.executable, "-c", script]
+
+
+def _calls(tmp_path) -> int:
+    calls = tmp_path / "calls.txt"
+    return len(calls.read_text().split()) if calls.exists() else 0
+
+
 def test_a_synthesizer_that_writes_a_broken_file_is_retried_then_replaced(tmp_path):
-    script = "import sys; open(sys.argv[2], 'wb').write(b'RIFF')"
-    speaker = Speaker(tmp_path / "speech", pyttsx3_cmd=[sys.executable, "-c", script])
+    cmd = _counting(tmp_path, "open(out, 'wb').write(b'RIFF')")
+    speaker = Speaker(tmp_path / "speech", pyttsx3_cmd=cmd)
     path = speaker.to_wav("Any questions for us?")
+    assert _calls(tmp_path) == ATTEMPTS == 2  # tried again before giving up on it
     assert speaker.last_engine == "espeak-ng"
     assert probe(path).frames > 0
+
+
+def test_a_synthesizer_that_fails_once_is_retried_and_its_second_file_kept(tmp_path):
+    good = Speaker(tmp_path / "espeak", pyttsx3_cmd=[sys.executable, "-c", "pass"]).to_wav("Hello there.")
+    cmd = _counting(tmp_path, f"open(out, 'wb').write(b'RIFF') if n == 1 else shutil.copy({str(good)!r}, out)")
+    speaker = Speaker(tmp_path / "speech", pyttsx3_cmd=cmd)
+    path = speaker.to_wav("Why this company?")
+    assert _calls(tmp_path) == 2 and speaker.last_engine == "pyttsx3"
+    assert path.read_bytes() == good.read_bytes()
 
 
 def test_when_every_synthesizer_fails_the_error_says_why(tmp_path, monkeypatch):

@@ -1,6 +1,7 @@
-"""The PocketSphinx command spotter on real synthesized speech: several voices, sox-changed copies,
-things that are not commands, a garbled command and a whole sentence. Accuracy over the full
-matrix is measured by benchmarks/commands.py; these are small, fast checks of the same behaviour."""
+"""The PocketSphinx command spotter on real synthesized speech: several voices (those it was fitted on and
+espeak-ng voices it never was), sox-changed copies, things that are not commands, a garbled command and a
+whole sentence. Accuracy over the full matrix is measured by benchmarks/commands.py; these are small, fast
+checks of the same behaviour."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import subprocess
 import numpy as np
 import pytest
 import soundfile
-from conftest import flite, require
+from conftest import espeak, flite, require
 
 from rehearse.audio import FileSource
 from rehearse.voice_commands import (
@@ -29,8 +30,12 @@ from rehearse.voice_commands import (
     help_text,
 )
 
-VOICES = ["rms", "awb", "slt", "kal16"]
-SAID = ["next question", "say that again", "skip this one", "stop", "go back", "I'm done"]
+VOICES = ["rms", "awb", "slt", "kal16"]  # flite voices: the spotter's model was fitted on these
+# espeak-ng voices the spotter was never fitted on (the last two are not even in benchmarks/commands.py)
+NEVER_FITTED = ["en-us", "en-gb-x-gbclan", "en-029"]
+SAID = ["next question", "say that again", "skip this one", "stop", "go back", "help", "pause please", "I'm done"]
+NOT_COMMANDS = ["okay", "yes", "thank you", "I did", "we stopped", "next year", "the help desk", "my resume", "um",
+                "the end", "good question", "three weeks"]
 
 
 @pytest.fixture(scope="module")
@@ -66,30 +71,53 @@ def test_phrase_table_is_one_place():
     assert all(PHRASES[c][0] in help_text() for c in COMMANDS)
 
 
-@pytest.mark.parametrize("variant", [("tempo", "0.9"), ("pitch", "200")], ids=lambda v: v[0])
-def test_commands_heard_over_voices_and_variants(spotter, tmp_path, variant):
+def say(voice: str, text: str, path):
+    """`text` in a flite voice, or an espeak-ng one."""
+    return flite(text, path, voice) if voice in VOICES else espeak(text, path, voice)
+
+
+VARIANTS = [("as is",), ("tempo", "0.9"), ("pitch", "200")]
+# The PocketSphinx spotter in voices it was never fitted on, measured when this test was written: 5, 3
+# and 2 of 24 right (as is, tempo, pitch; the fitted voices 29, 28 and 26 of 32), with two wrong
+# actions as is and two at the slower tempo, all in en-029 ("go back" and "I'm done" taken for
+# "pause"). It fails the same bounds as the fitted voices; issue "Hear real people" brings the
+# recogniser that must pass them, and strict=True fails this loudly once it does, so the mark goes.
+NEVER_FITTED_FAILS = pytest.mark.xfail(
+    strict=True, reason="the PocketSphinx spotter acts on 10 of 72 commands in voices it was not fitted on, "
+                        "with 4 wrong actions (figures above); left for the accurate recogniser (issue 22)")
+
+
+@pytest.mark.parametrize("voices", [
+    pytest.param(VOICES, id="fitted"),
+    pytest.param(NEVER_FITTED, id="never-fitted", marks=NEVER_FITTED_FAILS),
+])
+@pytest.mark.parametrize("variant", VARIANTS, ids=lambda v: v[0])
+def test_commands_heard_over_voices_and_variants(spotter, tmp_path, variant, voices):
     right = wrong = 0
-    for v in VOICES:
+    for v in voices:
         for i, text in enumerate(SAID):
-            wav = sox(flite(text, tmp_path / f"{v}{i}.wav", v), tmp_path / f"{v}{i}-x.wav", *variant)
+            wav = say(v, text, tmp_path / f"{v}{i}.wav")
+            if variant[0] != "as is":
+                wav = sox(wav, tmp_path / f"{v}{i}-x.wav", *variant)
             got = acted(spot_all(spotter, wav))
             right += got == [command_of(text)]
             wrong += any(c != command_of(text) for c in got)
-    print(f"{variant[0]}: {right}/{len(VOICES) * len(SAID)} right, {wrong} wrong")
+    print(f"{variant[0]}: {right}/{len(voices) * len(SAID)} right, {wrong} wrong")
     assert wrong == 0  # never a wrong action
-    # Measured 22 and 21 of 24 on these voices (the first spotter: about 15); the benchmark has the
+    # Measured on the fitted voices 29, 28 and 26 of 32 (as is, tempo, pitch); the benchmark has the
     # full figures.
-    assert right >= 0.75 * len(VOICES) * len(SAID)
+    assert right >= 0.75 * len(voices) * len(SAID)
 
 
-def test_non_commands_are_not_acted_on(spotter, tmp_path):
-    others = ["okay", "yes", "thank you", "I did", "we stopped", "next year", "the help desk", "my resume",
-              "the end", "good question"]
+@pytest.mark.parametrize("voices", [pytest.param(["rms", "slt"], id="fitted"),
+                                    pytest.param(NEVER_FITTED, id="never-fitted")])
+def test_non_commands_are_not_acted_on(spotter, tmp_path, voices):
     false = []
-    for v in ("rms", "slt"):
-        for i, text in enumerate(others):
-            got = acted(spot_all(spotter, flite(text, tmp_path / f"{v}{i}.wav", v)))
+    for v in voices:
+        for i, text in enumerate(NOT_COMMANDS):
+            got = acted(spot_all(spotter, say(v, text, tmp_path / f"{v}{i}.wav")))
             false += [(v, text, c) for c in got]
+    # measured: none in the fitted voices; one never-fitted ("three weeks" in en-029 taken for "repeat")
     print(f"false actions: {false}")
     assert len(false) <= 1
 

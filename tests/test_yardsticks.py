@@ -197,11 +197,19 @@ def test_unknown_kind_or_rubric_is_refused():
     assert rubric_for("behavioral") == "car" and check_names("why-leaving") == ("looks_forward", "no_criticism")
 
 
-def test_targets():
-    assert target_for("car") == (120.0, 90.0, 150.0)
-    for rubric in ("about-yourself", "why-here", "why-leaving", "five-years", "objection", "closing"):
-        t, low, high = target_for(rubric)
-        assert low < t < high <= 90.0
+def test_targets_are_the_readmes():
+    """Each rubric's target and on-target band is the one the README's table promises."""
+    import re
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    row = re.compile(r"^\|[^|]*\(`([a-z-]+)`\) \|[^|]*\| (\d+):(\d\d) \((\d+):(\d\d)-(\d+):(\d\d)\) \|$", re.M)
+    promised = {m[1]: tuple(60.0 * int(m[i]) + int(m[i + 1]) for i in (2, 4, 6)) for m in row.finditer(readme)}
+    assert set(promised) == {"car", "about-yourself", "why-here", "why-leaving", "five-years", "objection",
+                             "closing"}
+    for rubric, figures in promised.items():
+        assert target_for(rubric) == figures, rubric
+    assert target_for("car") == (120.0, 90.0, 150.0) and target_for("why-leaving") == (40.0, 20.0, 60.0)
 
 
 def test_claimed_qualities_are_named_back_not_taken_as_a_present_role():

@@ -56,6 +56,33 @@ class CarModelError(RehearseError):
     """The C/A/R model or the embeddings it needs cannot be loaded."""
 
 
+# The self-check: fixed answers whose clause and answer probabilities the model file stores when it is
+# built. The loader computes them again and refuses a file that disagrees by more than
+# SELF_CHECK_TOLERANCE: a feature, word list or reading step changed under the shipped weights would
+# otherwise change every verdict without an error. Between them the answers give every feature but
+# the constant one more than one value (tests/test_car_model.py checks it), so a change to any
+# feature shows. (The file keeps its own copy of the texts.)
+SELF_CHECK_ANSWERS = (
+    ("one time at my last job our orders were always late and customers complained about the problem",
+     "my task was to fix it before the busy season, so i decided to find out why and we needed to move fast",
+     "i usually check the orders every morning, but you could see nobody owned the packing",
+     "i rewrote the packing list myself and trained two new people",
+     "now i explain the list to every new starter",
+     "we moved the deliveries to the afternoon, and i didn't wait for approval",
+     "if it happened again i would ask for help sooner",
+     "as a result late orders dropped by 40% and the manager thanked me",
+     "i learned to ask early, and since then i always write the steps down",
+     "i think i am a calm person and a hard worker",
+     "the shop where i worked was a happier place"),
+    ("our warehouse kept losing parcels",
+     "we checked every shelf and we labelled the bins",
+     "the losses stopped within a month"),
+    ("the printer jammed the night before the exam",
+     "i fixed the tray and printed the papers in time"),
+)
+SELF_CHECK_TOLERANCE = 1e-6
+
+
 # --- linguistic features ---------------------------------------------------------------------
 
 HYPOTHETICAL = re.compile(r"\b(if (i|we|you) (were|had|could|would|was)|i would|we would|i'd|we'd|you would|"
@@ -352,7 +379,8 @@ class CarModel:
         z = self.inputs(texts) @ self.coef.T + self.intercept
         if self.vocabulary:
             for k, text in enumerate(texts):
-                cols = [self.vocabulary[t] for t in lexical_terms(text) if t in self.vocabulary]
+                # sorted: a set's order changes from process to process, and so would the float sum
+                cols = sorted(self.vocabulary[t] for t in lexical_terms(text) if t in self.vocabulary)
                 if cols:
                     z[k] += self.lexical_coef[:, cols].sum(axis=1)
         return 1.0 / (1.0 + np.exp(-z))
@@ -388,8 +416,21 @@ def save_model(path: Path, arrays: dict[str, np.ndarray]) -> None:
             zf.writestr(info, buf.getvalue())
 
 
-def read_model(path: Path = MODEL_PATH) -> CarModel:
-    """Load trained weights from an .npz written by `save_model`."""
+def self_check(model: CarModel, answers=SELF_CHECK_ANSWERS) -> dict[str, np.ndarray]:
+    """The arrays a model file stores for its self-check: the answers' clause texts (one string, a
+    clause a line, a blank line between answers), every clause's probabilities, and each answer's."""
+    clause_rows, answer_rows = [], []
+    for clauses in answers:
+        probs = model.clause_probabilities(list(clauses))  # float32 into the second stage, as analysis does
+        clause_rows.append(probs.astype(np.float64))
+        answer_rows.append(np.asarray(model.answer_probabilities(probs), dtype=np.float64))
+    return {"check_texts": np.array("\n\n".join("\n".join(a) for a in answers)),
+            "check_probabilities": np.vstack(clause_rows), "check_answer": np.vstack(answer_rows)}
+
+
+def read_model(path: Path = MODEL_PATH, verify: bool = True) -> CarModel:
+    """Load trained weights from an .npz written by `save_model`; unless `verify` is False, refuse a
+    file whose stored self-check probabilities this code does not reproduce."""
     try:
         with np.load(path, allow_pickle=False) as z:
             a = {k: z[k] for k in z.files}
@@ -398,6 +439,32 @@ def read_model(path: Path = MODEL_PATH) -> CarModel:
     if tuple(str(n) for n in a["feature_names"]) != FEATURE_NAMES or "answer_coef" not in a or \
             tuple(str(n) for n in a["answer_feature_names"]) != ANSWER_FEATURE_NAMES:
         raise CarModelError(f"{path} was trained with other features: rebuild it with scripts/train_car.py")
+    model = _model_from(a)
+    if verify:
+        _verify(model, a, path)
+    return model
+
+
+def _verify(model: CarModel, arrays: dict[str, np.ndarray], path: Path) -> None:
+    """Refuse (one line naming the file) a model whose self-check this code does not reproduce."""
+    if "check_probabilities" not in arrays:
+        raise CarModelError(f"the C/A/R model {path} has no self-check (a build fault): "
+                            "rebuild it with scripts/train_car.py")
+    answers = [a.split("\n") for a in str(arrays["check_texts"]).split("\n\n")]
+    if model.use_embedding and model.embedder is None:
+        model.embedder = Embedder()
+    now = self_check(model, answers)
+    if any(now[k].shape != arrays[k].shape for k in ("check_probabilities", "check_answer")):
+        off = float("inf")
+    else:
+        off = max(float(np.abs(now[k] - arrays[k]).max(initial=0.0)) for k in ("check_probabilities", "check_answer"))
+    if not off <= SELF_CHECK_TOLERANCE:  # NaN fails too
+        raise CarModelError(f"the C/A/R model {path} fails its self-check (probabilities off by {off:.1e}, "
+                            f"more than {SELF_CHECK_TOLERANCE:g}): this code reads answers differently from "
+                            "the code that built it (a build fault); rebuild it with scripts/train_car.py")
+
+
+def _model_from(a: dict[str, np.ndarray]) -> CarModel:
     return CarModel(
         mean=a["mean"], scale=a["scale"], use_features=bool(a["use_features"]), use_embedding=bool(a["use_embedding"]),
         embed_weight=float(a["embed_weight"]), embed_mean=a["embed_mean"], projection=a["projection"], coef=a["coef"], intercept=a["intercept"],
@@ -423,7 +490,7 @@ def get_model() -> CarModel:
     global _MODEL
     if _MODEL is None:
         model = read_model(MODEL_PATH)
-        if model.use_embedding:
+        if model.use_embedding and model.embedder is None:
             model.embedder = Embedder()
         _MODEL = model
     return _MODEL

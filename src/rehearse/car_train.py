@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from rehearse.analysis import split_clauses, words_from_text
-from rehearse.car_data import COMPONENTS, FORMS, LabelledAnswer, cases, recognizer_form
+from rehearse.car_data import COMPONENTS, FORMS, HELD_OUT_WRITERS, LabelledAnswer, cases, recognizer_form
 from rehearse.car_model import (
     ANSWER_FEATURE_NAMES,
     FEATURE_NAMES,
@@ -29,7 +29,9 @@ from rehearse.car_model import (
     answer_profile,
     clause_features,
     lexical_terms,
+    read_model,
     save_model,
+    self_check,
 )
 
 SEED = 0  # orders the corpus sources into folds
@@ -471,6 +473,10 @@ def train(corpus: list[LabelledAnswer], own: list[LabelledAnswer], out: Path | N
     `out`. Returns the chosen configuration and its cross-validated figures. The cross-validation is
     nested unless `nested` is False; by default it is nested when there is a choice to make (several
     configurations) or no model to write, so the figures returned then are honest."""
+    held_out = sorted({a.group for a in corpus + own if a.group in HELD_OUT_WRITERS})
+    if held_out:
+        raise ValueError(f"answers by {', '.join(held_out)} are held out (car_data.HELD_OUT_WRITERS): "
+                         "they measure the model and never train it")
     if nested is None:
         nested = out is None or len(input_sets) * len(c_grid) > 1
     units = build_units(corpus, "corpus") + build_units(own, "own")
@@ -503,7 +509,7 @@ def train(corpus: list[LabelledAnswer], own: list[LabelledAnswer], out: Path | N
         mean, scale = design.mean, design.scale
         coef, intercept = weights[:, :-1].astype(np.float32), weights[:, -1].astype(np.float32)
         a_mean, a_scale, a_coef, a_intercept = fit_answer_stage(units, outer)
-        save_model(out, {
+        arrays = {
             "feature_names": np.array(FEATURE_NAMES), "mean": mean, "scale": scale,
             "use_features": np.array(which in ("features", "both")),
             "use_embedding": np.array(which in ("embedding", "both")),
@@ -516,7 +522,11 @@ def train(corpus: list[LabelledAnswer], own: list[LabelledAnswer], out: Path | N
             **({} if terms is None else {
                 "lexical_terms": np.array("\n".join(lexicon.terms[t] for t in terms)),
                 "lexical_coef": lexical_coef.astype(np.float32)}),
-        })
+        }
+        # The self-check: the probabilities the file gives for a fixed answer, read back as the loader
+        # reads it, so the loader can refuse the file when the code around it changes.
+        save_model(out, arrays)
+        save_model(out, {**arrays, **self_check(read_model(out, verify=False))})
     return result
 
 

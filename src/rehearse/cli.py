@@ -231,6 +231,9 @@ def main() -> None:
     except (KeyboardInterrupt, click.exceptions.Abort):
         click.echo("Interrupted.", err=True)
         sys.exit(130)
+    except RehearseError as exc:  # from deep inside (a broken C/A/R model file): still one line
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(1)
     except Exception as exc:  # a bug: one line for the user, the details in a log
         log = _log_crash()
         click.echo(f"Error: unexpected failure ({type(exc).__name__}: {exc}); details in {log}", err=True)

@@ -26,7 +26,6 @@ import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from itertools import pairwise
 
 import numpy as np
 
@@ -313,13 +312,6 @@ def read_transcript(words: Sequence[Word], complete: Callable[[Sequence[Word]], 
 
 
 # --- habits ---------------------------------------------------------------------------------
-
-
-def within_answer_pauses(words: Sequence[Word], min_pause_s: float = HABIT_MIN_PAUSE_S) -> list[float]:
-    """The pauses between consecutive timed words of one answer (the history the habits read)."""
-    timed = [w for w in words if w.start >= 0 and w.end >= 0]
-    gaps = [b.start - a.end for a, b in pairwise(timed)]
-    return [round(g, 3) for g in gaps if g >= min_pause_s]
 
 
 def habit_pause_s(pauses_s: Sequence[float], percentile: float = HABIT_PERCENTILE) -> float | None:
