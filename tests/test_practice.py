@@ -18,7 +18,7 @@ from rehearse.store import Store
 from rehearse.take import Command, ListenSettings, record
 from rehearse.tts import Speaker
 
-from conftest import flite
+from conftest import espeak, flite
 
 ANSWER = ("Our deployment scripts kept failing every week. I rewrote them myself and added tests. "
           "As a result, releases took ten minutes instead of two hours.")
@@ -39,7 +39,8 @@ class Heard:
 
 class Script:
     """A person at the microphone: each time the microphone is opened, the next recording is said,
-    then the room is quiet."""
+    then the room is quiet. A recording given as (path, seconds) is said after that many seconds
+    of quiet (one second otherwise)."""
 
     def __init__(self, *paths):
         self.paths = list(paths)
@@ -48,7 +49,10 @@ class Script:
     def __call__(self):
         self.opened += 1
         path = self.paths.pop(0) if self.paths else None
-        return contextlib.nullcontext(_Quiet() if path is None else _Said(path))
+        if path is None:
+            return contextlib.nullcontext(_Quiet())
+        path, quiet_s = path if isinstance(path, tuple) else (path, 1.0)
+        return contextlib.nullcontext(_Said(path, quiet_s))
 
 
 class _Quiet:
@@ -64,13 +68,14 @@ class _Quiet:
 class _Said:
     """A second of quiet (the person draws breath after the cue), then the recording, then quiet."""
 
-    def __init__(self, path):
+    def __init__(self, path, quiet_s: float = 1.0):
         self.file = PacedFileSource(path, speed=SPEED)
+        self.quiet_s = quiet_s
 
     def chunks(self):
         import time
 
-        for _ in range(10):
+        for _ in range(round(self.quiet_s * 10)):
             time.sleep(0.1 / SPEED)
             yield np.zeros(1600, dtype=np.float32)
         yield from self.file.chunks()
@@ -424,3 +429,102 @@ def test_an_unsure_stop_ends_nothing_and_says_how_to_end_the_drill(tmp_path, eng
     assert said[0] == Q1.text and turns == []
     assert said[1] == "Sorry, I did not catch that. Nothing was done. To end the drill, say: stop the drill."
     assert said[-1] == "Stopping the drill." and Q2.text not in said
+
+
+class Spotted:
+    """The real spotter, noting each verdict (to check what a test's audio was heard as)."""
+
+    def __init__(self, engine):
+        from rehearse.voice_commands import spotter_for
+
+        self.spotter = spotter_for(engine, "en-us")
+        self.verdicts = []
+
+    def spot(self, audio):
+        found = self.spotter.spot(audio)
+        self.verdicts.append(found)
+        return found
+
+
+def _status_lines(err: str) -> list[str]:
+    """The status lines a live console drew on stderr (each redrawn after a carriage return) and its
+    other lines, in order (click drops the erase-line code when stderr is not a terminal)."""
+    import re
+
+    return [part.strip() for part in re.split(r"[\r\n]", err.replace("\x1b[2K", "")) if part.strip()]
+
+
+def test_after_resume_the_person_gets_the_whole_think_time_again(tmp_path, engine, answer_wav, capsys):
+    """Issue 20.4: "pause" before answering, then "resume": the drill waits the whole think time again
+    for the answer to the same question (here 5 of 6 s, far beyond the 2 s of silence that end an
+    answer), counting it down on the status line, and never gives up with `no_answer`."""
+    from rehearse.console import DrillConsole
+
+    pause = flite("pause", tmp_path / "pause.wav")
+    resume = flite("resume", tmp_path / "resume.wav")
+    stop = flite("stop the drill", tmp_path / "stop.wav")
+    script = Script(pause, resume, (answer_wav, 5.0), stop)
+    speaker = Words(tmp_path)
+    events = []
+    console = DrillConsole(False, 120.0, think_s=6.0)
+    console.live = True  # as on a terminal: the status line is drawn
+
+    def seen(event, **data):
+        events.append(event)
+        console(event, **data)
+
+    services = Services(Store(tmp_path / "home"), speaker, Heard(), script, lambda: engine)
+    coach = Coach(services, Settings(think_s=6.0, silence_s=2.0, follow_ups=0), seen, "drill")
+    turns = Drill(coach, lambda eng: Spotted(eng)).run([Q1, Q2])
+    names = [e for e in events if e in ("command", "paused", "resumed", "no_answer", "answer", "question")]
+    assert names == ["question", "command", "paused", "command", "resumed", "answer", "command"], names
+    assert len(turns) == 1 and turns[0].feedback.question == Q1.text
+    assert "releases" in turns[0].feedback.transcript
+    assert Q2.text not in speaker.said
+    lines = _status_lines(capsys.readouterr().err)
+    after = lines[lines.index("Resumed.") + 1:]
+    waiting = [line for line in after if "s left" in line]
+    assert waiting and waiting[0].endswith(("6 s left", "5 s left")), after[:3]
+    # it counts down to the answer: about 5 s of waiting shown, never "listening" to a finished answer
+    assert len({line.split()[-3] for line in waiting}) >= 3, waiting
+
+
+def test_a_stretch_neither_answer_nor_command_is_said_to_be_unclear(tmp_path, engine, answer_wav):
+    """Issue 20.5: "repeat" in espeak-ng's en-gb voice is heard as no command at all, and it is too short
+    to be an answer: the drill says it did not catch that and keeps waiting on the same question."""
+    said_repeat = espeak("repeat", tmp_path / "repeat.wav", "en-gb")
+    stop = flite("stop the drill", tmp_path / "stop.wav")
+    speaker = Words(tmp_path)
+    events = []
+    services = Services(Store(tmp_path / "home"), speaker, Heard(), Script(said_repeat, answer_wav, stop),
+                        lambda: engine)
+    coach = Coach(services, Settings(think_s=6.0, silence_s=2.0, follow_ups=0), lambda e, **d: events.append(e),
+                  "drill")
+    spotter = Spotted(engine)
+    turns = Drill(coach, lambda eng: spotter).run([Q1, Q2])
+    assert spotter.verdicts[0] is None, f"the spotter now hears {spotter.verdicts[0]}: use another stretch"
+    said = speaker.said
+    assert said[:2] == [Q1.text, "Sorry, I did not catch that. Nothing was done."], said
+    assert "no_answer" not in events and "not_understood" in events
+    assert len(turns) == 1 and turns[0].feedback.question == Q1.text  # the answer came after it
+    assert Q2.text not in said and said[-1] == "Stopping the drill."
+
+
+def test_after_the_feedback_a_stretch_that_is_no_command_is_said_to_be_unclear(tmp_path, engine, answer_wav):
+    """Issue 20.5, after the feedback: the unrecognised "repeat" is not ignored until the think time
+    runs out and the drill moves on; the drill says it did not catch that and listens again."""
+    said_repeat = espeak("repeat", tmp_path / "repeat.wav", "en-gb")
+    stop = flite("stop the drill", tmp_path / "stop.wav")
+    speaker = Words(tmp_path)
+    events = []
+    services = Services(Store(tmp_path / "home"), speaker, Heard(), Script(answer_wav, said_repeat, stop),
+                        lambda: engine)
+    coach = Coach(services, Settings(think_s=6.0, silence_s=2.0, follow_ups=0), lambda e, **d: events.append(e),
+                  "drill")
+    spotter = Spotted(engine)
+    turns = Drill(coach, lambda eng: spotter).run([Q1, Q2])
+    assert spotter.verdicts[1] is None, f"the spotter now hears {spotter.verdicts[1]}: use another stretch"
+    said = speaker.said
+    assert said[0] == Q1.text and said[1].startswith("That ran"), said
+    assert said[2:] == ["Sorry, I did not catch that. Nothing was done.", "Stopping the drill."], said
+    assert len(turns) == 1 and "not_understood" in events

@@ -286,7 +286,13 @@ class Coach:
             recording.discard()
             turn = Turn(question, "silence" if take.ended_by in ("no_speech", "silence") else take.ended_by,
                         command=_command_name(take.command))
-            if take.command is None and main:
+            if take.command is None and main and spot is not None and take.heard_speech and not take.interrupted:
+                # a short stretch that was neither an answer nor a command (a command not recognised
+                # at all, a cough): say so and wait again, never move on silently
+                heard = " ".join(w.word for w in take.words) or None
+                turn.command = "unclear"
+                self.events("not_understood", command=Command("", confident=False, heard=heard))
+            elif take.command is None and main:
                 self.events("no_answer", turn=turn)
             turn.error = take.error
             return take, turn

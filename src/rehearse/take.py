@@ -32,6 +32,7 @@ Events = Callable[..., None]
 ANSWERING_MARGIN_S = 0.3  # a command this soon after the first voice is the answer's first words
 ENDS_ANSWER = frozenset({"done", "stop", "next", "skip", "back"})
 PAUSE_LISTEN_S = 3600.0
+UNHEARD_MIN_S = 0.25  # a shorter stretch (a click, a breath) is not taken for something said
 
 
 @dataclass
@@ -220,12 +221,14 @@ def _commands(segments, spot: Spot, detector: TurnDetector, take: Take, events: 
         if not answering:
             events("command", command=command.command, heard=command.heard)
             if command.command == "pause":
+                detector.pause(answering=False)
                 events("paused")
                 return None, True
             take.command = command  # said before any answer: the voice was the command, not an answer
             return "command", False
         if command.command == "pause":
             events("command", command="pause", heard=command.heard)
+            detector.pause(answering=True)
             events("paused")
             return None, True
         if command.command in ENDS_ANSWER:
@@ -240,7 +243,9 @@ def listen_for_command(open_source: OpenSource, spot: Spot, seconds: float, echo
                        wanted: set[str] | None = None, events: Events = lambda *a, **k: None,
                        on_listen=None) -> Command | None:
     """Listen only for a command (after feedback, or while paused) for up to `seconds` of audio.
-    Returns the first confident command in `wanted` (any when None), or None when time is up."""
+    Returns the first confident command in `wanted` (any when None), or None when time is up.
+    When "unclear" is wanted, a stretch of speech that is no command at all is returned as an
+    unclear command too (the person said something: they are told it was not understood)."""
     segmenter = _segmenter()
     got = 0
     with open_source() as source:
@@ -248,6 +253,9 @@ def listen_for_command(open_source: OpenSource, spot: Spot, seconds: float, echo
             got += len(block)
             for seg in segmenter.add(block):
                 command = spot(seg.audio)
+                if command is None and wanted is not None and "unclear" in wanted \
+                        and len(seg.audio) >= UNHEARD_MIN_S * SAMPLE_RATE_HZ:
+                    command = Command("", confident=False)
                 if command is None:
                     continue
                 if not command.confident:
