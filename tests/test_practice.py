@@ -528,3 +528,26 @@ def test_after_the_feedback_a_stretch_that_is_no_command_is_said_to_be_unclear(t
     assert said[0] == Q1.text and said[1].startswith("That ran"), said
     assert said[2:] == ["Sorry, I did not catch that. Nothing was done.", "Stopping the drill."], said
     assert len(turns) == 1 and "not_understood" in events
+
+
+def test_paused_mid_answer_the_answer_waits_the_think_time_after_resume(tmp_path, engine, answer_wav):
+    """Issue 20.4 in the middle of an answer: after "resume" the person may think for the whole think
+    time before going on (5 of 6 s here; 2 s of silence end an answer); both halves are one answer."""
+    first = flite("Our deployment scripts kept failing every week, and", tmp_path / "first.wav")
+    rest = flite("I rewrote them myself and added tests. As a result, releases took ten minutes instead of two "
+                 "hours.", tmp_path / "rest.wav")
+    pause = flite("pause", tmp_path / "pause.wav")
+    resume = flite("resume", tmp_path / "resume.wav")
+    stop = flite("stop the drill", tmp_path / "stop.wav")
+    script = Script(_joined(tmp_path / "1.wav", first, pause), resume, (rest, 5.0), stop)
+    speaker = Words(tmp_path)
+    events = []
+    services = Services(Store(tmp_path / "home"), speaker, Heard(), script, lambda: engine)
+    coach = Coach(services, Settings(think_s=6.0, silence_s=2.0, follow_ups=0), lambda e, **d: events.append(e),
+                  "drill")
+    turns = Drill(coach, lambda eng: Spotted(eng)).run([Q1, Q2])
+    assert "paused" in events and "resumed" in events
+    assert len(turns) == 1 and turns[0].feedback.question == Q1.text
+    heard = turns[0].feedback.transcript
+    assert "week" in heard and "releases" in heard and "pause" not in heard, heard
+    assert speaker.said[-1] == "Stopping the drill." and Q2.text not in speaker.said
