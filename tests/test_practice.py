@@ -551,3 +551,52 @@ def test_paused_mid_answer_the_answer_waits_the_think_time_after_resume(tmp_path
     heard = turns[0].feedback.transcript
     assert "week" in heard and "releases" in heard and "pause" not in heard, heard
     assert speaker.said[-1] == "Stopping the drill." and Q2.text not in speaker.said
+
+
+def _noisy(path, clean, snr_db: float = 0.0):
+    """A recording drowned in a steady hiss, as in a loud room (the recognizer loses the words)."""
+    import soundfile
+
+    x, rate = soundfile.read(str(clean), dtype="float32")
+    rms = float(np.sqrt(np.mean(x**2)))
+    noise = np.random.default_rng(3).standard_normal(len(x)).astype(np.float32) * rms / 10 ** (snr_db / 20)
+    soundfile.write(str(path), np.clip(x + noise, -1, 1), rate)
+    return path
+
+
+def test_remind_quotes_only_what_the_person_wrote_or_was_heard_reliably(tmp_path, engine, answer_wav):
+    """Issue 20.14: --remind says a typed recall's first sentence, a spoken recall's first sentence only
+    when its transcript was judged reliable, and else when it was answered, never the misheard words."""
+    import random
+
+    from rehearse.practice import recall_by_voice, recall_text, round_two_questions
+
+    q_noisy = Question("Tell me about a time you had to meet a tight deadline.")
+    q_typed = Question("Tell me about a time you led a team through a change.")
+    noisy = _noisy(tmp_path / "noisy.wav", answer_wav)
+    coach, _ = coach_for(tmp_path, engine, Script(noisy, answer_wav), practice="recall")
+    unreliable = recall_by_voice(coach, q_noisy).feedback
+    coach.session_id = None
+    reliable = recall_by_voice(coach, Q1).feedback
+    assert not unreliable.reliable and reliable.reliable, (unreliable.transcript, reliable.transcript)
+    recall_text(coach.store, q_typed, "I led the move to a new billing system! It took six months and "
+                                      "everyone was nervous.")
+    questions, previous = round_two_questions(coach.store, None, 3, random.Random(0))
+    speaker = Words(tmp_path)
+    events = []
+    services = Services(coach.store, speaker, Heard(), Script(), lambda: engine)
+    round2 = Coach(services, Settings(think_s=1.0, silence_s=2.0, follow_ups=0),
+                   lambda e, **d: events.append((e, d)), "interview", round=2, previous=previous)
+    Interview(round2, remind=True).run(questions)
+    said = speaker.said
+    shown = {d["question"].text: d for e, d in events if e == "reminder"}
+    assert set(shown) == {q_noisy.text, q_typed.text, Q1.text}
+    m, s = divmod(round(unreliable.answer_s), 60)
+    assert f"You answered this in round 1 ({m}:{s:02d})." in said
+    assert shown[q_noisy.text]["text"] is None  # nothing quoted, on screen either
+    assert not any(w in " ".join(said) for w in unreliable.transcript.split() if len(w) > 3 and w not in
+                   "answered round")
+    assert "In your first interview you said: I led the move to a new billing system!" in said
+    assert not any("six months" in line for line in said)
+    assert f"In your first interview you said: {' '.join(reliable.transcript.split()[:30])}" in said
+    assert said.index(f"You answered this in round 1 ({m}:{s:02d}).") == said.index(q_noisy.text) - 1

@@ -100,8 +100,8 @@ class Console:
                    err=True, nl=False)
         self._status_shown = True
 
-    def on_reminder(self, text, **_):
-        self.err(f"Round 1, you said: {text} …")
+    def on_reminder(self, text, said, **_):
+        self.err(f"Round 1, you said: {text}" if text else said)
 
     def on_recovered(self, question, **_):
         self.err(f"Recovered an unfinished answer from an earlier session ({question.text}); "

@@ -428,10 +428,11 @@ class Interview:
         in the background once the question has been spoken (not before: it would delay it)."""
         coach = self.coach
         before = coach.previous.get(question.text)
-        if self.remind and before and before.get("transcript"):
-            words = before["transcript"].split()
-            coach.events("reminder", question=question, text=" ".join(words[:30]))
-            coach.say("In your first interview you said: " + " ".join(words[:30]))
+        if self.remind and before:
+            quoted, said = reminder(before)
+            if said:
+                coach.events("reminder", question=question, text=quoted, said=said)
+                coach.say(said)
         coach.say(question.text)
         if ahead:
             coach.presynthesize(*ahead())
@@ -440,6 +441,37 @@ class Interview:
         if turn.feedback is not None and coach.settings.speak_feedback and not turn.interrupted:
             coach.speak_feedback(turn)
         return turn
+
+
+REMIND_MAX_WORDS = 30  # a reminder is a cue, not a replay: at most this much of the first sentence
+
+
+def first_sentence(text: str, max_words: int = REMIND_MAX_WORDS) -> str:
+    """The first sentence of `text` (up to its . ! or ?), at most `max_words` words."""
+    import re
+
+    sentence = re.split(r"(?<=[.!?])\s+", " ".join(text.split()), maxsplit=1)[0]
+    words = sentence.split()
+    return " ".join(words[:max_words]) + (" …" if len(words) > max_words else "")
+
+
+def reminder(before: dict) -> tuple[str | None, str | None]:
+    """What `--remind` says before a recalled question: (the words quoted, the sentence said).
+
+    A typed recall is quoted (its first sentence, as written); a spoken one only when its transcript
+    was judged reliable, since a misheard one read aloud ("i am aware by so the regime supervisor")
+    confuses more than it reminds; otherwise only when it was answered, and how long it ran."""
+    from rehearse.analysis import fmt_minutes
+
+    typed = before.get("ended_by") == "text"
+    text = (before.get("text") or before.get("transcript") or "") if typed else before.get("transcript") or ""
+    if text.strip() and (typed or before.get("reliable") is True):
+        quoted = first_sentence(text)
+        return quoted, f"In your first interview you said: {quoted}"
+    if typed:
+        return None, None
+    took = f" ({fmt_minutes(before['answer_s'])})" if before.get("answer_s") else ""
+    return None, f"You answered this in round 1{took}."
 
 
 # What a drill does with each command, once an answer (if any) is over; said before it is done,
