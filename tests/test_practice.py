@@ -600,3 +600,45 @@ def test_remind_quotes_only_what_the_person_wrote_or_was_heard_reliably(tmp_path
     assert not any("six months" in line for line in said)
     assert f"In your first interview you said: {' '.join(reliable.transcript.split()[:30])}" in said
     assert said.index(f"You answered this in round 1 ({m}:{s:02d}).") == said.index(q_noisy.text) - 1
+
+
+NEW_EXAMPLE = Question("I know we asked this last time, but tell me again about a difficult problem you solved. "
+                       "Choose a different example.", "second-interview")
+OTHER_STORY = ("Our warehouse shipped the wrong items in one order out of fifty. I introduced barcode scanning at "
+               "packing and retrained forty people. Wrong shipments fell to one in five hundred.")
+
+
+@pytest.mark.parametrize("told_in", ["recalled", "practice"])
+def test_round_two_warns_when_the_different_example_is_the_round_one_story_again(tmp_path, engine, answer_wav,
+                                                                                  told_in):
+    """Issue 20.10: a question that asks for a different example is compared with every round-1 answer
+    (a recalled one, or a story told in round-1 practice), not only with its own recalled answer."""
+    import random
+
+    from rehearse import render
+    from rehearse.practice import recall_text, round_two_questions
+
+    coach, _ = coach_for(tmp_path, engine, Script(answer_wav))
+    difficult = Question("Tell me about a time you solved a difficult problem at work.")
+    if told_in == "recalled":
+        recall_text(coach.store, difficult, ANSWER)
+    else:
+        Interview(coach).run([difficult])
+        recall_text(coach.store, Question("Why do you want this job?", "motivation"), "I like building tools.")
+    _, previous = round_two_questions(coach.store, None, 1, random.Random(0))
+    other = flite(OTHER_STORY, tmp_path / "other.wav")
+    for said, retold in ((answer_wav, True), (other, False)):
+        services = Services(coach.store, Words(tmp_path), Heard(), Script(said), lambda: engine)
+        round2 = Coach(services, Settings(think_s=6.0, silence_s=2.0, follow_ups=0), lambda e, **d: None,
+                       "interview", round=2, previous=previous)
+        fb = Interview(round2).run([NEW_EXAMPLE])[0].feedback
+        r2 = fb.data["round2"]
+        assert r2["retold"] is retold, (r2["similarity"], fb.transcript)
+        warned = [t for t in fb.tips if "different example" in t]
+        card = render.card(fb, title="")
+        if retold:
+            assert r2["compared_with"]["question"] == difficult.text
+            assert warned and difficult.text in warned[0], fb.tips
+            assert "(a retold story)" in card
+        else:
+            assert not warned and "(a retold story)" not in card and r2["similarity"] < 0.2

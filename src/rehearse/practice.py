@@ -339,7 +339,8 @@ class Coach:
         score = score_heard(heard, self.engine, duration_s, self.settings.target_s, file=str(final),
                             rubric=rubric_of(question), kind=question.kind, reply=parent is not None)
         data = score.to_json()
-        more = {k: v for k, v in extras(question.kind, data, self.previous.get(question.text)).items()
+        more = {k: v for k, v in extras(question.kind, data, self.previous.get(question.text), question.text,
+                                        self.round1_answers(question)).items()
                 if k == "round2"}  # objections and one's own questions are judged by their checks
         if more:
             data.update(more)
@@ -351,6 +352,21 @@ class Coach:
         fb = self.store.add_answer(Feedback.from_json(data))
         forget(partial)
         return Turn(question, ended_by, fb)
+
+    def round1_answers(self, question: Question) -> list[dict] | None:
+        """In round 2, for a question that asks for a different example: every round-1 answer it
+        might retell (the recalled ones and the stories told in round-1 practice), else None."""
+        from rehearse.second_round import asks_for_new_example
+
+        if self.round != 2 or not asks_for_new_example(question.text):
+            return None
+        if getattr(self, "_round1", None) is None:
+            found = {fb.get("answer_id"): fb for fb in self.previous.values()}
+            for fb in self.store.answers():
+                if fb.round == 1 and fb.car and fb.answer_id not in found:
+                    found[fb.answer_id] = fb.to_json()
+            self._round1 = list(found.values())
+        return self._round1
 
     def recover(self) -> list[Turn]:
         """Find recordings a crash left unfinished, score them and keep them under their question."""
