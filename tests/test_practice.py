@@ -642,3 +642,28 @@ def test_round_two_warns_when_the_different_example_is_the_round_one_story_again
             assert "(a retold story)" in card
         else:
             assert not warned and "(a retold story)" not in card and r2["similarity"] < 0.2
+
+
+def test_a_command_after_resume_is_placed_in_the_answer_it_ends(tmp_path, engine):
+    """After a pause mid-answer, "next" ends the answer and keeps both halves: the command's place is
+    reckoned from the start of the answer, not from the start of the listening after "resume"; the
+    commands are not part of the transcript."""
+    first = flite("Our deployment scripts kept failing every week, and", tmp_path / "first.wav")
+    rest = flite("I rewrote them myself and added tests. As a result, releases took ten minutes instead of two "
+                 "hours.", tmp_path / "rest.wav")
+    pause = flite("pause", tmp_path / "pause.wav")
+    resume = flite("resume", tmp_path / "resume.wav")
+    nxt = flite("next", tmp_path / "next.wav")
+    stop = flite("stop the drill", tmp_path / "stop.wav")
+    script = Script(_joined(tmp_path / "1.wav", first, pause), resume, _joined(tmp_path / "2.wav", rest, nxt), stop)
+    speaker = Words(tmp_path)
+    events = []
+    services = Services(Store(tmp_path / "home"), speaker, Heard(), script, lambda: engine)
+    coach = Coach(services, Settings(think_s=6.0, silence_s=4.0, follow_ups=0, endpoint="fixed"),
+                  lambda e, **d: events.append((e, d)), "drill")
+    turns = Drill(coach, lambda eng: Spotted(eng)).run([Q1, Q2])
+    assert [d["command"] for e, d in events if e == "command"] == ["pause", "resume", "next", "stop"]
+    assert len(turns) == 1 and turns[0].feedback.ended_by == "command" and turns[0].feedback.question == Q1.text
+    heard = turns[0].feedback.transcript
+    assert "week" in heard and "releases" in heard, heard
+    assert "pause" not in heard and "next" not in heard, heard
