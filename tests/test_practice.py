@@ -18,7 +18,7 @@ from rehearse.store import Store
 from rehearse.take import Command, ListenSettings, record
 from rehearse.tts import Speaker
 
-from conftest import flite
+from conftest import espeak, flite
 
 ANSWER = ("Our deployment scripts kept failing every week. I rewrote them myself and added tests. "
           "As a result, releases took ten minutes instead of two hours.")
@@ -39,7 +39,8 @@ class Heard:
 
 class Script:
     """A person at the microphone: each time the microphone is opened, the next recording is said,
-    then the room is quiet."""
+    then the room is quiet. A recording given as (path, seconds) is said after that many seconds
+    of quiet (one second otherwise)."""
 
     def __init__(self, *paths):
         self.paths = list(paths)
@@ -48,7 +49,10 @@ class Script:
     def __call__(self):
         self.opened += 1
         path = self.paths.pop(0) if self.paths else None
-        return contextlib.nullcontext(_Quiet() if path is None else _Said(path))
+        if path is None:
+            return contextlib.nullcontext(_Quiet())
+        path, quiet_s = path if isinstance(path, tuple) else (path, 1.0)
+        return contextlib.nullcontext(_Said(path, quiet_s))
 
 
 class _Quiet:
@@ -64,13 +68,14 @@ class _Quiet:
 class _Said:
     """A second of quiet (the person draws breath after the cue), then the recording, then quiet."""
 
-    def __init__(self, path):
+    def __init__(self, path, quiet_s: float = 1.0):
         self.file = PacedFileSource(path, speed=SPEED)
+        self.quiet_s = quiet_s
 
     def chunks(self):
         import time
 
-        for _ in range(10):
+        for _ in range(round(self.quiet_s * 10)):
             time.sleep(0.1 / SPEED)
             yield np.zeros(1600, dtype=np.float32)
         yield from self.file.chunks()
@@ -424,3 +429,241 @@ def test_an_unsure_stop_ends_nothing_and_says_how_to_end_the_drill(tmp_path, eng
     assert said[0] == Q1.text and turns == []
     assert said[1] == "Sorry, I did not catch that. Nothing was done. To end the drill, say: stop the drill."
     assert said[-1] == "Stopping the drill." and Q2.text not in said
+
+
+class Spotted:
+    """The real spotter, noting each verdict (to check what a test's audio was heard as)."""
+
+    def __init__(self, engine):
+        from rehearse.voice_commands import spotter_for
+
+        self.spotter = spotter_for(engine, "en-us")
+        self.verdicts = []
+
+    def spot(self, audio):
+        found = self.spotter.spot(audio)
+        self.verdicts.append(found)
+        return found
+
+
+def _status_lines(err: str) -> list[str]:
+    """The status lines a live console drew on stderr (each redrawn after a carriage return) and its
+    other lines, in order (click drops the erase-line code when stderr is not a terminal)."""
+    import re
+
+    return [part.strip() for part in re.split(r"[\r\n]", err.replace("\x1b[2K", "")) if part.strip()]
+
+
+def test_after_resume_the_person_gets_the_whole_think_time_again(tmp_path, engine, answer_wav, capsys):
+    """Issue 20.4: "pause" before answering, then "resume": the drill waits the whole think time again
+    for the answer to the same question (here 5 of 6 s, far beyond the 2 s of silence that end an
+    answer), counting it down on the status line, and never gives up with `no_answer`."""
+    from rehearse.console import DrillConsole
+
+    pause = flite("pause", tmp_path / "pause.wav")
+    resume = flite("resume", tmp_path / "resume.wav")
+    stop = flite("stop the drill", tmp_path / "stop.wav")
+    script = Script(pause, resume, (answer_wav, 5.0), stop)
+    speaker = Words(tmp_path)
+    events = []
+    console = DrillConsole(False, 120.0, think_s=6.0)
+    console.live = True  # as on a terminal: the status line is drawn
+
+    def seen(event, **data):
+        events.append(event)
+        console(event, **data)
+
+    services = Services(Store(tmp_path / "home"), speaker, Heard(), script, lambda: engine)
+    coach = Coach(services, Settings(think_s=6.0, silence_s=2.0, follow_ups=0), seen, "drill")
+    turns = Drill(coach, lambda eng: Spotted(eng)).run([Q1, Q2])
+    names = [e for e in events if e in ("command", "paused", "resumed", "no_answer", "answer", "question")]
+    assert names == ["question", "command", "paused", "command", "resumed", "answer", "command"], names
+    assert len(turns) == 1 and turns[0].feedback.question == Q1.text
+    assert "releases" in turns[0].feedback.transcript
+    assert Q2.text not in speaker.said
+    lines = _status_lines(capsys.readouterr().err)
+    after = lines[lines.index("Resumed.") + 1:]
+    waiting = [line for line in after if "s left" in line]
+    assert waiting and waiting[0].endswith(("6 s left", "5 s left")), after[:3]
+    # it counts down to the answer: about 5 s of waiting shown, never "listening" to a finished answer
+    assert len({line.split()[-3] for line in waiting}) >= 3, waiting
+
+
+def test_a_stretch_neither_answer_nor_command_is_said_to_be_unclear(tmp_path, engine, answer_wav):
+    """Issue 20.5: "repeat" in espeak-ng's en-gb voice is heard as no command at all, and it is too short
+    to be an answer: the drill says it did not catch that and keeps waiting on the same question."""
+    said_repeat = espeak("repeat", tmp_path / "repeat.wav", "en-gb")
+    stop = flite("stop the drill", tmp_path / "stop.wav")
+    speaker = Words(tmp_path)
+    events = []
+    services = Services(Store(tmp_path / "home"), speaker, Heard(), Script(said_repeat, answer_wav, stop),
+                        lambda: engine)
+    coach = Coach(services, Settings(think_s=6.0, silence_s=2.0, follow_ups=0), lambda e, **d: events.append(e),
+                  "drill")
+    spotter = Spotted(engine)
+    turns = Drill(coach, lambda eng: spotter).run([Q1, Q2])
+    assert spotter.verdicts[0] is None, f"the spotter now hears {spotter.verdicts[0]}: use another stretch"
+    said = speaker.said
+    assert said[:2] == [Q1.text, "Sorry, I did not catch that. Nothing was done."], said
+    assert "no_answer" not in events and "not_understood" in events
+    assert len(turns) == 1 and turns[0].feedback.question == Q1.text  # the answer came after it
+    assert Q2.text not in said and said[-1] == "Stopping the drill."
+
+
+def test_after_the_feedback_a_stretch_that_is_no_command_is_said_to_be_unclear(tmp_path, engine, answer_wav):
+    """Issue 20.5, after the feedback: the unrecognised "repeat" is not ignored until the think time
+    runs out and the drill moves on; the drill says it did not catch that and listens again."""
+    said_repeat = espeak("repeat", tmp_path / "repeat.wav", "en-gb")
+    stop = flite("stop the drill", tmp_path / "stop.wav")
+    speaker = Words(tmp_path)
+    events = []
+    services = Services(Store(tmp_path / "home"), speaker, Heard(), Script(answer_wav, said_repeat, stop),
+                        lambda: engine)
+    coach = Coach(services, Settings(think_s=6.0, silence_s=2.0, follow_ups=0), lambda e, **d: events.append(e),
+                  "drill")
+    spotter = Spotted(engine)
+    turns = Drill(coach, lambda eng: spotter).run([Q1, Q2])
+    assert spotter.verdicts[1] is None, f"the spotter now hears {spotter.verdicts[1]}: use another stretch"
+    said = speaker.said
+    assert said[0] == Q1.text and said[1].startswith("That ran"), said
+    assert said[2:] == ["Sorry, I did not catch that. Nothing was done.", "Stopping the drill."], said
+    assert len(turns) == 1 and "not_understood" in events
+
+
+def test_paused_mid_answer_the_answer_waits_the_think_time_after_resume(tmp_path, engine, answer_wav):
+    """Issue 20.4 in the middle of an answer: after "resume" the person may think for the whole think
+    time before going on (5 of 6 s here; 2 s of silence end an answer); both halves are one answer."""
+    first = flite("Our deployment scripts kept failing every week, and", tmp_path / "first.wav")
+    rest = flite("I rewrote them myself and added tests. As a result, releases took ten minutes instead of two "
+                 "hours.", tmp_path / "rest.wav")
+    pause = flite("pause", tmp_path / "pause.wav")
+    resume = flite("resume", tmp_path / "resume.wav")
+    stop = flite("stop the drill", tmp_path / "stop.wav")
+    script = Script(_joined(tmp_path / "1.wav", first, pause), resume, (rest, 5.0), stop)
+    speaker = Words(tmp_path)
+    events = []
+    services = Services(Store(tmp_path / "home"), speaker, Heard(), script, lambda: engine)
+    coach = Coach(services, Settings(think_s=6.0, silence_s=2.0, follow_ups=0), lambda e, **d: events.append(e),
+                  "drill")
+    turns = Drill(coach, lambda eng: Spotted(eng)).run([Q1, Q2])
+    assert "paused" in events and "resumed" in events
+    assert len(turns) == 1 and turns[0].feedback.question == Q1.text
+    heard = turns[0].feedback.transcript
+    assert "week" in heard and "releases" in heard and "pause" not in heard, heard
+    assert speaker.said[-1] == "Stopping the drill." and Q2.text not in speaker.said
+
+
+def _noisy(path, clean, snr_db: float = 0.0):
+    """A recording drowned in a steady hiss, as in a loud room (the recognizer loses the words)."""
+    import soundfile
+
+    x, rate = soundfile.read(str(clean), dtype="float32")
+    rms = float(np.sqrt(np.mean(x**2)))
+    noise = np.random.default_rng(3).standard_normal(len(x)).astype(np.float32) * rms / 10 ** (snr_db / 20)
+    soundfile.write(str(path), np.clip(x + noise, -1, 1), rate)
+    return path
+
+
+def test_remind_quotes_only_what_the_person_wrote_or_was_heard_reliably(tmp_path, engine, answer_wav):
+    """Issue 20.14: --remind says a typed recall's first sentence, a spoken recall's first sentence only
+    when its transcript was judged reliable, and else when it was answered, never the misheard words."""
+    import random
+
+    from rehearse.practice import recall_by_voice, recall_text, round_two_questions
+
+    q_noisy = Question("Tell me about a time you had to meet a tight deadline.")
+    q_typed = Question("Tell me about a time you led a team through a change.")
+    noisy = _noisy(tmp_path / "noisy.wav", answer_wav)
+    coach, _ = coach_for(tmp_path, engine, Script(noisy, answer_wav), practice="recall")
+    unreliable = recall_by_voice(coach, q_noisy).feedback
+    coach.session_id = None
+    reliable = recall_by_voice(coach, Q1).feedback
+    assert not unreliable.reliable and reliable.reliable, (unreliable.transcript, reliable.transcript)
+    recall_text(coach.store, q_typed, "I led the move to a new billing system! It took six months and "
+                                      "everyone was nervous.")
+    questions, previous = round_two_questions(coach.store, None, 3, random.Random(0))
+    speaker = Words(tmp_path)
+    events = []
+    services = Services(coach.store, speaker, Heard(), Script(), lambda: engine)
+    round2 = Coach(services, Settings(think_s=1.0, silence_s=2.0, follow_ups=0),
+                   lambda e, **d: events.append((e, d)), "interview", round=2, previous=previous)
+    Interview(round2, remind=True).run(questions)
+    said = speaker.said
+    shown = {d["question"].text: d for e, d in events if e == "reminder"}
+    assert set(shown) == {q_noisy.text, q_typed.text, Q1.text}
+    m, s = divmod(round(unreliable.answer_s), 60)
+    assert f"You answered this in round 1 ({m}:{s:02d})." in said
+    assert shown[q_noisy.text]["text"] is None  # nothing quoted, on screen either
+    assert not any(w in " ".join(said) for w in unreliable.transcript.split() if len(w) > 3 and w not in
+                   "answered round")
+    assert "In your first interview you said: I led the move to a new billing system!" in said
+    assert not any("six months" in line for line in said)
+    assert f"In your first interview you said: {' '.join(reliable.transcript.split()[:30])}" in said
+    assert said.index(f"You answered this in round 1 ({m}:{s:02d}).") == said.index(q_noisy.text) - 1
+
+
+NEW_EXAMPLE = Question("I know we asked this last time, but tell me again about a difficult problem you solved. "
+                       "Choose a different example.", "second-interview")
+OTHER_STORY = ("Our warehouse shipped the wrong items in one order out of fifty. I introduced barcode scanning at "
+               "packing and retrained forty people. Wrong shipments fell to one in five hundred.")
+
+
+@pytest.mark.parametrize("told_in", ["recalled", "practice"])
+def test_round_two_warns_when_the_different_example_is_the_round_one_story_again(tmp_path, engine, answer_wav,
+                                                                                  told_in):
+    """Issue 20.10: a question that asks for a different example is compared with every round-1 answer
+    (a recalled one, or a story told in round-1 practice), not only with its own recalled answer."""
+    import random
+
+    from rehearse import render
+    from rehearse.practice import recall_text, round_two_questions
+
+    coach, _ = coach_for(tmp_path, engine, Script(answer_wav))
+    difficult = Question("Tell me about a time you solved a difficult problem at work.")
+    if told_in == "recalled":
+        recall_text(coach.store, difficult, ANSWER)
+    else:
+        Interview(coach).run([difficult])
+        recall_text(coach.store, Question("Why do you want this job?", "motivation"), "I like building tools.")
+    _, previous = round_two_questions(coach.store, None, 1, random.Random(0))
+    other = flite(OTHER_STORY, tmp_path / "other.wav")
+    for said, retold in ((answer_wav, True), (other, False)):
+        services = Services(coach.store, Words(tmp_path), Heard(), Script(said), lambda: engine)
+        round2 = Coach(services, Settings(think_s=6.0, silence_s=2.0, follow_ups=0), lambda e, **d: None,
+                       "interview", round=2, previous=previous)
+        fb = Interview(round2).run([NEW_EXAMPLE])[0].feedback
+        r2 = fb.data["round2"]
+        assert r2["retold"] is retold, (r2["similarity"], fb.transcript)
+        warned = [t for t in fb.tips if "different example" in t]
+        card = render.card(fb, title="")
+        if retold:
+            assert r2["compared_with"]["question"] == difficult.text
+            assert warned and difficult.text in warned[0], fb.tips
+            assert "(a retold story)" in card
+        else:
+            assert not warned and "(a retold story)" not in card and r2["similarity"] < 0.2
+
+
+def test_a_command_after_resume_is_placed_in_the_answer_it_ends(tmp_path, engine):
+    """After a pause mid-answer, "next" ends the answer and keeps both halves: the command's place is
+    reckoned from the start of the answer, not from the start of the listening after "resume"; the
+    commands are not part of the transcript."""
+    first = flite("Our deployment scripts kept failing every week, and", tmp_path / "first.wav")
+    rest = flite("I rewrote them myself and added tests. As a result, releases took ten minutes instead of two "
+                 "hours.", tmp_path / "rest.wav")
+    pause = flite("pause", tmp_path / "pause.wav")
+    resume = flite("resume", tmp_path / "resume.wav")
+    nxt = flite("next", tmp_path / "next.wav")
+    stop = flite("stop the drill", tmp_path / "stop.wav")
+    script = Script(_joined(tmp_path / "1.wav", first, pause), resume, _joined(tmp_path / "2.wav", rest, nxt), stop)
+    speaker = Words(tmp_path)
+    events = []
+    services = Services(Store(tmp_path / "home"), speaker, Heard(), script, lambda: engine)
+    coach = Coach(services, Settings(think_s=6.0, silence_s=4.0, follow_ups=0, endpoint="fixed"),
+                  lambda e, **d: events.append((e, d)), "drill")
+    turns = Drill(coach, lambda eng: Spotted(eng)).run([Q1, Q2])
+    assert [d["command"] for e, d in events if e == "command"] == ["pause", "resume", "next", "stop"]
+    assert len(turns) == 1 and turns[0].feedback.ended_by == "command" and turns[0].feedback.question == Q1.text
+    heard = turns[0].feedback.transcript
+    assert "week" in heard and "releases" in heard, heard
+    assert "pause" not in heard and "next" not in heard, heard

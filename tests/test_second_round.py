@@ -77,3 +77,30 @@ def test_extras_by_kind():
     assert set(extras("closing", score("what is the salary"), None)) == {"topics"}
     assert set(extras("behavioural", score(ROUND1), score(ROUND1))) == {"round2"}
     assert extras("behavioural", score(ROUND1), None) == {}
+
+
+def test_a_question_asking_for_a_different_example_is_compared_with_every_round_one_answer():
+    from rehearse.second_round import asks_for_new_example
+
+    ask = ("I know we asked this last time, but tell me again about a difficult problem you solved. "
+           "Choose a different example.")
+    assert asks_for_new_example(ask) and asks_for_new_example("Tell me about another time you disagreed.")
+    assert not asks_for_new_example("In our first conversation you mentioned a project you are proud of. "
+                                    "Walk me through your own part in it in more detail.")
+    motivation = {**score("i like building tools for people"), "question": "Why here?", "answer_id": 1}
+    story = {**score(ROUND1), "question": "Tell me about a difficult problem.", "answer_id": 2}
+    r = extras("second-interview", score(ROUND1), None, ask, [motivation, story])["round2"]
+    assert r["retold"] and r["compared_with"] == {"question": "Tell me about a difficult problem.", "answer_id": 2}
+    assert r["tips"][0].startswith("The question asks for a different example, but this is the story you told "
+                                   "in round 1 to \"Tell me about a difficult problem.\"")
+    # judged again by a newer checker (feedback.rejudge rebuilds round 2's tips), the tip stays the same
+    from rehearse.second_round import round2_tips
+
+    assert round2_tips(r["similarity"], False, True, r["compared_with"]) == r["tips"]
+    # the story may end in a round-1 follow-up reply: it counts as told
+    split = {**score("our deployment scripts kept failing every week"), "question": "Q", "answer_id": 3,
+             "follow_up": {"answer": {"transcript": ROUND1.lower()}}}
+    assert extras("second-interview", score(ROUND1), None, ask, [motivation, split])["round2"]["retold"]
+    # a question that asks for the same story again is compared with its own answer only, as before
+    assert "compared_with" not in extras("behavioural", score(ROUND1), score(ROUND1), "Tell me more.",
+                                         [motivation, story])["round2"]

@@ -299,7 +299,34 @@ def _device_arg(device: str | int | None):
     return str(device)
 
 
+_alsa_handler = None  # kept alive for the life of the process: ALSA calls it
+
+
+def quiet_alsa() -> None:
+    """Keep ALSA's own lines ("ALSA lib pcm.c:8570:(snd_pcm_recover) underrun occurred", the cards it
+    probes at start) off the user's terminal. ALSA writes them to fd 2 from C while audio plays or
+    records, in whichever thread; they say nothing a user can act on (a device that really fails
+    raises through PortAudio). ALSA's error handler is replaced, once: unlike pointing fd 2 away for
+    a while, nothing else written to stderr (Python's warnings and errors, other threads) is hidden."""
+    global _alsa_handler
+    if _alsa_handler is not None:
+        return
+    import ctypes
+
+    _alsa_handler = False
+    try:
+        asound = ctypes.CDLL("libasound.so.2")
+        handler_type = ctypes.CFUNCTYPE(None, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_int,
+                                        ctypes.c_char_p)  # and the message's arguments, unread
+        handler = handler_type(lambda *args: None)
+        asound.snd_lib_error_set_handler(handler)
+    except (OSError, AttributeError):  # no ALSA here: nothing to quieten
+        return
+    _alsa_handler = handler
+
+
 def _sounddevice():
+    quiet_alsa()  # before PortAudio starts: it opens every ALSA device to list them
     try:
         import sounddevice
     except OSError as exc:  # PortAudio missing
@@ -307,6 +334,83 @@ def _sounddevice():
 
         raise AudioDeviceError(f"PortAudio is not available ({exc}); install libportaudio2") from None
     return sounddevice
+
+
+# --- PulseAudio by name ------------------------------------------------------------------------
+# PortAudio sees a PulseAudio server as one ALSA device ("pulse", and "default" when ~/.asoundrc
+# points there), not its sinks and sources. A source or sink named by the user ("micsrc.monitor")
+# is reached through that device with PULSE_SOURCE / PULSE_SINK set while the stream opens:
+# libpulse reads them when the ALSA plug-in connects.
+PULSE_ENV = {"input": "PULSE_SOURCE", "output": "PULSE_SINK"}
+PACTL_TIMEOUT_S = 3.0
+
+
+def _pactl(*args: str) -> str | None:
+    """pactl's output, or None when there is no pactl or no PulseAudio server answering."""
+    import shutil
+    import subprocess
+
+    if shutil.which("pactl") is None:
+        return None
+    try:
+        proc = subprocess.run(["pactl", *args], capture_output=True, text=True, timeout=PACTL_TIMEOUT_S)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return proc.stdout if proc.returncode == 0 else None
+
+
+def pulse_devices(kind: str) -> list[tuple[str, bool]]:
+    """The PulseAudio sources (`kind` "input") or sinks ("output") by name, each with whether it is
+    the server's default; empty when no PulseAudio server runs."""
+    listed = _pactl("list", "short", "sources" if kind == "input" else "sinks")
+    if listed is None:
+        return []
+    info = _pactl("info") or ""
+    key = "Default Source:" if kind == "input" else "Default Sink:"
+    default = next((line.split(":", 1)[1].strip() for line in info.splitlines() if line.startswith(key)), None)
+    names = [line.split("\t")[1] for line in listed.splitlines() if len(line.split("\t")) > 1]
+    return [(name, name == default) for name in names]
+
+
+class _Env:
+    """Set environment variables for a moment (while a stream opens), then put them back."""
+
+    def __init__(self, values: dict[str, str]):
+        self.values = values
+
+    def __enter__(self):
+        self._saved = {k: os.environ.get(k) for k in self.values}
+        os.environ.update(self.values)
+
+    def __exit__(self, *exc):
+        for k, v in self._saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+def _route(device: str | int | None, kind: str) -> tuple[str | int | None, dict[str, str]]:
+    """The PortAudio device to open for `device`, and the environment to open it in: a name
+    PortAudio does not know that is a PulseAudio source (input) or sink (output) goes through
+    the PulseAudio device with PULSE_SOURCE / PULSE_SINK naming it."""
+    if not isinstance(device, str):
+        return device, {}
+    sd = _sounddevice()
+    try:
+        sd.query_devices(device, kind)
+        return device, {}
+    except Exception:
+        pass
+    if device not in {name for name, _ in pulse_devices(kind)}:
+        return device, {}
+    for through in ("pulse", "default"):
+        try:
+            sd.query_devices(through, kind)
+            return through, {PULSE_ENV[kind]: device}
+        except Exception:
+            continue
+    return device, {}
 
 
 class MicrophoneSource:
@@ -327,6 +431,7 @@ class MicrophoneSource:
         from rehearse.errors import AudioDeviceError
 
         sd = _sounddevice()
+        device, env = _route(self.device, "input")
         self._queue: queue.Queue = queue.Queue()
 
         def callback(indata, frames, time_info, status):
@@ -336,12 +441,13 @@ class MicrophoneSource:
         for rate in (SAMPLE_RATE_HZ, None):
             try:
                 if rate is None:
-                    rate = int(sd.query_devices(self.device, "input")["default_samplerate"])
-                self._stream = sd.InputStream(
-                    samplerate=rate, blocksize=int(rate * self.block_s), device=self.device,
-                    channels=1, dtype="float32", callback=callback,
-                )
-                self._stream.start()
+                    rate = int(sd.query_devices(device, "input")["default_samplerate"])
+                with _Env(env):
+                    self._stream = sd.InputStream(
+                        samplerate=rate, blocksize=int(rate * self.block_s), device=device,
+                        channels=1, dtype="float32", callback=callback,
+                    )
+                    self._stream.start()
                 self.rate_hz = rate
                 break
             except Exception as exc:
@@ -393,8 +499,9 @@ class DevicePlayer:
     def __init__(self, device: str | int | None = None):
         self.device = _device_arg(device)
         sd = _sounddevice()
+        self._through, self._env = _route(self.device, "output")
         try:
-            sd.query_devices(self.device, "output")
+            sd.query_devices(self._through, "output")
         except Exception as exc:
             from rehearse.errors import AudioDeviceError
 
@@ -411,7 +518,9 @@ class DevicePlayer:
         sd = _sounddevice()
         data = np.ascontiguousarray(samples, dtype=np.float32).reshape(-1, 1)
         try:
-            with sd.OutputStream(samplerate=rate_hz, device=self.device, channels=1, dtype="float32") as stream:
+            with _Env(self._env):  # the PulseAudio sink is chosen when the stream opens
+                stream = sd.OutputStream(samplerate=rate_hz, device=self._through, channels=1, dtype="float32")
+            with stream:
                 hook, self.while_playing = self.while_playing, None
                 if hook is not None:
                     hook()
@@ -435,7 +544,7 @@ def check_input_device(device: str | int | None) -> None:
 
     sd = _sounddevice()
     try:
-        sd.query_devices(_device_arg(device), "input")
+        sd.query_devices(_route(_device_arg(device), "input")[0], "input")
     except Exception as exc:
         which = f"input device {device!r}" if device is not None else "default input device"
         raise AudioDeviceError(f"no {which} ({_first_line(exc)}); see `rehearse devices`") from None
@@ -471,4 +580,10 @@ def list_devices() -> list[str]:
         if d["max_output_channels"] > 0:
             kinds.append(("*" if i == default_out else " ") + f"out({d['max_output_channels']})")
         rows.append(f"{i:3d}  {' '.join(kinds):22s}  {d['name']}  ({int(d['default_samplerate'])} Hz)")
+    for kind, title in (("input", "PulseAudio sources (--input-device NAME)"),
+                        ("output", "PulseAudio sinks (--output-device NAME)")):
+        found = pulse_devices(kind)
+        if found:
+            rows.append(f"{title}:")
+            rows += [f"  {'*' if default else ' '} {name}" for name, default in found]
     return rows

@@ -327,7 +327,8 @@ def _finish(store, turns, session_id, as_json, report=True):
 @click.option("--round", "round_", type=click.IntRange(1, 2), default=1, show_default=True,
               help="2: a second interview: your recalled questions first, compared with round 1.")
 @click.option("--remind/--no-remind", default=False, show_default=True,
-              help="With --round 2: say the start of your round-1 answer before each recalled question.")
+              help="With --round 2: before each recalled question, say the first sentence of your round-1 "
+                   "answer (typed, or heard reliably), else when you answered it.")
 @_live_options()
 @click.pass_obj
 def interview(obj, count, bank, input_device, round_, remind, target, silence, think, max_s, output_device,

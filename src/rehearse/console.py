@@ -80,10 +80,13 @@ class Console:
             return
         self._last_live = now
         bars = max(0, min(10, int((detector.level_db + 60) / 5)))
+        left = detector.waiting_left_s  # the think time counts down again after "resume"
         if detector.speech_start_s is None:
-            left = max(0.0, self.think_s - detector.elapsed_s)
             state = f"waiting for you to start: {left:.0f} s left"
             spoken = 0.0
+        elif left is not None:  # resumed after a pause
+            spoken = detector.elapsed_s - detector.speech_start_s
+            state = f"waiting for you to go on: {left:.0f} s left"
         else:
             spoken = detector.elapsed_s - detector.speech_start_s
             state = "speaking" if detector.speaking else "listening"
@@ -97,8 +100,8 @@ class Console:
                    err=True, nl=False)
         self._status_shown = True
 
-    def on_reminder(self, text, **_):
-        self.err(f"Round 1, you said: {text} …")
+    def on_reminder(self, text, said, **_):
+        self.err(f"Round 1, you said: {text}" if text else said)
 
     def on_recovered(self, question, **_):
         self.err(f"Recovered an unfinished answer from an earlier session ({question.text}); "

@@ -411,7 +411,8 @@ def reanalysed(fb: Feedback) -> Feedback:
         from rehearse.second_round import round2_tips
 
         r2 = data["round2"]
-        told = round2_tips(r2.get("similarity") or 0.0, bool(r2.get("refers_back")), rubric == "car")
+        told = round2_tips(r2.get("similarity") or 0.0, bool(r2.get("refers_back")), rubric == "car",
+                           r2.get("compared_with"))
         new["round2"] = {**r2, "tips": told}
         new["tips"] = (told + new["tips"])[:3]
     if (data.get("follow_up") or {}).get("answer"):  # the story over both, read by this checker too

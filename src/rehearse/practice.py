@@ -286,7 +286,13 @@ class Coach:
             recording.discard()
             turn = Turn(question, "silence" if take.ended_by in ("no_speech", "silence") else take.ended_by,
                         command=_command_name(take.command))
-            if take.command is None and main:
+            if take.command is None and main and spot is not None and take.heard_speech and not take.interrupted:
+                # a short stretch that was neither an answer nor a command (a command not recognised
+                # at all, a cough): say so and wait again, never move on silently
+                heard = " ".join(w.word for w in take.words) or None
+                turn.command = "unclear"
+                self.events("not_understood", command=Command("", confident=False, heard=heard))
+            elif take.command is None and main:
                 self.events("no_answer", turn=turn)
             turn.error = take.error
             return take, turn
@@ -333,7 +339,8 @@ class Coach:
         score = score_heard(heard, self.engine, duration_s, self.settings.target_s, file=str(final),
                             rubric=rubric_of(question), kind=question.kind, reply=parent is not None)
         data = score.to_json()
-        more = {k: v for k, v in extras(question.kind, data, self.previous.get(question.text)).items()
+        more = {k: v for k, v in extras(question.kind, data, self.previous.get(question.text), question.text,
+                                        self.round1_answers(question)).items()
                 if k == "round2"}  # objections and one's own questions are judged by their checks
         if more:
             data.update(more)
@@ -345,6 +352,21 @@ class Coach:
         fb = self.store.add_answer(Feedback.from_json(data))
         forget(partial)
         return Turn(question, ended_by, fb)
+
+    def round1_answers(self, question: Question) -> list[dict] | None:
+        """In round 2, for a question that asks for a different example: every round-1 answer it
+        might retell (the recalled ones and the stories told in round-1 practice), else None."""
+        from rehearse.second_round import asks_for_new_example
+
+        if self.round != 2 or not asks_for_new_example(question.text):
+            return None
+        if getattr(self, "_round1", None) is None:
+            found = {fb.get("answer_id"): fb for fb in self.previous.values()}
+            for fb in self.store.answers():
+                if fb.round == 1 and fb.car and fb.answer_id not in found:
+                    found[fb.answer_id] = fb.to_json()
+            self._round1 = list(found.values())
+        return self._round1
 
     def recover(self) -> list[Turn]:
         """Find recordings a crash left unfinished, score them and keep them under their question."""
@@ -422,10 +444,11 @@ class Interview:
         in the background once the question has been spoken (not before: it would delay it)."""
         coach = self.coach
         before = coach.previous.get(question.text)
-        if self.remind and before and before.get("transcript"):
-            words = before["transcript"].split()
-            coach.events("reminder", question=question, text=" ".join(words[:30]))
-            coach.say("In your first interview you said: " + " ".join(words[:30]))
+        if self.remind and before:
+            quoted, said = reminder(before)
+            if said:
+                coach.events("reminder", question=question, text=quoted, said=said)
+                coach.say(said)
         coach.say(question.text)
         if ahead:
             coach.presynthesize(*ahead())
@@ -434,6 +457,37 @@ class Interview:
         if turn.feedback is not None and coach.settings.speak_feedback and not turn.interrupted:
             coach.speak_feedback(turn)
         return turn
+
+
+REMIND_MAX_WORDS = 30  # a reminder is a cue, not a replay: at most this much of the first sentence
+
+
+def first_sentence(text: str, max_words: int = REMIND_MAX_WORDS) -> str:
+    """The first sentence of `text` (up to its . ! or ?), at most `max_words` words."""
+    import re
+
+    sentence = re.split(r"(?<=[.!?])\s+", " ".join(text.split()), maxsplit=1)[0]
+    words = sentence.split()
+    return " ".join(words[:max_words]) + (" …" if len(words) > max_words else "")
+
+
+def reminder(before: dict) -> tuple[str | None, str | None]:
+    """What `--remind` says before a recalled question: (the words quoted, the sentence said).
+
+    A typed recall is quoted (its first sentence, as written); a spoken one only when its transcript
+    was judged reliable, since a misheard one read aloud ("i am aware by so the regime supervisor")
+    confuses more than it reminds; otherwise only when it was answered, and how long it ran."""
+    from rehearse.analysis import fmt_minutes
+
+    typed = before.get("ended_by") == "text"
+    text = (before.get("text") or before.get("transcript") or "") if typed else before.get("transcript") or ""
+    if text.strip() and (typed or before.get("reliable") is True):
+        quoted = first_sentence(text)
+        return quoted, f"In your first interview you said: {quoted}"
+    if typed:
+        return None, None
+    took = f" ({fmt_minutes(before['answer_s'])})" if before.get("answer_s") else ""
+    return None, f"You answered this in round 1{took}."
 
 
 # What a drill does with each command, once an answer (if any) is over; said before it is done,

@@ -55,6 +55,17 @@ STOP = set("the a an and or but so to of in on at for with by from as is was wer
            "i we you he she they me us my our your their had has have did do not no just very really then there "
            "what which who when where how also about into up out over after before all some any more most".split())
 RETOLD_SIMILARITY = 0.45
+# A question that asks for a story other than the one told before ("Choose a different example.",
+# "Tell me about another time …"): any round-1 story told again is a retold one.
+NEW_EXAMPLE = re.compile(
+    r"\b(a different|another|a new|some other|a fresh|an other)\s+(example|story|situation|instance|one|project|"
+    r"case|time|problem)\b|\bnot the same (example|story|one)\b"
+)
+
+
+def asks_for_new_example(question: str) -> bool:
+    """Does the question ask for an example other than the one the person gave before?"""
+    return bool(NEW_EXAMPLE.search(" ".join(question.lower().split())))
 
 
 def refers_back(text: str) -> str | None:
@@ -113,17 +124,42 @@ def second_round(now: dict, before: dict) -> dict:
     }
 
 
-def round2_tips(similarity: float, refers_back: bool, story: bool) -> list[str]:
-    """Round 2's own tips: a retold answer (a retold story, when the question asks for one), and
-    no reference to the first interview."""
+def round2_tips(similarity: float, refers_back: bool, story: bool, compared_with: dict | None = None) -> list[str]:
+    """Round 2's own tips: a retold answer (a retold story, when the question asks for one; the
+    round-1 question it answered, when the question asked for a different example, see
+    `against_round1`), and no reference to the first interview."""
     tips = []
-    if similarity >= RETOLD_SIMILARITY:
+    if similarity >= RETOLD_SIMILARITY and compared_with is not None:
+        asked = f' to "{compared_with["question"]}"' if compared_with.get("question") else ""
+        tips.append(f"The question asks for a different example, but this is the story you told in round 1{asked} "
+                    f"({similarity:.0%} the same words): choose another one.")
+    elif similarity >= RETOLD_SIMILARITY:
         told = "story" if story else "answer"
         tips.append(f"This retells your first-interview {told} ({similarity:.0%} the same words): bring a "
                     "different accomplishment or new detail.")
     if not refers_back:
         tips.append("Refer back to the first interview (\"In our first interview I mentioned …\") and build on it.")
     return tips
+
+
+def _told(answer: dict) -> str:
+    """An answer's words with its follow-up reply's (the story may end in the reply)."""
+    reply = ((answer.get("follow_up") or {}).get("answer") or {}).get("transcript") or ""
+    return f"{answer.get('transcript') or ''} {reply}".strip()
+
+
+def against_round1(now: dict, round1: list[dict]) -> dict | None:
+    """Round-2 feedback for a question that asks for a different example, against the round-1 answer
+    (of any question) it retells most; None when round 1 holds no answer with words."""
+    told = [b for b in round1 if _told(b)]
+    if not told:
+        return None
+    text = _told(now)
+    best = max(told, key=lambda b: similarity(text, _told(b))[0])
+    r = second_round({**now, "transcript": text}, {**best, "transcript": _told(best)})
+    r["compared_with"] = {"question": best.get("question"), "answer_id": best.get("answer_id")}
+    r["tips"] = round2_tips(r["similarity"], bool(r["refers_back"]), True, r["compared_with"])
+    return r
 
 
 def objection(text: str) -> dict:
@@ -157,14 +193,19 @@ def topics(text: str) -> dict:
     return {"covered": covered, "missing": missing, "tips": tips}
 
 
-def extras(kind: str, score: dict, before: dict | None) -> dict:
-    """The extra feedback an answer gets from its question's kind and its round-1 answer."""
+def extras(kind: str, score: dict, before: dict | None, question: str | None = None,
+           round1: list[dict] | None = None) -> dict:
+    """The extra feedback an answer gets from its question's kind and its round-1 answer. A question
+    that asks for a different example is compared with every round-1 answer in `round1`."""
     out = {}
     text = score.get("transcript", "")
     if kind == "objection":
         out["objection"] = objection(text)
     if kind == "closing":
         out["topics"] = topics(text)
-    if before is not None:
+    r2 = against_round1(score, round1) if question and round1 and asks_for_new_example(question) else None
+    if r2 is not None:
+        out["round2"] = r2
+    elif before is not None:
         out["round2"] = second_round(score, before)
     return out

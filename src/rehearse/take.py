@@ -15,7 +15,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -32,6 +32,7 @@ Events = Callable[..., None]
 ANSWERING_MARGIN_S = 0.3  # a command this soon after the first voice is the answer's first words
 ENDS_ANSWER = frozenset({"done", "stop", "next", "skip", "back"})
 PAUSE_LISTEN_S = 3600.0
+UNHEARD_MIN_S = 0.25  # a shorter stretch (a click, a breath) is not taken for something said
 
 
 @dataclass
@@ -70,6 +71,7 @@ class Take:
     recorded_s: float = 0.0  # audio that went into the answer (pauses excluded)
     command: Command | None = None
     cut_at_s: float | None = None  # where a command said at the end of an answer began
+    command_spans: list[tuple[float, float]] = field(default_factory=list)  # where "pause" was said
     error: RehearseError | None = None
     detected_at: float = 0.0  # perf_counter when the end was decided
     finish_s: float = 0.0  # how long the recognizer took for its last words
@@ -136,6 +138,8 @@ def record(
         while True:
             paused = False
             segmenter = _segmenter() if spot is not None else None
+            # a fresh segmenter counts from this opening; the answer's time runs on across a pause
+            offset_s = samples / SAMPLE_RATE_HZ
             with open_source() as source:
                 for block in after_echo(source.chunks(), echo_s if not resume_events else 0.0, on_listen):
                     on_listen = None
@@ -159,7 +163,9 @@ def record(
                     if ended is None and enter_pressed():
                         ended = "enter"
                     if ended is None and segmenter is not None:
-                        ended, paused = _commands(segmenter.add(block), spot, detector, take, events)
+                        segments = [replace(seg, start_s=seg.start_s + offset_s, end_s=seg.end_s + offset_s)
+                                    for seg in segmenter.add(block)]
+                        ended, paused = _commands(segments, spot, detector, take, events)
                     if ended is not None or paused:
                         if ended is not None:
                             take.ended_by = ended
@@ -201,6 +207,9 @@ def record(
             take.speech_start_s = None
     if take.cut_at_s is not None:
         take.words = [w for w in take.words if w.start < take.cut_at_s - 0.05]
+    if take.command_spans:  # a "pause" said before or inside the answer is no word of it
+        take.words = [w for w in take.words
+                      if not any(a - 0.05 <= (w.start + w.end) / 2 <= b + 0.05 for a, b in take.command_spans)]
     return take
 
 
@@ -220,12 +229,16 @@ def _commands(segments, spot: Spot, detector: TurnDetector, take: Take, events: 
         if not answering:
             events("command", command=command.command, heard=command.heard)
             if command.command == "pause":
+                detector.pause(answering=False)
+                take.command_spans.append((seg.start_s, seg.end_s))
                 events("paused")
                 return None, True
             take.command = command  # said before any answer: the voice was the command, not an answer
             return "command", False
         if command.command == "pause":
             events("command", command="pause", heard=command.heard)
+            detector.pause(answering=True)
+            take.command_spans.append((seg.start_s, seg.end_s))
             events("paused")
             return None, True
         if command.command in ENDS_ANSWER:
@@ -240,7 +253,9 @@ def listen_for_command(open_source: OpenSource, spot: Spot, seconds: float, echo
                        wanted: set[str] | None = None, events: Events = lambda *a, **k: None,
                        on_listen=None) -> Command | None:
     """Listen only for a command (after feedback, or while paused) for up to `seconds` of audio.
-    Returns the first confident command in `wanted` (any when None), or None when time is up."""
+    Returns the first confident command in `wanted` (any when None), or None when time is up.
+    When "unclear" is wanted, a stretch of speech that is no command at all is returned as an
+    unclear command too (the person said something: they are told it was not understood)."""
     segmenter = _segmenter()
     got = 0
     with open_source() as source:
@@ -248,6 +263,9 @@ def listen_for_command(open_source: OpenSource, spot: Spot, seconds: float, echo
             got += len(block)
             for seg in segmenter.add(block):
                 command = spot(seg.audio)
+                if command is None and wanted is not None and "unclear" in wanted \
+                        and len(seg.audio) >= UNHEARD_MIN_S * SAMPLE_RATE_HZ:
+                    command = Command("", confident=False)
                 if command is None:
                     continue
                 if not command.confident:

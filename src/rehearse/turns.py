@@ -184,6 +184,8 @@ class TurnDetector:
         self.speech_start_s: float | None = None
         self.last_voice_s: float | None = None
         self.ended_by: str | None = None
+        self._think_until_s = think_s  # the turn ends here if no answer has begun
+        self._resumed_waiting = False  # resumed mid-answer, and no voice since
 
     @property
     def elapsed_s(self) -> float:
@@ -193,10 +195,28 @@ class TurnDetector:
     def speaking(self) -> bool:
         return self.last_voice_s is not None and self.elapsed_s - self.last_voice_s < 0.3
 
+    @property
+    def waiting_left_s(self) -> float | None:
+        """While waiting for the person to start (or, after a pause, to go on): the think time left
+        before the turn ends for want of an answer; None once they speak."""
+        if self.speech_start_s is not None and not self._resumed_waiting:
+            return None
+        return max(0.0, self._think_until_s - self.elapsed_s)
+
+    def pause(self, answering: bool) -> None:
+        """The person said "pause". Before any answer, the voice heard so far was that command,
+        not the start of an answer: it is forgotten."""
+        if not answering:
+            self.speech_start_s = self.last_voice_s = None
+            self._recent = []
+
     def resume(self) -> None:
-        """After a pause: the silence before it does not count towards ending the answer."""
+        """After a pause: the person gets the whole think time again to begin, or to go on with,
+        the answer; the silence before the pause does not count towards ending it."""
+        self._think_until_s = self.elapsed_s + self.think_s
         if self.speech_start_s is not None:
             self.last_voice_s = self.elapsed_s
+            self._resumed_waiting = True
 
     def add(self, block: np.ndarray) -> str | None:
         """Take a block; return why the turn ended (`silence`, `max`, `no_speech`) or None."""
@@ -228,16 +248,20 @@ class TurnDetector:
             if sum(v for _, v in self._recent) * TURN_FRAME_S >= START_VOICED_S:
                 self.speech_start_s = next(s for s, v in self._recent if v)
                 self.last_voice_s = t + TURN_FRAME_S
-            elif t + TURN_FRAME_S >= self.think_s:
+            elif t + TURN_FRAME_S >= self._think_until_s:
                 self.ended_by = "no_speech"
         elif voiced:
             self.last_voice_s = t + TURN_FRAME_S
+            self._resumed_waiting = False
         if self.endpoint is not None:
             if self._was_voiced and not voiced:  # the voice just ended: keep its tail for prosody
                 self._tail = np.concatenate(self._tail_frames)
             self._tail_frames.append(frame)
             self._was_voiced = voiced
-        if self.ended_by is None and self.speech_start_s is not None:
+        if self.ended_by is None and self._resumed_waiting:
+            if self.elapsed_s >= self._think_until_s:  # resumed, then said nothing more
+                self.ended_by = "silence"
+        elif self.ended_by is None and self.speech_start_s is not None:
             silent_s = self.elapsed_s - self.last_voice_s
             if silent_s >= self.silence_s:
                 self.ended_by = "silence"
