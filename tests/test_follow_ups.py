@@ -146,6 +146,16 @@ def test_other_kinds_follow_up_on_their_failed_checks():
     assert reason(NO_RESULT, "motivation") is None
 
 
+def test_a_closing_answer_is_not_asked_another_kinds_question():
+    """The closing rubric's checks are the topics of the person's own questions; "growth" is also a
+    five-years check, whose follow-up ("What skills do you want to build to get there?") was asked
+    after "Do you have any questions for us?"."""
+    text = "Yes, thank you. What does a normal week look like for the team? And what are the next steps?"
+    failed = [{"name": n, "tip": "Ask about it."} for n in ("compensation_and_benefits", "tour", "growth")]
+    assert choose(analyze(words_from_text(text)), "closing", failed_checks=failed, rng=random.Random(0)) is None
+    assert choose(analyze(words_from_text(text)), "closing", failed_checks=["growth"]) is None
+
+
 def test_a_probability_from_a_learned_detector_decides_confidence():
     a = analyze(words_from_text(NO_RESULT))
     a.car["result"]["probability"] = 0.8  # the detector thinks a result is probably there

@@ -681,7 +681,10 @@ def choose(
                 return _too_short(v, rng, history_of_phrasings)
             question, pid = _pick(reason, PHRASINGS[reason], rng, history_of_phrasings)
             return FollowUp(question, reason, pid)
-    for check in failed_checks or ():
+    # a closing answer is the person's own questions: no phrasing probes one it did not ask, and the
+    # names of its checks are not theirs alone ("growth" is a five-years check: "What skills do you
+    # want to build to get there?" after "Do you have any questions for us?")
+    for check in (failed_checks or ()) if kind != "closing" else ():
         name, _tip, probability = _check_name_tip(check)
         if name not in CHECK_PHRASINGS:
             continue
