@@ -12,7 +12,8 @@
 2. Per voice: agreement of the rules and of what ships, over all checks.
 3. Kind and rubric of a question from its wording: the rules and the learned reader, left-out-voice on the
    training voices and on the b_* voices; and the built-in questions from their wording alone (never trained on).
---quick skips the nested cross-validation of (1a) (about a minute instead of several).
+--quick skips the nested cross-validation of (1a) (about a minute instead of several); --questions prints (3)
+only; --errors lists the b_* and built-in questions whose kind is wrong.
 """
 
 from __future__ import annotations
@@ -54,6 +55,9 @@ def main() -> None:
     train_data = T.check_data(train_rows, log=None)
     eval_data = T.check_data(eval_rows, log=None)
     model = yardsticks.kind_model()
+    if "--questions" in sys.argv:
+        questions(train_dirs, eval_dirs)
+        return
 
     # What ships, through the real judging path, on every evaluation answer in both forms.
     shipped: dict[tuple[str, str, str], bool] = {}
@@ -135,7 +139,10 @@ def main() -> None:
         ship = f"{100 * ship_a[0] / ship_a[1]:5.1f} %" if ship_a[1] else "   -"
         print(f"  {g:14s} {role:10s} {100 * rule_a[0] / max(rule_a[1], 1):5.1f} % -> {ship}  ({rule_a[1]} checks)")
 
-    # Questions.
+    questions(train_dirs, eval_dirs)
+
+
+def questions(train_dirs, eval_dirs) -> None:
     print("\nKind and rubric of a question from its wording")
     train_q, eval_q = T.questions_of(train_dirs), T.questions_of(eval_dirs)
 

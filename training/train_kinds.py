@@ -399,7 +399,8 @@ def fit_questions(rows: list[dict], config) -> tuple[Fitted, Fitted]:
 
 def _predict_question(model: tuple[Fitted, Fitted], question: str) -> tuple[str, str]:
     kp, rp = (_apply(f, question) for f in model)
-    kind = kind_checks.decide_kind(kp, yardsticks.question_cues(question))
+    kind = kind_checks.decide_kind(kp, yardsticks.question_cues(question),
+                                   kind_checks.known_words(question, set(model[0].vocab)))
     allowed = kind_checks.KIND_RUBRICS[kind]
     return kind, max(allowed, key=lambda r: rp[kind_checks.RUBRIC_CLASSES.index(r)])
 

@@ -29,6 +29,7 @@ import numpy as np
 
 from rehearse.car_model import FEATURE_NAMES, clause_features, lexical_terms, lexical_tokens
 from rehearse.errors import RehearseError
+from rehearse.second_round import STOP
 
 MODEL_PATH = Path(__file__).resolve().parent / "kind_checks.npz"
 PASS_P = 0.5  # a learned check passes from this probability on (not tuned)
@@ -56,7 +57,6 @@ QUESTION_CUE_NAMES = (
 )
 WORDING_CUES = ("q_closing", "q_second", "q_behavioural", "q_objection", "q_doubt", "q_about", "q_leaving", "q_five",
                 "q_why")
-KIND_MIN_P = 0.75  # not tuned: "clearly likelier than not", for questions the wording rules have no cue in
 # The rubrics a question of each kind may be judged by.
 KIND_RUBRICS = {
     "behavioural": ("car",),
@@ -181,7 +181,7 @@ class KindModel:
 
     def question_kind(self, text: str, cues: dict[str, float]) -> str:
         """The likeliest kind of a question from its wording (see `decide_kind`)."""
-        return decide_kind(self.question_probabilities(text, cues)[0], cues)
+        return decide_kind(self.question_probabilities(text, cues)[0], cues, known_words(text, self.kind.vocabulary))
 
     def question_rubric(self, text: str, cues: dict[str, float], kind: str) -> str:
         """The likeliest rubric among those a question of `kind` may have."""
@@ -221,13 +221,18 @@ def self_check_probabilities(model: KindModel, answer_inputs: Callable[[str, str
     return np.concatenate([np.array(got, dtype=np.float64), kinds, rubrics])
 
 
-def decide_kind(kind_probs: np.ndarray, cues: dict[str, float]) -> str:
-    """The likeliest kind; but a question that gives nothing to go on (no wording rule's cue, and no kind
-    at least KIND_MIN_P likely: "What is your favourite colour?") is behavioural, the default it always had."""
-    best = int(np.argmax(kind_probs))
-    if kind_probs[best] < KIND_MIN_P and not any(cues.get(c, 0.0) for c in WORDING_CUES):
+def known_words(text: str, vocabulary) -> list[str]:
+    """The question's content words (not function words) that the reader has a weight for."""
+    return sorted(t for t in question_terms(text) if " " not in t and t != "<num>" and t not in STOP
+                  and t in vocabulary)
+
+
+def decide_kind(kind_probs: np.ndarray, cues: dict[str, float], known: list[str]) -> str:
+    """The likeliest kind; but a question that gives nothing to go on (no wording rule's cue and no content
+    word the reader knows: "What is your favourite colour?") is behavioural, the default it always had."""
+    if not known and not any(cues.get(c, 0.0) for c in WORDING_CUES):
         return "behavioural"
-    return KIND_CLASSES[best]
+    return KIND_CLASSES[int(np.argmax(kind_probs))]
 
 
 # --- reading the file ----------------------------------------------------------------------------
