@@ -9,18 +9,24 @@ show it (or the words that broke it), a tip when not, and a length target.
 The checks read `analysis.analyze(...)` clauses, so they work on punctuated prose and on
 lowercase, unpunctuated recognizer output alike, and their evidence carries clause times.
 Cues are short regular expressions over the lowercased answer; each rubric is data (a table of
-checks), and `judge` runs any of them the same way.
+checks), and `judge` runs any of them the same way. A check that a learned model judges better
+on voices nobody here wrote (kind_checks.py: the rules' verdicts, the cues, the C/A/R reading and
+the words, trained in training/train_kinds.py) is judged by it; the rules stay its inputs, and its
+evidence is a clause that carries the check. A question's kind and rubric come from the built-in
+bank for its own questions, else from a learned reader of the wording.
 
     kind                          rubric          checks                                      target
     behavioural, second-interview car             challenge, action, result                   2:00 (1:30-2:30)
-    motivation "about yourself"   about-yourself  present, highlight, why_now                 1:15 (1:00-1:30)
-    motivation "why here" (*)     why-here        specific, own_experience, forward           1:00 (0:45-1:30)
+    motivation "about yourself"(*)about-yourself  present, highlight, why_now                 1:15 (1:00-1:30)
+    motivation "why here" (**)    why-here        specific, own_experience, forward           1:00 (0:45-1:30)
     motivation "why leaving"      why-leaving     looks_forward, no_criticism                 0:40 (0:20-1:00)
     motivation "five years"       five-years      ambition, growth                            0:45 (0:30-1:00)
     objection                     objection       acknowledged, example, plan                 1:15 (1:00-1:30)
     closing                       closing         compensation_and_benefits, tour,            1:00 (0:30-1:30)
                                                   training_and_development, growth, team_and_culture
-    (*) and any motivation question the wording does not place ("What kind of work …?")
+    (*) and questions about what drives the person ("What kind of work makes you lose track of time?"):
+        the work that absorbs them, shown by an example with its outcome, and why this role gives more of it
+    (**) and any motivation question the wording does not place
 """
 
 from __future__ import annotations
@@ -28,8 +34,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
-from rehearse import second_round
+import numpy as np
+
+from rehearse import kind_checks, second_round
 from rehearse.analysis import (
     ON_TARGET_HIGH,
     ON_TARGET_LOW,
@@ -132,10 +141,10 @@ _Q_FIVE = re.compile(
 _Q_WHY = re.compile(
     r"\b(why (do|would|did) you (want|apply|choose|like|pick)|why (here|us|this|our|the company|join|apply)|"
     r"what (do you know|interests? you|attract\w* you|appeals?|excites? you|drew you|draws you|motivates?|"
-    r"drives? you|makes? you (want|interested|lose))|interested in (this|the|our)|rather than|"
+    r"drives? you|makes? you (want|interested))|interested in (this|the|our)|rather than|"
     r"(made|makes) you (apply|choose|pick|want|decide|go for|interested)|out of all the|"
     r"interested in (working|joining|us|this|our)|(work|working|be) here\b|join us|"
-    r"passionate|enjoy (most|about)|what kind of (work|job|role|company)|why (this|that) (role|job|position|"
+    r"passionate|enjoy (most|about)|why (this|that) (role|job|position|"
     r"company|team))\b"
 )
 
@@ -184,7 +193,13 @@ def _states_a_doubt(t: str) -> bool:
 
 
 def kind_from_wording(question_text: str) -> str:
-    """The kind a question's wording suggests, without looking it up in the built-in bank."""
+    """The kind a question's wording suggests, without looking it up in the built-in bank: the learned
+    reader of its words and of the wording rules' hits (kind_checks.py)."""
+    return kind_model().question_kind(question_text, question_cues(question_text))
+
+
+def _rule_kind(question_text: str) -> str:
+    """The kind the hand-written wording rules give (an input of the learned reader)."""
     t = _question(question_text)
     if _Q_CLOSING.search(t):
         return "closing"
@@ -200,8 +215,15 @@ def kind_from_wording(question_text: str) -> str:
 
 
 def motivation_rubric(question_text: str | None) -> str:
-    """Which motivation yardstick a question needs; "why here" when the wording says nothing more
-    (it judges any "what draws you" question: specific, from your experience, looking forward)."""
+    """Which motivation yardstick a question needs, read from its wording by the learned reader; "why
+    here" when there is no wording."""
+    if not question_text or not question_text.strip():
+        return WHY_HERE
+    return kind_model().question_rubric(question_text, question_cues(question_text), "motivation")
+
+
+def _rule_motivation_rubric(question_text: str | None) -> str:
+    """The motivation yardstick the hand-written wording rules give ("why here" when they say nothing)."""
     t = _question(question_text or "")
     if _Q_ABOUT.search(t):
         return ABOUT_YOURSELF
@@ -219,8 +241,11 @@ def rubric_for(kind: str, question_text: str | None = None, use_bank: bool = Tru
     if k is None:
         raise KindError(f"unknown question kind {kind!r}; use one of {', '.join(KINDS)}")
     found = _builtin(question_text) if question_text and use_bank else None
-    if found and found[0] == k and found[1]:
-        return found[1]
+    if found and found[0] == k:
+        return found[1] or (WHY_HERE if k == "motivation" else _KIND_DEFAULT[k])
+    if k == "second-interview" and question_text and question_text.strip():
+        # a second interview may come back to any first-round question: its wording says which
+        return kind_model().question_rubric(question_text, question_cues(question_text), k)
     if k in ("behavioural", "second-interview"):
         return CAR
     if k == "motivation":
@@ -260,6 +285,9 @@ def kind_and_rubric(name: str | None, question_text: str | None = None) -> tuple
         raise KindError("--kind motivation needs --question to tell which yardstick applies; or name it: "
                         + ", ".join(MOTIVATION_RUBRICS))
     return kind, rubric_for(kind, question_text)
+
+
+_KIND_DEFAULT = {"behavioural": CAR, "second-interview": CAR, "objection": OBJECTION, "closing": CLOSING}
 
 
 def infer_kind(question_text: str) -> tuple[str, str]:
@@ -577,17 +605,27 @@ def _present(a: _Answer) -> Check:
     return Check("present", bool(hits), _evidence(hits), None if hits else tip)
 
 
+# "The thing I'm proudest of is cutting …": an achievement named as one, told without "I did".
+_PROUD_OF = re.compile(r"\b(proud(est)? of|most proud|(biggest|best|greatest|main) (achievement|win|success)|"
+                       r"achievement (was|is|has been))\b")
+# A change told with its measure ("cutting errors from five percent to one") is an outcome in its own right.
+_CHANGED = re.compile(r"\b(cut(ting)?|reduc\w+|rais(ed|ing)|increas\w+|doubl\w+|halv\w+|tripl\w+|grew|growing|"
+                      r"dropp\w+|improv\w+|sav(ed|ing)|lower\w*|boost\w*|brought|bringing)\b")
+
+
 def _highlight(a: _Answer) -> Check:
-    """A past achievement and what came of it, in the same clause or one of the next two."""
+    """A past achievement and what came of it, in the same clause or one of the next two; an achievement
+    with a measured outcome is a highlight however it is told."""
     pairs = [(c, _NOT_DONE.sub("", t)) for c, t in a.each()]
     did = [i for i, (c, t) in enumerate(pairs) if ACHIEVED.search(t) or I_DID.search(t) or WE_DID.search(t)
-           or ACTION_PHRASES.search(t) or (PAST_EVENT.search(t) and re.search(r"\b(i|we)\b", t))]
+           or ACTION_PHRASES.search(t) or (PAST_EVENT.search(t) and re.search(r"\b(i|we)\b", t))
+           or _PROUD_OF.search(t)]
     for i in did:
         for j in (i, i + 1, i + 2):
             if j < len(pairs):
                 t = pairs[j][1]
                 strong = sum(w for w, p in RESULT_RE if w >= STRONG_RESULT_MIN and p.search(t))
-                if strong or (MEASURE.search(t) and j != i) or (MEASURE.search(t) and ACHIEVED.search(t)):
+                if strong or (MEASURE.search(t) and (j != i or ACHIEVED.search(t) or _CHANGED.search(t))):
                     return Check("highlight", True, _evidence([pairs[i][0], pairs[j][0]]))
     if did:
         return Check("highlight", False, _evidence([pairs[did[0]][0]]),
@@ -599,13 +637,42 @@ def _highlight(a: _Answer) -> Check:
     return Check("highlight", False, _evidence(claims), tip)
 
 
+_PRAISE_NEXT = re.compile(r"\s*(a |an |such a |so |really |very )*(great|good|amazing|fantastic|excellent|nice|lovely|"
+                          r"brilliant|wonderful|awesome|strong|positive|fun|friendly)\b")
+
+
+def _praise_only(text: str) -> bool:
+    """A clause whose only praise, of the employer or of oneself, is stock ("great culture", "passionate
+    about what you do", "team player"), with nothing specific or counted beside it."""
+    if not (GENERIC_PRAISE.search(text) or SELF_PRAISE.search(text)):
+        return False
+    rest = SELF_PRAISE.sub(" ", GENERIC_PRAISE.sub(" ", text))
+    return not (SPECIFIC.search(rest) or re.search(r"\d", rest))
+
+
+def _praise_tip(phrase: str) -> str:
+    return (f"'{phrase}' says nothing about us: name what you saw (a product, a project, something in the job ad) "
+            "and why it matters to you.")
+
+
 def _specific(a: _Answer) -> Check:
+    # Generic praise never makes an answer specific: its clauses are judged as if unsaid.
+    praise = [c for c, t in a.each() if _praise_only(t)]
+    if praise:
+        kept = [c for c in a.clauses if all(c is not p for p in praise)]
+        check = _specific(_Answer(kept)) if kept else Check("specific", False)
+        if check.passed:
+            return check
+        said = next(t for c, t in a.each() if c is praise[0])
+        phrase = (GENERIC_PRAISE.search(said) or SELF_PRAISE.search(said)).group(0)
+        return Check("specific", False, _evidence(praise), _praise_tip(phrase))
     generic = [(m.group(0), cs) for m, cs in a.find(GENERIC_PRAISE)]
     specific = []
     for m, cs in a.find(SPECIFIC):
         specific += cs
     for m, cs in a.find(SPECIFIC_LOOSE):
-        if not GENERIC_PRAISE.search(a.text[m.start():m.end() + 40]):
+        # "you have a great …" is praise coming, not a fact about them (spoken, it may be cut off there)
+        if not GENERIC_PRAISE.search(a.text[m.start():m.end() + 40]) and not _PRAISE_NEXT.match(a.text, m.end()):
             specific += cs
     # a number in a clause that is not praise: "your forty stores", "since 2019"
     for c, t in a.each():
@@ -615,9 +682,7 @@ def _specific(a: _Answer) -> Check:
         return Check("specific", True, _evidence(specific))
     if generic:
         phrase = generic[0][0]
-        return Check("specific", False, _evidence([c for _, cs in generic for c in cs]),
-                     f"'{phrase}' says nothing about us: name what you saw (a product, a project, something "
-                     "in the job ad) and why it matters to you.")
+        return Check("specific", False, _evidence([c for _, cs in generic for c in cs]), _praise_tip(phrase))
     return Check("specific", False, [], "Say something only this company or role has: a product, a project, a "
                                          "fact you found, a line from the job ad.")
 
@@ -790,7 +855,7 @@ def judge(rubric: str, analysis: Analysis, target: tuple[float, float, float] | 
         return Coaching(CAR, _car_checks(analysis), list(analysis.tips), target, length)
     answer = _Answer(analysis.clauses)
     if checks is None:
-        checks = [find(answer) for _, find in _RUBRICS[rubric].checks]
+        checks = _learned([find(answer) for _, find in _RUBRICS[rubric].checks], rubric, answer)
     length = _length(analysis.answer_s, target)
     if not analysis.clauses:
         return Coaching(rubric, checks, ["No words were recognized: check the microphone and speak a full answer."],
@@ -854,3 +919,114 @@ def unsure_tip(rubric: str | None, reason: str | None) -> str:
 def target_s_for(rubric: str, override_s: float | None) -> float:
     """The target length an analysis should use: the user's own, else the rubric's."""
     return override_s if override_s is not None else target_for(rubric)[0]
+
+
+# --- the learned checks and the question-kind reader (kind_checks.py) ---------------------------
+
+# The cue patterns the learned checks count in an answer (kind_checks.CUE_NAMES).
+_CUES = {
+    "generic_praise": GENERIC_PRAISE, "self_praise": SELF_PRAISE, "specific": SPECIFIC, "specific_loose": SPECIFIC_LOOSE,
+    "own_experience": OWN_EXPERIENCE, "forward": FORWARD, "present_role": PRESENT_ROLE, "achieved": ACHIEVED,
+    "criticism": CRITICISM, "ambition": AMBITION, "vague_ambition": _VAGUE_AMBITION, "connected": CONNECTED,
+    "growth": GROWTH, "cliche": CLICHE, "question_form": QUESTION_FORM, "acknowledge": second_round.ACKNOWLEDGE,
+    "plan": second_round.PLAN, "past_event": PAST_EVENT, "measure": MEASURE, "denial": DENIAL,
+    "concedes": _CONCEDES, "refer_back": second_round.REFER_BACK,
+}
+_CRITICISM_TIP = ("Leave out the criticism (\"{quote}\"): it makes the interviewer wonder what you will say about "
+                  "them. Say what you are moving toward instead.")
+
+
+def answer_inputs(rubric: str, clauses: list[Clause]) -> kind_checks.AnswerInputs:
+    """An answer's clauses as the learned checks read them: the rules' verdicts on every check of
+    `rubric`, the cue counts, the C/A/R probabilities the analysis gave each clause."""
+    a = _Answer(clauses)
+    rules = {name: float(find(a).passed) for name, find in _RUBRICS[rubric].checks}
+    cues = {k: min(len(p.findall(a.text)), 3) / 3 for k, p in _CUES.items()}
+    car = np.array([[float(c.scores.get(k, 0.0)) for k in ("challenge", "action", "result")] for c in clauses],
+                   dtype=np.float64).reshape(-1, 3)
+    return kind_checks.AnswerInputs([c.text for c in clauses], car, rules, cues)
+
+
+def learned_clauses(name: str, clauses: list[Clause]) -> list[Clause]:
+    """The clauses a learned check reads: all, but for `specific` none that is only stock praise."""
+    if name != "specific":
+        return clauses
+    a = _Answer(clauses)
+    return [c for c, t in a.each() if not _praise_only(t)]
+
+
+def _carriers(model: kind_checks.KindModel, rubric: str, name: str, clauses: list[Clause],
+              passing: bool) -> list[Clause]:
+    """The clauses that carry a learned verdict: each clause read alone, those over PASS_P (the likeliest
+    first) when it passed, under it (the least likely first) when it failed; else the single likeliest."""
+    probs = [model.check_probability(rubric, name, answer_inputs(rubric, [c])) for c in clauses]
+    order = sorted(range(len(clauses)), key=lambda i: -probs[i] if passing else probs[i])
+    chosen = [i for i in order if (probs[i] >= kind_checks.PASS_P) == passing]
+    return [clauses[i] for i in (chosen or order[:1])]
+
+
+def _learned(checks: list[Check], rubric: str, answer: _Answer) -> list[Check]:
+    """The rules' checks, with each check that has a learned model judged by it instead. When both agree
+    the rule's check stands (its evidence and tip); a learned pass quotes the clauses that carry it."""
+    if not answer.clauses:
+        return checks
+    model = kind_model()
+    out = []
+    for check, (name, find) in zip(checks, _RUBRICS[rubric].checks):
+        if not model.uses_model(rubric, name):
+            out.append(check)
+            continue
+        clauses = learned_clauses(name, answer.clauses)
+        passed = bool(clauses) and model.check_probability(
+            rubric, name, answer_inputs(rubric, clauses)) >= kind_checks.PASS_P
+        if passed == check.passed:
+            out.append(check)
+        elif passed:
+            out.append(Check(name, True, _evidence(_carriers(model, rubric, name, clauses, True))))
+        elif name == "no_criticism":
+            said = _carriers(model, rubric, name, clauses, False)
+            out.append(Check(name, False, _evidence(said), _CRITICISM_TIP.format(quote=_short(said[0].text))))
+        else:
+            out.append(Check(name, False, [], find(_Answer([])).tip))
+    return out
+
+
+def question_cues(question_text: str) -> dict[str, float]:
+    """The wording rules' hits on a question and their verdicts (kind_checks.QUESTION_CUE_NAMES)."""
+    t = _question(question_text)
+    raw = " ".join(question_text.lower().split())
+    kind = _rule_kind(question_text)
+    rubric = _rule_motivation_rubric(question_text) if kind == "motivation" else _KIND_DEFAULT[kind]
+    cues = {"q_closing": _Q_CLOSING, "q_second": _Q_SECOND, "q_behavioural": _Q_BEHAVIOURAL,
+            "q_objection": _Q_OBJECTION, "q_about": _Q_ABOUT, "q_leaving": _Q_LEAVING, "q_five": _Q_FIVE,
+            "q_why": _Q_WHY}
+    out = {k: float(bool(p.search(t))) for k, p in cues.items()}
+    out["q_doubt"] = float(_states_a_doubt(raw))
+    out["q_sentences"] = min(len(re.findall(r"[.?!]+(?=\s|$)", raw)) or 1, 3) / 3
+    out["q_ends_with_question"] = float(raw.rstrip().endswith("?"))
+    out[f"rule_kind:{kind}"] = 1.0
+    out[f"rule_rubric:{rubric}"] = 1.0
+    return out
+
+
+_KIND_MODEL: kind_checks.KindModel | None = None
+
+
+def _self_check_inputs(rubric: str, name: str, text: str) -> kind_checks.AnswerInputs:
+    from rehearse.analysis import analyze, words_from_text
+
+    return answer_inputs(rubric, learned_clauses(name, analyze(words_from_text(text)).clauses))
+
+
+def kind_model(path: Path | None = None) -> kind_checks.KindModel:
+    """The shipped per-kind check and question-kind model, loaded and self-checked on first use."""
+    global _KIND_MODEL
+    if path is not None:
+        model = kind_checks.read_model(path)
+        model.verify(_self_check_inputs, question_cues)
+        return model
+    if _KIND_MODEL is None:
+        model = kind_checks.read_model(kind_checks.MODEL_PATH)
+        model.verify(_self_check_inputs, question_cues)
+        _KIND_MODEL = model
+    return _KIND_MODEL
