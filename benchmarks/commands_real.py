@@ -21,8 +21,10 @@ model fitted on everything is printed last, to be copied into accurate_commands.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import hashlib
+import io
 import json
 import os
 import sys
@@ -155,14 +157,19 @@ def readings(clip: dict) -> list:
     return [(ac.read(s["m"]), s) for s in clip["stretches"] if s["m"] is not None]
 
 
+USE = list(ac.FEATURES)  # the features the model reads (ablations change it)
+
+
 def fit(clips: list[dict]) -> dict:
+    cols = [ac.FEATURES.index(n) for n in USE]
     rows, labels = [], []
     for c in clips:
         for r, _s in c["_r"]:
-            rows.append(r.features)
+            rows.append(r.features[cols])
             labels.append(1.0 if c["truth"] and r.command == c["truth"] else 0.0)
     mean, scale, w = synth.logistic_newton(np.array(rows), np.array(labels), L2)
-    return {"mean": [round(float(v), 5) for v in mean], "scale": [round(float(v), 5) for v in scale],
+    return {"features": list(USE), "mean": [round(float(v), 5) for v in mean],
+            "scale": [round(float(v), 5) for v in scale],
             "weights": [round(float(v), 4) for v in w[:-1]], "bias": round(float(w[-1]), 4)}
 
 
@@ -346,6 +353,20 @@ def report(clips: list[dict]) -> None:
               "parts (median ms): " + ", ".join(
                   f"{k} {np.median([s['m']['ms'][k] for c in clips for s in c['stretches'] if s['m']]):.0f}"
                   for k in ("encode", "decode", "score", "pocketsphinx")))
+
+    global USE
+    print("\n== Ablations (held out, real overall / synthetic overall) ==")
+    full = list(USE)
+    for name, drop in (("without PocketSphinx's measure", {"ps_conf"}),
+                       ("without the forced phrase scores", {"ratio", "margin"}),
+                       ("without the prompted reading", {"prompt_match"}),
+                       ("n-best match + no-speech + logprob only", {"ratio", "margin", "ps_conf", "prompt_match"})):
+        USE = [f for f in full if f not in drop]
+        with contextlib.redirect_stderr(io.StringIO()):
+            its = held_out(clips)
+        print(row(f"{name}: real", [it for it in its if it[0]["kind"] == "real"]))
+        print(row(f"{name}: synthetic", [it for it in its if it[0]["kind"] == "synth"]))
+    USE = full
 
     model = fit(clips)
     th = choose_thresholds(clips, model)

@@ -179,8 +179,9 @@ class Accurate:
 
     # --- transcripts ---------------------------------------------------------------------------
 
-    def transcribe(self, samples: np.ndarray, offset_s: float = 0.0) -> AccurateResult:
-        """Whisper's transcript of a 16 kHz float32 stretch, its word times shifted by `offset_s`."""
+    def transcribe(self, samples: np.ndarray, offset_s: float = 0.0, prompt: str | None = None) -> AccurateResult:
+        """Whisper's transcript of a 16 kHz float32 stretch, its word times shifted by `offset_s`. `prompt` is
+        the text heard just before (the previous stretches of the same answer), which Whisper reads as context."""
         model = self.load()
         audio = np.ascontiguousarray(samples, dtype=np.float32)
         duration = len(audio) / SAMPLE_RATE_HZ
@@ -189,7 +190,7 @@ class Accurate:
         with self._use_lock:
             segments, _info = model.transcribe(
                 audio, language="en", beam_size=BEAM_SIZE, temperature=list(TEMPERATURES), word_timestamps=True,
-                vad_filter=False, condition_on_previous_text=False)
+                vad_filter=False, condition_on_previous_text=False, initial_prompt=prompt or None)
             segments = list(segments)
         words, tokens, logprob, no_speech = [], 0, 0.0, 0.0
         for seg in segments:

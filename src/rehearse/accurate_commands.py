@@ -141,7 +141,8 @@ def read(m: dict) -> Reading:
 def confidence_of(features: np.ndarray, model: dict | None = None) -> float:
     """The logistic model's probability that the stretch was the phrase's command."""
     mdl = MODEL if model is None else model
-    z = (features - np.asarray(mdl["mean"])) / np.asarray(mdl["scale"])
+    cols = [FEATURES.index(name) for name in mdl.get("features", FEATURES)]
+    z = (features[cols] - np.asarray(mdl["mean"])) / np.asarray(mdl["scale"])
     logit = float(np.dot(z, mdl["weights"]) + mdl["bias"])
     return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, logit))))
 
