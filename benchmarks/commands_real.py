@@ -154,10 +154,29 @@ def group_of(clip: dict) -> str:
 
 def readings(clip: dict) -> list:
     """(reading, stretch) for every stretch short enough to be a command."""
-    return [(ac.read(s["m"]), s) for s in clip["stretches"] if s["m"] is not None]
+    return [(r, s) for s in clip["stretches"] if s["m"] is not None for r in [ac.read(s["m"])] if r.command]
 
 
-USE = list(ac.FEATURES)  # the features the model reads (ablations change it)
+USE = [f for f in ac.FEATURES if f != "ps_conf"]  # the features the model reads (ablations change it)
+REAL_WEIGHT = 2.0  # real voices count this much more than synthetic ones in the fit
+
+
+def logistic_weighted(x: np.ndarray, y: np.ndarray, weight: np.ndarray, l2: float = 1.0):
+    """commands.logistic_newton with a weight per row (a column that never varies is left as it is)."""
+    mean, std = x.mean(axis=0), x.std(axis=0)
+    scale = np.where(std < 1e-6, 1.0, std)
+    z = np.hstack([(x - mean) / scale, np.ones((len(x), 1))])
+    w = np.zeros(z.shape[1])
+    penalty = np.diag([l2] * (z.shape[1] - 1) + [0.0])
+    for _ in range(50):
+        p = 1.0 / (1.0 + np.exp(-np.clip(z @ w, -50, 50)))
+        grad = z.T @ (weight * (p - y)) + penalty @ w
+        hess = (z * (weight * p * (1 - p))[:, None]).T @ z + penalty
+        step = np.linalg.solve(hess, grad)
+        w -= step
+        if np.max(np.abs(step)) < 1e-8:
+            break
+    return mean, scale, w
 
 
 def fit(clips: list[dict]) -> dict:
@@ -167,7 +186,8 @@ def fit(clips: list[dict]) -> dict:
         for r, _s in c["_r"]:
             rows.append(r.features[cols])
             labels.append(1.0 if c["truth"] and r.command == c["truth"] else 0.0)
-    mean, scale, w = synth.logistic_newton(np.array(rows), np.array(labels), L2)
+    weights = [REAL_WEIGHT if c["kind"] == "real" else 1.0 for c in clips for _r in c["_r"]]
+    mean, scale, w = logistic_weighted(np.array(rows), np.array(labels), np.array(weights), L2)
     return {"features": list(USE), "mean": [round(float(v), 5) for v in mean],
             "scale": [round(float(v), 5) for v in scale],
             "weights": [round(float(v), 4) for v in w[:-1]], "bias": round(float(w[-1]), 4)}
@@ -190,38 +210,38 @@ def outcome(clip: dict, model: dict, th: tuple[float, float, float]) -> tuple[st
     return ("unsure" if unsure else "ok"), unsure
 
 
-def choose_thresholds(clips: list[dict], model: dict) -> tuple[float, float, float]:
-    """(accept, ending accept, hear) acting on the most commands rightly on `clips` within the limits."""
+def choose_thresholds(clips: list[dict], model: dict) -> tuple[float, dict, float]:
+    """(accept, {ending command: accept}, hear) acting on the most commands rightly on `clips`: each ending
+    command's threshold just above every clip not that command that it would have taken (none ever taken
+    for stop or done), the others' the lowest within the false-action and wrong-command limits."""
     top = []
     for c in clips:
         best = max(((ac.confidence_of(r.features, model), r.command) for r, _s in c["_r"]), default=(0.0, ""))
         top.append((c, best[0], best[1]))
-    grid = np.round(np.concatenate([np.arange(0.05, 0.9, 0.025), np.arange(0.9, 0.9991, 0.0025)]), 4)
     said = np.array([bool(c["truth"]) for c, _, _ in top])
     real = np.array([c["kind"] == "real" for c, _, _ in top])
     score = np.array([p for _, p, _ in top])
     cmd = np.array([k for _, _, k in top])
     truth = np.array([c["truth"] for c, _, _ in top])
-    ending = np.isin(cmd, list(vc.ENDING))
     right = said & (cmd == truth)
-    best = None
-    for a in grid:
-        for e in grid[grid >= a]:
-            acts = score >= np.where(ending, e, a)
-            false_real = np.sum(acts & ~said & real) / max(1, np.sum(~said & real))
-            false_synth = np.sum(acts & ~said & ~real) / max(1, np.sum(~said & ~real))
-            wrong = np.sum(acts & said & ~right) / max(1, np.sum(said))
-            if false_real > REAL_FALSE_MAX or false_synth > SYNTH_FALSE_MAX or wrong > WRONG_MAX:
-                continue
-            if np.any(acts & ~said & ending):
-                continue
-            gain = np.sum(acts & right)
-            if best is None or gain > best[0]:
-                best = (gain, float(a), float(e))
-    _, a, e = best if best else (0, 0.999, 0.999)
+    ending = {}
+    for e in sorted(vc.ENDING):
+        bad = score[(cmd == e) & (truth != e)]
+        ending[e] = round(min(0.999, float(bad.max()) + 1e-4), 4) if len(bad) else 0.5
+    other = ~np.isin(cmd, list(vc.ENDING))
+    grid = np.round(np.concatenate([np.arange(0.05, 0.9, 0.025), np.arange(0.9, 0.9991, 0.0025)]), 4)
+    a = 0.999
+    for t in grid:
+        acts = other & (score >= t)
+        false_real = np.sum(acts & ~said & real) / max(1, np.sum(~said & real))
+        false_synth = np.sum(acts & ~said & ~real) / max(1, np.sum(~said & ~real))
+        wrong = np.sum(acts & said & ~right) / max(1, np.sum(said))
+        if false_real <= REAL_FALSE_MAX and false_synth <= SYNTH_FALSE_MAX and wrong <= WRONG_MAX:
+            a = float(t)
+            break
     nons = score[~said]
-    hear = min(a, float(np.quantile(nons, 0.95))) if len(nons) else a
-    return a, e, round(hear, 4)
+    hear = min(a, *ending.values(), float(np.quantile(nons, 0.95))) if len(nons) else a
+    return a, ending, round(hear, 4)
 
 
 def held_out(clips: list[dict]) -> list[tuple[dict, dict, tuple]]:
@@ -231,7 +251,7 @@ def held_out(clips: list[dict]) -> list[tuple[dict, dict, tuple]]:
         train = [c for c in clips if group_of(c) != g]
         model = fit(train)
         th = choose_thresholds(train, model)
-        print(f"  fold {g:24s} accept {th[0]:.4f} ending {th[1]:.4f} hear {th[2]:.4f}", file=sys.stderr)
+        print(f"  fold {g:24s} accept {th[0]:.4f} ending {th[1]} hear {th[2]:.4f}", file=sys.stderr)
         out += [(c, model, th) for c in clips if group_of(c) == g]
     return out
 
@@ -357,11 +377,11 @@ def report(clips: list[dict]) -> None:
     global USE
     print("\n== Ablations (held out, real overall / synthetic overall) ==")
     full = list(USE)
-    for name, drop in (("without PocketSphinx's measure", {"ps_conf"}),
-                       ("without the forced phrase scores", {"ratio", "margin"}),
-                       ("without the prompted reading", {"prompt_match"}),
-                       ("n-best match + no-speech + logprob only", {"ratio", "margin", "ps_conf", "prompt_match"})):
-        USE = [f for f in full if f not in drop]
+    for name, drop in (("with PocketSphinx's measure", set()),
+                       ("without the prompted readings", {"prompt_match", "prompt_any"}),
+                       ("without the log-probabilities", {"match_lp", "gap", "avg_logprob"}),
+                       ("without no-speech and length", {"no_speech", "duration"})):
+        USE = [f for f in ac.FEATURES if f not in drop] if not drop else [f for f in full if f not in drop]
         with contextlib.redirect_stderr(io.StringIO()):
             its = held_out(clips)
         print(row(f"{name}: real", [it for it in its if it[0]["kind"] == "real"]))
@@ -374,14 +394,54 @@ def report(clips: list[dict]) -> None:
           f"MODEL = {json.dumps(model)}\nACCEPT = {th[0]}\nENDING_ACCEPT = {th[1]}\nHEAR = {th[2]}")
 
 
+def latency(n: int) -> None:
+    """The shipped decision, timed as a drill meets it: each clip fed in 50 ms blocks, each stretch judged the
+    moment the Segmenter gives it (Whisper with 2 threads); from the end of the spoken word to the decision."""
+    from rehearse.accurate import TINY, shared
+
+    spotter = ac.AccurateSpotter(shared(TINY), vc.PocketSphinxSpotter("en"))
+    jobs = [j for j in real_jobs() if j["truth"]][:: max(1, 277 // n)][:n]
+    jobs += [j for j in real_jobs() if not j["truth"]][:: max(1, 2400 // n)][:n]
+    out = {"act": [], "other": []}
+    compute = []
+    for job in jobs:
+        x = np.concatenate(list(FileSource(job["path"]).chunks()))
+        pad = np.zeros(int(PAD_S * 16000), dtype=np.float32)
+        x = np.concatenate([pad, x, pad, np.zeros(16000, dtype=np.float32)])
+        end = speech_end_s(x)
+        seg = vc.Segmenter()
+        for i in range(0, len(x), BLOCK):
+            done = False
+            for s in seg.add(x[i: i + BLOCK]):
+                t0 = time.perf_counter()
+                j = spotter.judge(s.audio)
+                took = time.perf_counter() - t0
+                compute.append(took)
+                out["act" if j.action == "act" else "other"].append((i + BLOCK) / 16000 - end + took)
+                done = True
+            if done:
+                break
+    for k, v in out.items():
+        if v:
+            v.sort()
+            print(f"{k}: {len(v)} decisions, from the end of the word: median {np.median(v):.2f} s, "
+                  f"p90 {v[int(0.9 * len(v))]:.2f} s, max {v[-1]:.2f} s")
+    print(f"decision compute: median {1000 * np.median(compute):.0f} ms, p90 {1000 * np.percentile(compute, 90):.0f} ms "
+          f"(load average {os.getloadavg()[0]:.1f} on 2 cores)")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--measure-only", action="store_true")
     ap.add_argument("--cached", action="store_true", help="only the clips already measured (a partial run)")
+    ap.add_argument("--latency", type=int, default=0, help="time the shipped decision on N stops and N others")
     args = ap.parse_args()
     if not (REAL / "manifest.tsv").is_file():
         sys.exit(f"no real speech at {REAL} (../shared/realspeech/)")
+    if args.latency:
+        latency(args.latency)
+        return
     jobs = real_jobs() + synth_jobs()
     # measured in a fixed order: real voices first, then the synthetic variants one by one (each mixed), so
     # that a partial cache already holds whole sets

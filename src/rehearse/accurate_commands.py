@@ -31,6 +31,9 @@ PROMPT = " ".join(f"{ps[0][0].upper()}{ps[0][1:]}." for ps in vc.PHRASES.values(
 PHRASE_LIST = [p for ps in vc.PHRASES.values() for p in ps]
 _WRITTEN = [f"{p[0].upper()}{p[1:]}." for p in PHRASE_LIST]  # as Whisper writes a phrase said alone
 N_BEST = 5
+# A phrase that only the prompted reading found is a candidate too (the prompt pulls readings toward commands:
+# it finds commands said unclearly, and turns "off" into "pause").
+PROMPTED_CANDIDATES = True
 MEASURES_VERSION = "whisper n-best + prompted n-best + forced phrases + pocketsphinx, v1"
 
 
@@ -42,12 +45,14 @@ def words_of(text: str) -> str:
 _PHRASE_OF = {words_of(p): p for p in PHRASE_LIST}
 
 
-def measure(acc: Accurate, spotter: vc.PocketSphinxSpotter | None, audio: np.ndarray) -> dict | None:
+def measure(acc: Accurate, spotter: vc.PocketSphinxSpotter | None, audio: np.ndarray,
+            forced: bool = False) -> dict | None:
     """Every raw measure of one stretch that the decision may read (None when too long to be a command).
 
     nb / nbp: the n best free readings [text, summed log-probability, tokens] without and with PROMPT;
-    ns / nsp: Whisper's no-speech probability for each; phrase: the forced score of each phrase of
-    PHRASE_LIST; free: the forced score of each of the n best readings (the same scale as `phrase`);
+    ns / nsp: Whisper's no-speech probability for each; with `forced` (measured, not used: scores on the
+    stretch's encoder frames alone proved unreliable, and on all 1500 frames cost seconds), phrase: the forced
+    score of each phrase of PHRASE_LIST, free: that of each of the n best readings;
     ps: the PocketSphinx spotter's command and confidence; ms: the time each part took."""
     duration = len(audio) / SAMPLE_RATE_HZ
     if duration > vc.COMMAND_MAX_S or len(audio) == 0:
@@ -58,8 +63,7 @@ def measure(acc: Accurate, spotter: vc.PocketSphinxSpotter | None, audio: np.nda
     nb, ns = acc.hypotheses(enc, N_BEST)
     nbp, nsp = acc.hypotheses(enc, N_BEST, prompt=PROMPT)
     t2 = time.perf_counter()
-    free_texts = [h.text for h in nb if h.text]
-    scores = acc.score_texts(enc, _WRITTEN + free_texts)
+    scores = acc.score_texts(enc, _WRITTEN + [h.text for h in nb if h.text]) if forced else []
     t3 = time.perf_counter()
     ps = None
     if spotter is not None:
@@ -82,7 +86,7 @@ class Reading:
     """The phrase a stretch most likely is, by Whisper, and the features the model reads."""
 
     phrase: str
-    command: str
+    command: str | None  # None: no reading of Whisper's is a phrase of the table
     heard: str  # Whisper's best free reading, as words
     features: np.ndarray
 
@@ -101,39 +105,44 @@ def _logit(p: float) -> float:
     return math.log(p / (1 - p))
 
 
-FEATURES = ("ratio", "margin", "top_match", "any_match", "prompt_match", "avg_logprob", "no_speech", "ps_conf",
-            "duration")
+FEATURES = ("top_match", "any_match", "prompt_match", "prompt_any", "match_lp", "gap", "avg_logprob", "no_speech",
+            "duration", "ps_conf")
 
 
 def read(m: dict) -> Reading:
-    """The best phrase by Whisper's forced scores, and the features (FEATURES) of how surely it was said:
-    ratio, the best phrase's score against Whisper's own best free reading (0 when they are one); margin,
-    against the best phrase of another command; whether the best free reading, any of the n best, and the
-    best reading with the commands as prompt are that phrase; the best reading's mean log-probability; the
-    no-speech probability (as a logit); the PocketSphinx spotter's confidence in the same command (as a
-    logit, 0.0001 when it heard another); the stretch's length."""
-    scores = np.asarray(m["phrase"], dtype=float)
-    best = int(np.argmax(scores))
-    phrase = PHRASE_LIST[best]
-    command = vc.command_of(phrase)
-    others = [s for p, s in zip(PHRASE_LIST, scores) if vc.command_of(p) != command]
-    own = max([scores[best], *m["free"]])
+    """The phrase Whisper read (the first of its n best readings that is a phrase of the table, else the first
+    of its readings with the commands as prompt that is), and the features (FEATURES) of how surely it was
+    said: whether the best reading, any reading, the best prompted reading and any prompted reading are that
+    command; the matching reading's log-probability per token and how far it falls behind the best reading;
+    the best reading's mean log-probability; the no-speech probability (as a logit); the stretch's length;
+    the PocketSphinx spotter's confidence in the same command (as a logit, 0.0001 when it heard another)."""
     heard = words_of(m["nb"][0][0]) if m["nb"] else ""
-    rank, matched = _matched(m["nb"])
-    _, prompted = _matched(m["nbp"][:1])
-    top = m["nb"][0] if m["nb"] else ["", -20.0, 1]
+    rank, phrase = _matched(m["nb"])
+    prank, pphrase = _matched(m["nbp"])
+    if phrase is not None:
+        hyp = m["nb"][rank]
+        top = m["nb"][0]
+    elif pphrase is not None and PROMPTED_CANDIDATES:
+        phrase, hyp, top = pphrase, m["nbp"][prank], m["nbp"][0]
+    else:
+        return Reading("", None, heard, np.zeros(len(FEATURES)))
+    command = vc.command_of(phrase)
+    plain = {vc.command_of(_PHRASE_OF.get(words_of(t), "")) for t, _lp, _n in m["nb"]}
+    prompted = {vc.command_of(_PHRASE_OF.get(words_of(t), "")) for t, _lp, _n in m["nbp"]}
+    best = m["nb"][0] if m["nb"] else ["", -20.0, 1]
     ps = m.get("ps")
     ps_conf = ps["conf"] if ps and ps["cmd"] == command else 1e-4
     feats = np.array([
-        max(scores[best] - own, -20.0),
-        min(scores[best] - max(others), 20.0),
-        1.0 if rank == 0 and vc.command_of(matched or "") == command else 0.0,
-        1.0 if rank >= 0 and vc.command_of(matched or "") == command else 0.0,
-        1.0 if prompted is not None and vc.command_of(prompted) == command else 0.0,
-        max(top[1] / (top[2] + 1), -5.0),
+        1.0 if rank == 0 else 0.0,
+        1.0 if command in plain else 0.0,
+        1.0 if prank == 0 and vc.command_of(pphrase) == command else 0.0,
+        1.0 if command in prompted else 0.0,
+        max(hyp[1] / (hyp[2] + 1), -5.0),
+        max(hyp[1] - top[1], -20.0),
+        max(best[1] / (best[2] + 1), -5.0),
         _logit(m["ns"]),
-        _logit(ps_conf),
         m["dur"],
+        _logit(ps_conf),
     ])
     return Reading(phrase, command, heard, feats)
 
@@ -148,10 +157,11 @@ def confidence_of(features: np.ndarray, model: dict | None = None) -> float:
 
 
 # The decision model, fitted by benchmarks/commands_real.py (see its printout for the data and figures).
-MODEL = {"mean": [-8.74949, 3.06596, 0.148, 0.168, 0.2, -0.44336, -1.88781, -5.66685, 0.94692], "scale": [4.58756, 3.61524, 0.3551, 0.37387, 0.4, 0.27974, 0.90603, 5.52631, 0.26777], "weights": [0.8915, 0.0201, 0.6211, 0.9475, 1.1793, -0.3646, -0.0464, 1.9393, -0.0939], "bias": -2.8155}
-ACCEPT = 0.325
-ENDING_ACCEPT = 0.7
-HEAR = 0.1497
+MODEL = {"features": ["top_match", "any_match", "prompt_match", "prompt_any", "match_lp", "gap", "avg_logprob", "no_speech", "duration"], "mean": [0.38166, 0.44083, 0.51479, 0.99704, -0.8183, -1.53737, -0.5115, -1.33031, 0.87391], "scale": [0.48579, 0.49649, 0.49978, 0.05431, 0.46493, 2.00341, 0.28912, 1.02041, 0.29034], "weights": [0.703, 1.9666, 0.9621, -0.1275, 1.166, 0.4094, 0.0414, 0.3719, 0.5038], "bias": -0.6044}
+ACCEPT = 0.55
+# Each ending command has its own threshold: the lowest at which no non-command was ever taken for it.
+ENDING_ACCEPT = {"done": 0.9814, "stop": 0.2263}
+HEAR = 0.0186
 
 
 @dataclass(frozen=True)
@@ -164,15 +174,16 @@ class Judgement:
     action: str
 
 
-def action_of(command: str | None, confidence: float, accept: float | None = None, ending_accept: float | None = None,
-              hear: float | None = None) -> str:
+def action_of(command: str | None, confidence: float, accept: float | None = None,
+              ending_accept: dict[str, float] | None = None, hear: float | None = None) -> str:
     """act / ask_again / ignore for a command heard with `confidence` (the ending ones need more)."""
     if command is None:
         return "ignore"
-    heard, confident = vc.decide(command, confidence, ACCEPT if accept is None else accept,
-                                 ENDING_ACCEPT if ending_accept is None else ending_accept,
-                                 HEAR if hear is None else hear)
-    return "act" if confident else "ask_again" if heard else "ignore"
+    ending = ENDING_ACCEPT if ending_accept is None else ending_accept
+    needed = ending[command] if command in ending else (ACCEPT if accept is None else accept)
+    if confidence >= needed:
+        return "act"
+    return "ask_again" if confidence >= (HEAR if hear is None else hear) else "ignore"
 
 
 class AccurateSpotter:
@@ -181,7 +192,8 @@ class AccurateSpotter:
 
     def __init__(self, acc: Accurate, spotter: vc.PocketSphinxSpotter | None = None):
         self.acc = acc
-        self.spotter = spotter
+        # PocketSphinx's measure costs about 70 ms a stretch: taken only when the model reads it
+        self.spotter = spotter if "ps_conf" in MODEL.get("features", FEATURES) else None
 
     def judge(self, audio: np.ndarray) -> Judgement:
         """The decision on one stretch of speech."""
@@ -189,6 +201,8 @@ class AccurateSpotter:
         if m is None:
             return Judgement("", None, 0.0, "ignore")
         r = read(m)
+        if r.command is None:
+            return Judgement(r.heard, None, 0.0, "ignore")
         conf = confidence_of(r.features)
         return Judgement(r.heard, r.command, round(conf, 3), action_of(r.command, conf))
 
