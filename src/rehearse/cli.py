@@ -211,6 +211,77 @@ def analyze(files, as_json, duration, target, question_text, kind):
         click.echo(render.card(fb, title=name if name != "-" else "answer"))
 
 
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per file, one per line.")
+@click.option("--accurate", type=click.Choice(["whisper-tiny.en", "whisper-base.en", "none"]), default=None,
+              help="The accurate pass that hears commands (default: the best Whisper model installed).")
+@click.option("--engine", type=click.Choice(ENGINES), default="auto", show_default=True,
+              help="The streaming pass's recognizer, which hears commands when the accurate pass is off.")
+@click.option("--model", type=str, default=None, help="Path to a Vosk model folder.")
+@click.option("--lang", default="en-us", show_default=True, help="Language of the commands.")
+def commands(files, as_json, accurate, engine, model, lang):
+    """What a drill would do with each recording of a voice command said on its own.
+
+    Check your own voice: record yourself saying "next" (or any command of `rehearse drill
+    --help`), then see whether a drill would act on it, ask you to say it again, or ignore it.
+    FILES are WAV or FLAC recordings (anything soundfile reads). One line per file, in the
+    order given: the action (act, ask_again or ignore), the command, what was heard and how
+    sure the tool is. A file that cannot be read gets an `Error:` line (with --json an object
+    with `file` and `error` in its place), the rest are still heard, and the exit code is 1.
+
+    \b
+    Examples:
+      rehearse commands next.wav
+      rehearse commands --json stop.flac go.flac
+    """
+    import numpy as np
+
+    from rehearse import accurate as acc
+    from rehearse import accurate_commands as ac
+    from rehearse import voice_commands as vc
+    from rehearse.audio import SAMPLE_RATE_HZ, FileSource
+    from rehearse.models import open_engine
+    from rehearse.speech import _quiet_stderr
+
+    def stretches_of(path):
+        """The recording's stretches of speech, cut as a drill cuts the microphone (silence around it)."""
+        silence = np.zeros(SAMPLE_RATE_HZ // 2, dtype=np.float32)
+        x = np.concatenate([silence, *FileSource(path).chunks(), silence, silence])
+        return [s.audio for s in vc.Segmenter().add(x)]
+
+    try:
+        name, notice = acc.choose(accurate, lang)
+        if notice:
+            click.echo(notice, err=True)
+        if name is not None:
+            spotter = ac.AccurateSpotter(acc.shared(name), vc.PocketSphinxSpotter(lang))
+        else:
+            spotter = vc.spotter_for(open_engine(engine, model, lang), lang)
+    except RehearseError as exc:
+        raise _fail(exc) from None
+    failed = 0
+    for path in files:
+        try:
+            with _quiet_stderr():  # PocketSphinx's grammar search writes "ERROR: fsg_search.c …" to fd 2
+                v = ac.verdict(path, spotter, stretches_of)
+        except RehearseError as exc:
+            failed += 1
+            click.echo(f"Error: {exc}", err=True)
+            if as_json:
+                click.echo(json.dumps({"file": str(path), "error": str(exc)}, ensure_ascii=False))
+            continue
+        if as_json:
+            click.echo(json.dumps(v.to_json(), ensure_ascii=False))
+        else:
+            what = f"{v.action} {v.command}" if v.command and v.action != "ignore" else v.action
+            click.echo(f'{path}: {what} (heard "{v.heard}", confidence {v.confidence:.2f})')
+    if failed:
+        if len(files) > 1:
+            click.echo(f"{failed} of {len(files)} files could not be heard.", err=True)
+        sys.exit(1)
+
+
 from rehearse.cli_model import model  # noqa: E402  (the `model` commands live in their own file)
 
 cli.add_command(model)

