@@ -22,9 +22,8 @@ from rehearse import accurate
 from rehearse.cli import cli
 
 REPO = Path(__file__).resolve().parents[1]
-REALSPEECH = Path(os.environ.get("REHEARSE_REALSPEECH", REPO.parent.parent / "shared" / "realspeech"))
-if not REALSPEECH.is_dir() and Path("/work/shared/realspeech").is_dir():
-    REALSPEECH = Path("/work/shared/realspeech")
+# ../shared/realspeech beside the checkout (CI lays a copy of shared/ there), or where REHEARSE_REALSPEECH says
+REALSPEECH = Path(os.environ.get("REHEARSE_REALSPEECH", REPO.parent / "shared" / "realspeech"))
 REHEARSE = str(Path(sys.executable).parent / "rehearse")
 KEYS = {"file", "heard", "command", "confidence", "action"}
 
