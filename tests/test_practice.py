@@ -489,19 +489,25 @@ def test_after_resume_the_person_gets_the_whole_think_time_again(tmp_path, engin
     assert len({line.split()[-3] for line in waiting}) >= 3, waiting
 
 
-def test_a_stretch_neither_answer_nor_command_is_said_to_be_unclear(tmp_path, engine, answer_wav):
-    """Issue 20.5: "repeat" in espeak-ng's en-gb voice is heard as no command at all, and it is too short
-    to be an answer: the drill says it did not catch that and keeps waiting on the same question."""
-    said_repeat = espeak("repeat", tmp_path / "repeat.wav", "en-gb")
+def _drill_saying(tmp_path, engine, *recordings):
+    """A drill over Q1 and Q2 where the person says `recordings`, then "stop the drill": its turns, what
+    the tool said, its events and the spotter's verdicts."""
     stop = flite("stop the drill", tmp_path / "stop.wav")
     speaker = Words(tmp_path)
     events = []
-    services = Services(Store(tmp_path / "home"), speaker, Heard(), Script(said_repeat, answer_wav, stop),
-                        lambda: engine)
+    services = Services(Store(tmp_path / "home"), speaker, Heard(), Script(*recordings, stop), lambda: engine)
     coach = Coach(services, Settings(think_s=6.0, silence_s=2.0, follow_ups=0), lambda e, **d: events.append(e),
                   "drill")
     spotter = Spotted(engine)
     turns = Drill(coach, lambda eng: spotter).run([Q1, Q2])
+    return turns, speaker, events, spotter
+
+
+def test_a_stretch_neither_answer_nor_command_is_said_to_be_unclear(tmp_path, engine, answer_wav):
+    """Issue 20.5: "repeat" in espeak-ng's en-gb voice is heard as no command at all, and it is too short
+    to be an answer: the drill says it did not catch that and keeps waiting on the same question."""
+    said_repeat = espeak("repeat", tmp_path / "repeat.wav", "en-gb")
+    turns, speaker, events, spotter = _drill_saying(tmp_path, engine, said_repeat, answer_wav)
     assert spotter.verdicts[0] is None, f"the spotter now hears {spotter.verdicts[0]}: use another stretch"
     said = speaker.said
     assert said[:2] == [Q1.text, "Sorry, I did not catch that. Nothing was done."], said
@@ -514,15 +520,7 @@ def test_after_the_feedback_a_stretch_that_is_no_command_is_said_to_be_unclear(t
     """Issue 20.5, after the feedback: the unrecognised "repeat" is not ignored until the think time
     runs out and the drill moves on; the drill says it did not catch that and listens again."""
     said_repeat = espeak("repeat", tmp_path / "repeat.wav", "en-gb")
-    stop = flite("stop the drill", tmp_path / "stop.wav")
-    speaker = Words(tmp_path)
-    events = []
-    services = Services(Store(tmp_path / "home"), speaker, Heard(), Script(answer_wav, said_repeat, stop),
-                        lambda: engine)
-    coach = Coach(services, Settings(think_s=6.0, silence_s=2.0, follow_ups=0), lambda e, **d: events.append(e),
-                  "drill")
-    spotter = Spotted(engine)
-    turns = Drill(coach, lambda eng: spotter).run([Q1, Q2])
+    turns, speaker, events, spotter = _drill_saying(tmp_path, engine, answer_wav, said_repeat)
     assert spotter.verdicts[1] is None, f"the spotter now hears {spotter.verdicts[1]}: use another stretch"
     said = speaker.said
     assert said[0] == Q1.text and said[1].startswith("That ran"), said
