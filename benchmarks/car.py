@@ -36,11 +36,13 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
+sys.path.insert(0, str(REPO))  # training/
 
-from rehearse.analysis import analyze, rule_car, split_clauses, words_from_text
-from rehearse.car_data import COMPONENTS, FORMS, cases, load_jsonl, load_own_sets, macro_f1
-from rehearse.car_model import MODEL_PATH
-from rehearse.lexicon import weighted_hits
+from training.car_data import COMPONENTS, FORMS, cases, load_jsonl, load_own_sets, macro_f1
+
+from rehearse.judge.analysis import analyze, rule_car, split_clauses, words_from_text
+from rehearse.judge.car_model import MODEL_PATH
+from rehearse.judge.vocabulary import weighted_hits
 from rehearse.transcript import Word
 
 DEFAULT_DATA = Path("/work/shared/train/car/answers.jsonl")
@@ -85,11 +87,11 @@ sys.path.insert(0, sys.argv[1])
 def rss():
     with open("/proc/self/statm") as f:
         return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
-from rehearse import analysis, cli  # what the CLI imports anyway
-from rehearse.analysis import analyze, words_from_text
+from rehearse.judge import analysis, cli  # what the CLI imports anyway
+from rehearse.judge.analysis import analyze, words_from_text
 before = rss()
 t0 = time.perf_counter()
-from rehearse.car_model import get_model
+from rehearse.judge.car_model import get_model
 get_model()
 load = time.perf_counter() - t0
 analyze(words_from_text(sys.argv[2]))
@@ -115,8 +117,7 @@ def main() -> None:
     after = None
     if not args.no_cv and corpus:
         import numpy as np
-
-        from rehearse.car_train import train
+        from training.car_train import train
 
         # The configuration the training script chose (by the same cross-validation over a grid) and shipped.
         with np.load(MODEL_PATH) as z:

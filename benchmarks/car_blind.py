@@ -15,9 +15,11 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
+sys.path.insert(0, str(REPO))  # training/
 
-from rehearse.analysis import analyze, words_from_text
-from rehearse.car_data import COMPONENTS, FORMS, cases, load_jsonl, macro_f1
+from training.car_data import COMPONENTS, FORMS, cases, load_jsonl, macro_f1
+
+from rehearse.judge.analysis import analyze, words_from_text
 
 
 def main() -> None:

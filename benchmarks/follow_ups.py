@@ -32,9 +32,9 @@ sys.path.insert(0, str(REPO / "tests"))
 
 from devset import CHECK_SET, DEV_SET, load  # noqa: E402
 
-from rehearse.analysis import analyze, words_from_text  # noqa: E402
-from rehearse.follow_ups import choose, spoken_number  # noqa: E402
-from rehearse.lexicon import MEASURE  # noqa: E402
+from rehearse.judge.analysis import analyze, words_from_text  # noqa: E402
+from rehearse.judge.follow_ups import choose, spoken_number  # noqa: E402
+from rehearse.judge.vocabulary import MEASURE  # noqa: E402
 from rehearse.transcript import Span  # noqa: E402
 
 DEV = REPO / "tests" / "data" / "dev"

@@ -30,8 +30,8 @@ sys.path.insert(0, str(REPO / "training"))
 
 import train_kinds as T  # noqa: E402
 
-from rehearse import kind_checks, yardsticks  # noqa: E402
-from rehearse.analysis import analyze, words_from_text  # noqa: E402
+from rehearse.judge import kind_checks, yardsticks  # noqa: E402
+from rehearse.judge.analysis import analyze, words_from_text  # noqa: E402
 from rehearse.questions import load_bank  # noqa: E402
 
 

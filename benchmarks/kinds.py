@@ -29,9 +29,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
-from rehearse.analysis import analyze, words_from_text
-from rehearse.questions import load_bank
-from rehearse.yardsticks import (
+from rehearse.judge.analysis import analyze, words_from_text
+from rehearse.judge.yardsticks import (
     CLOSING,
     MOTIVATION_RUBRICS,
     KindError,
@@ -41,6 +40,7 @@ from rehearse.yardsticks import (
     kind_from_wording,
     rubric_for,
 )
+from rehearse.questions import load_bank
 
 MAIN_DEV = Path("/work/main/tests/data/dev")
 # Writers name the C/A/R yardstick after its kinds.

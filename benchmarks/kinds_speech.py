@@ -21,12 +21,12 @@ sys.path.insert(0, str(REPO / "benchmarks"))
 
 from kinds import read_jsonl, writer_dirs
 
-from rehearse.analysis import analyze, words_from_text
 from rehearse.audio import FileSource
+from rehearse.judge.analysis import analyze, words_from_text
+from rehearse.judge.yardsticks import RUBRICS, judge, target_for
 from rehearse.scoring import answer_span, hear
 from rehearse.speech import PocketSphinxEngine
 from rehearse.transcript import Span, word_error_rate
-from rehearse.yardsticks import RUBRICS, judge, target_for
 
 WORK = Path("/tmp/rehearse-kinds-speech")
 

@@ -31,7 +31,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
 from rehearse.audio import SAMPLE_RATE_HZ, FileSource
-from rehearse.reliability import judge
+from rehearse.judge.reliability import judge
 from rehearse.scoring import hear
 from rehearse.transcript import Word, normalize, word_error_rate
 

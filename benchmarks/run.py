@@ -52,7 +52,6 @@ def korean_model() -> Path:
 
 def make_wav(path: Path, text: str, voice: str | None, repeat: int = 1, rate: int = 16000) -> Path:
     import soundfile
-
     from conftest import trim
 
     raw = path.with_suffix(".raw.wav")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -12,6 +13,7 @@ import pytest
 import soundfile
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))  # training/ is imported from the repository, never installed
 SAMPLE_ANSWER = REPO / "audio_fixtures" / "sample_answer.wav"
 LIBRIVOX = Path("/usr/share/pocketsphinx/test/data/librivox")
 

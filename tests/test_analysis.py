@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rehearse.analysis import analyze, length_verdict, split_clauses, words_from_text
+from rehearse.judge.analysis import analyze, length_verdict, split_clauses, words_from_text
 from rehearse.transcript import Span, Word
 
 STRONG = (
@@ -111,7 +111,7 @@ def test_empty_answer():
 
 
 def test_fillers_hedges_and_like():
-    from rehearse.delivery import measure
+    from rehearse.judge.delivery import measure
 
     words = timed("um so i think we kind of fixed it and like it was like a big deal you know i like pizza")
     d = measure(words, minutes=0.5, action_texts=["we kind of fixed it"], from_speech=True)
@@ -125,7 +125,7 @@ def test_fillers_hedges_and_like():
 
 
 def test_long_pauses_and_repeats():
-    from rehearse.delivery import measure
+    from rehearse.judge.delivery import measure
 
     text = "the customer portal the customer portal broke and the customer portal was down"
     words = timed(text, pause_after={3})

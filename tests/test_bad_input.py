@@ -12,7 +12,6 @@ import sys
 import numpy as np
 import pytest
 import soundfile
-
 from conftest import LIBRIVOX
 from test_score_cli import rehearse
 

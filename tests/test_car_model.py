@@ -10,10 +10,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from training.car_data import recognizer_form
 
-from rehearse import car_model
-from rehearse.analysis import analyze, words_from_text
-from rehearse.car_data import recognizer_form
+from rehearse.judge import car_model
+from rehearse.judge.analysis import analyze, words_from_text
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -119,7 +119,7 @@ def test_evidence_and_shares_follow_the_labels():
 
 def test_training_script_builds_a_loadable_model(tmp_path):
     out = tmp_path / "tiny.npz"
-    cmd = [sys.executable, str(REPO / "scripts" / "train_car.py"), "--data", str(REPO / "tests/data/car_tiny.jsonl"),
+    cmd = [sys.executable, str(REPO / "training" / "train_car.py"), "--data", str(REPO / "tests/data/car_tiny.jsonl"),
            "--no-own", "--quick", "--quiet", "--out", str(out)]
     subprocess.run(cmd, check=True, capture_output=True, timeout=120)
     model = car_model.read_model(out)
@@ -190,7 +190,7 @@ def test_a_model_whose_probabilities_differ_is_refused_in_one_line_naming_it(tmp
         car_model.read_model(off)
     message = str(e.value)
     assert str(off) in message and "self-check" in message and "\n" not in message
-    assert "rebuild it with scripts/train_car.py" in message
+    assert "rebuild it with training/train_car.py" in message
     # within the tolerance (float rounding on another machine) it loads
     car_model.read_model(_copy_of_model(tmp_path, "near.npz", check_probabilities=lambda p: p + 2e-7))
     answer_off = _copy_of_model(tmp_path, "answer.npz", check_answer=lambda p: p - 1e-5)

@@ -11,9 +11,7 @@ import json
 from pathlib import Path
 
 import pytest
-
-from rehearse.analysis import analyze, words_from_text
-from rehearse.car_data import (
+from training.car_data import (
     COMPONENTS,
     FORMS,
     HELD_OUT_SETS,
@@ -23,7 +21,9 @@ from rehearse.car_data import (
     load_own_sets,
     macro_f1,
 )
-from rehearse.car_train import train
+from training.car_train import train
+
+from rehearse.judge.analysis import analyze, words_from_text
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from rehearse.analysis import words_from_text
 from rehearse.audio import SAMPLE_RATE_HZ, FileSource, read_all, write_wav
 from rehearse.endpoint import (
     FLOOR_S,
@@ -20,6 +19,7 @@ from rehearse.endpoint import (
     read_transcript,
     required_silence_s,
 )
+from rehearse.judge.analysis import words_from_text
 from rehearse.turns import TurnDetector
 
 RATE = SAMPLE_RATE_HZ

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from conftest import espeak
 
 from rehearse.audio import FileSource
 from rehearse.errors import ModelNotFoundError
@@ -12,8 +13,6 @@ from rehearse.models import open_engine
 from rehearse.scoring import hear
 from rehearse.speech import PocketSphinxEngine, VoskEngine
 from rehearse.transcript import word_error_rate
-
-from conftest import espeak
 
 # Measured on the five LibriVox clips of pocketsphinx-testdata with the bundled model and the
 # second passes off: WER 0.22 (see benchmarks/engines.py). The bound leaves room for noise only.

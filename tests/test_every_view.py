@@ -15,19 +15,19 @@ import pytest
 from click.testing import CliRunner
 
 from rehearse import render
-from rehearse.analysis import ANALYSIS_VERSION, analyze, words_from_text
 from rehearse.audio import write_wav
 from rehearse.cli import cli
 from rehearse.feedback import Feedback, practice_stats
+from rehearse.judge.analysis import ANALYSIS_VERSION, analyze, words_from_text
+from rehearse.judge.reliability import Reliability
+from rehearse.judge.second_round import second_round
+from rehearse.judge.yardsticks import check_names, target_for, target_s_for
 from rehearse.practice import feedback_sentence, recall_text
 from rehearse.questions import Question
-from rehearse.reliability import Reliability
 from rehearse.report import answer_section, progress_svg, write_report
 from rehearse.scoring import Score
-from rehearse.second_round import second_round
 from rehearse.store import Store
 from rehearse.transcript import Span, Word
-from rehearse.yardsticks import check_names, target_for, target_s_for
 
 # (rubric, question, kind, an answer that meets its yardstick, one that meets none of it)
 QUESTIONS = [

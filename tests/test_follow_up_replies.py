@@ -14,15 +14,15 @@ import pytest
 from click.testing import CliRunner
 
 from rehearse import render
-from rehearse.analysis import analyze, fmt_minutes
 from rehearse.audio import write_wav
 from rehearse.cli import cli
 from rehearse.feedback import Feedback
+from rehearse.judge.analysis import analyze, fmt_minutes
+from rehearse.judge.yardsticks import rubric_for, target_s_for
 from rehearse.scoring import Score
 from rehearse.services import App
 from rehearse.store import Store
 from rehearse.transcript import Span, Word
-from rehearse.yardsticks import rubric_for, target_s_for
 
 STORY_Q = "Tell me about a time you fixed something that was broken."
 NO_RESULT = ("Our warehouse kept shipping the wrong parcels and customers were complaining every week. "
@@ -75,7 +75,7 @@ def keep(store: Store, shape: str, answer: dict, fu_question: str, reason: str, 
 
         data = with_follow_up(fb.to_json(), follow_up, kept.to_json())
     else:
-        from rehearse.follow_ups import story_car, story_checks
+        from rehearse.judge.follow_ups import story_car, story_checks
 
         data = {**fb.to_json(), "follow_up": {**follow_up, "answer": kept.to_json()}}
         if fb.car:

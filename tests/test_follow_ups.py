@@ -7,10 +7,19 @@ import re
 
 import pytest
 
-from rehearse.analysis import analyze, words_from_text
-from rehearse.follow_ups import (
-    CHECK_PHRASINGS, PHRASINGS, FollowUp, choose, find_claim, follow_up_json, gaps, noun_phrases, story_car,
-    story_checks, story_lines,
+from rehearse.judge.analysis import analyze, words_from_text
+from rehearse.judge.follow_ups import (
+    CHECK_PHRASINGS,
+    PHRASINGS,
+    FollowUp,
+    choose,
+    find_claim,
+    follow_up_json,
+    gaps,
+    noun_phrases,
+    story_car,
+    story_checks,
+    story_lines,
 )
 from rehearse.transcript import Span, Word
 

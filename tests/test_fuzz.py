@@ -9,9 +9,9 @@ from datetime import timedelta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from rehearse.analysis import analyze, split_clauses, words_from_text
 from rehearse.audio import FileSource
 from rehearse.errors import BadAudioError
+from rehearse.judge.analysis import analyze, split_clauses, words_from_text
 from rehearse.transcript import Span, Word
 
 FAST = settings(max_examples=150, deadline=timedelta(seconds=2),

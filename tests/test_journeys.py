@@ -32,7 +32,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 import soundfile
-
 from conftest import espeak, flite, read_float, trim
 from live import REAL_HOME, ensure_virtual_audio, live_env, rehearse_cmd
 

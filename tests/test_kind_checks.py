@@ -12,11 +12,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from training.car_data import recognizer_form
 
-from rehearse import kind_checks, yardsticks
-from rehearse.analysis import analyze, words_from_text
-from rehearse.car_data import recognizer_form
-from rehearse.car_model import save_model
+from rehearse.judge import kind_checks, yardsticks
+from rehearse.judge.analysis import analyze, words_from_text
+from rehearse.judge.car_model import save_model
 
 REPO = Path(__file__).resolve().parents[1]
 FORMS = ("prose", "asr")

@@ -11,20 +11,19 @@ from pathlib import Path
 import pytest
 import soundfile
 from click.testing import CliRunner
+from conftest import flite, read_float, trim
 
 from rehearse import render
-from rehearse.analysis import ANALYSIS_VERSION, analyze, words_from_text
 from rehearse.cli import cli
 from rehearse.errors import RehearseError
 from rehearse.feedback import Feedback
+from rehearse.judge.analysis import ANALYSIS_VERSION, analyze, words_from_text
+from rehearse.judge.reliability import Reliability
 from rehearse.practice import feedback_sentence, recall_text
 from rehearse.questions import Question
-from rehearse.reliability import Reliability
 from rehearse.scoring import Score
 from rehearse.store import Store
 from rehearse.transcript import Span, Word
-
-from conftest import flite, read_float, trim
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 WHY_HERE = "Why do you want to work here?"
@@ -230,7 +229,7 @@ def test_every_printed_feedback_json_has_kind():
 def _spoken(store: Store, text: str, question: str, kind: str, rubric: str, answer_s: float) -> Feedback:
     words = timed(text, step=answer_s / max(len(timed(text)), 1))
     span = Span(words[0].start, words[-1].end)
-    from rehearse.yardsticks import target_s_for
+    from rehearse.judge.yardsticks import target_s_for
 
     a = analyze(words, span, target_s_for(rubric, None), from_speech=True)
     score = Score(None, "pocketsphinx", "m", span.end + 0.3, span, span.length, a, Reliability(True, None), rubric)
@@ -349,7 +348,7 @@ def test_an_answer_the_new_checker_cannot_rejudge_is_marked_older(tmp_path, monk
     def broken(*a, **k):
         raise RehearseError("the C/A/R model file car_model.npz fails its self-check")
 
-    monkeypatch.setattr("rehearse.analysis.analyze", broken)
+    monkeypatch.setattr("rehearse.judge.analysis.analyze", broken)
     got = store.answer(fb.answer_id)
     assert got.data["rejudged"] is False and got.data["analysis_version"] == ANALYSIS_VERSION - 1
     assert "self-check" in got.data["rejudge_error"]

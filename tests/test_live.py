@@ -8,7 +8,6 @@ import subprocess
 import numpy as np
 import pytest
 import soundfile
-
 from conftest import SAMPLE_ANSWER, flite, read_float, rest_of, trim
 from live import LiveRun, Loopback, Recorder, ensure_virtual_audio, live_env, rehearse_cmd, speak_into_mic
 

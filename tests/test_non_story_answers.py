@@ -8,6 +8,7 @@ import contextlib
 import numpy as np
 import pytest
 from click.testing import CliRunner
+from conftest import flite
 
 from rehearse.audio import PacedFileSource
 from rehearse.cli import cli
@@ -18,8 +19,6 @@ from rehearse.report import write_report
 from rehearse.speech import PocketSphinxEngine
 from rehearse.store import Store
 from rehearse.tts import Speaker
-
-from conftest import flite
 
 SPEED = 8.0
 ABOUT = Question("Tell me about yourself.", "motivation")

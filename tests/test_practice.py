@@ -8,6 +8,7 @@ import json
 
 import numpy as np
 import pytest
+from conftest import espeak, flite
 
 from rehearse.audio import SAMPLE_RATE_HZ, PacedFileSource
 from rehearse.practice import Coach, Drill, Interview, Services, Settings
@@ -17,8 +18,6 @@ from rehearse.speech import PocketSphinxEngine
 from rehearse.store import Store
 from rehearse.take import Command, ListenSettings, record
 from rehearse.tts import Speaker
-
-from conftest import espeak, flite
 
 ANSWER = ("Our deployment scripts kept failing every week. I rewrote them myself and added tests. "
           "As a result, releases took ten minutes instead of two hours.")

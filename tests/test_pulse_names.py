@@ -6,7 +6,6 @@ from __future__ import annotations
 import subprocess
 
 import pytest
-
 from conftest import flite
 from live import REAL_HOME, ensure_virtual_audio, live_env, rehearse_cmd
 

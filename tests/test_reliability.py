@@ -9,7 +9,7 @@ import pytest
 import soundfile
 from conftest import espeak, flite, read_float, require
 
-from rehearse.reliability import INSTALL_HINT, LOW_CONF, MIN_WORDS_TO_JUDGE, judge, signal_figures
+from rehearse.judge.reliability import INSTALL_HINT, LOW_CONF, MIN_WORDS_TO_JUDGE, judge, signal_figures
 from rehearse.transcript import Span, Word
 
 FRAME_S = 0.01

@@ -7,15 +7,14 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import LIBRIVOX, SAMPLE_ANSWER
+from test_score_cli import rehearse
 
 from rehearse.audio import FileSource
+from rehearse.feedback import Feedback
 from rehearse.scoring import hear, score_heard
 from rehearse.speech import PocketSphinxEngine
-from rehearse.feedback import Feedback
 from rehearse.store import Store
-
-from conftest import SAMPLE_ANSWER, LIBRIVOX
-from test_score_cli import rehearse
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 

@@ -10,7 +10,6 @@ import sys
 import numpy as np
 import pytest
 import soundfile
-
 from conftest import SAMPLE_ANSWER, flite, read_float, trim
 
 JSON_KEYS = {

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rehearse.second_round import extras, objection, refers_back, second_round, similarity, topics
+from rehearse.judge.second_round import extras, objection, refers_back, second_round, similarity, topics
 
 ROUND1 = ("Our deployment scripts kept failing every week. I rewrote the deployment scripts myself and added "
           "tests. As a result releases took ten minutes instead of two hours.")
@@ -80,7 +80,7 @@ def test_extras_by_kind():
 
 
 def test_a_question_asking_for_a_different_example_is_compared_with_every_round_one_answer():
-    from rehearse.second_round import asks_for_new_example
+    from rehearse.judge.second_round import asks_for_new_example
 
     ask = ("I know we asked this last time, but tell me again about a difficult problem you solved. "
            "Choose a different example.")
@@ -94,7 +94,7 @@ def test_a_question_asking_for_a_different_example_is_compared_with_every_round_
     assert r["tips"][0].startswith("The question asks for a different example, but this is the story you told "
                                    "in round 1 to \"Tell me about a difficult problem.\"")
     # judged again by a newer checker (feedback.rejudge rebuilds round 2's tips), the tip stays the same
-    from rehearse.second_round import round2_tips
+    from rehearse.judge.second_round import round2_tips
 
     assert round2_tips(r["similarity"], False, True, r["compared_with"]) == r["tips"]
     # the story may end in a round-1 follow-up reply: it counts as told

@@ -97,8 +97,9 @@ def test_files_are_private(tmp_path):
     assert stat.S_IMODE(store.answers_dir.stat().st_mode) == 0o700
     assert stat.S_IMODE(store.path.stat().st_mode) == 0o600
     path = store.new_audio_path("answer")
-    from rehearse.audio import write_wav
     import numpy as np
+
+    from rehearse.audio import write_wav
 
     write_wav(path, np.zeros(1600, dtype=np.float32))
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
@@ -106,7 +107,7 @@ def test_files_are_private(tmp_path):
 
 def test_answers_scored_by_an_older_checker_are_judged_again_when_read(tmp_path):
     """History, stats and the report never mix two versions of the checker."""
-    from rehearse.analysis import ANALYSIS_VERSION
+    from rehearse.judge.analysis import ANALYSIS_VERSION
 
     store = Store(tmp_path)
     text = ("Our checkout kept failing every Friday. I rewrote the payment retry myself. "
@@ -126,7 +127,7 @@ def test_answers_scored_by_an_older_checker_are_judged_again_when_read(tmp_path)
 def test_a_judgement_made_again_is_kept_so_the_next_read_is_instant(tmp_path):
     """After an upgrade each old answer is re-analysed once; later reads use the kept judgement,
     which is dropped when the answer itself is rewritten."""
-    from rehearse.analysis import ANALYSIS_VERSION
+    from rehearse.judge.analysis import ANALYSIS_VERSION
 
     store = Store(tmp_path)
     text = ("Our checkout kept failing every Friday. I rewrote the payment retry myself. "

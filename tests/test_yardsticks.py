@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from rehearse.analysis import analyze, words_from_text
-from rehearse.questions import BankError, load_bank, normalize_kind, parse_bank
-from rehearse.transcript import Span, Word
-from rehearse.yardsticks import (
+from rehearse.judge.analysis import analyze, words_from_text
+from rehearse.judge.yardsticks import (
     CAR,
     KindError,
     check_names,
@@ -17,6 +15,8 @@ from rehearse.yardsticks import (
     rubric_for,
     target_for,
 )
+from rehearse.questions import BankError, load_bank, normalize_kind, parse_bank
+from rehearse.transcript import Span, Word
 
 CAR_TIPS = ("challenge", "Say what you did", "No result stated", "result has no measure", "first action", "'we'")
 

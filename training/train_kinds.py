@@ -1,4 +1,4 @@
-"""Train the learned per-kind checks and the question-kind reader; write src/rehearse/kind_checks.npz.
+"""Train the learned per-kind checks and the question-kind reader; write src/rehearse/judge/kind_checks.npz.
 
     .venv/bin/python training/train_kinds.py              # cross-validate, choose, write the shipped model
     .venv/bin/python training/train_kinds.py --out F.npz  # write elsewhere
@@ -46,11 +46,12 @@ import numpy as np  # noqa: E402
 REPO = Path(__file__).resolve().parents[1]
 if str(REPO / "src") not in sys.path:
     sys.path.insert(0, str(REPO / "src"))
+sys.path.insert(0, str(REPO))  # training/
 
-from rehearse import kind_checks, yardsticks  # noqa: E402
-from rehearse.analysis import analyze, words_from_text  # noqa: E402
-from rehearse.car_data import recognizer_form  # noqa: E402
-from rehearse.car_model import save_model  # noqa: E402
+from rehearse.judge import kind_checks, yardsticks  # noqa: E402
+from rehearse.judge.analysis import analyze, words_from_text  # noqa: E402
+from rehearse.judge.car_model import save_model  # noqa: E402
+from training.car_data import recognizer_form  # noqa: E402
 
 DEV_DIR = REPO / "tests" / "data" / "dev"
 BLIND_DIR = REPO / "tests" / "data" / "blind"

@@ -25,8 +25,8 @@ from dataclasses import dataclass
 from multiprocessing.connection import wait
 from pathlib import Path
 
-from rehearse.analysis import TARGET_S
 from rehearse.errors import EngineError, RehearseError
+from rehearse.judge.analysis import TARGET_S
 from rehearse.models import DEFAULT_LANG
 from rehearse.scoring import Score
 

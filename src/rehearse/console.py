@@ -73,7 +73,7 @@ class Console:
                 self.err("Heard you start; listening until you finish.")
         if not self.live:
             return
-        from rehearse.analysis import fmt_minutes
+        from rehearse.judge.analysis import fmt_minutes
 
         now = time.monotonic()
         if now - self._last_live < STATUS_EVERY_S:
@@ -91,7 +91,7 @@ class Console:
             spoken = detector.elapsed_s - detector.speech_start_s
             state = "speaking" if detector.speaking else "listening"
         if self.target_s is None and getattr(self, "question_target_s", None) is None:
-            from rehearse.yardsticks import rubric_of, target_for
+            from rehearse.judge.yardsticks import rubric_of, target_for
 
             q = getattr(self, "question", None)
             self.question_target_s = target_for(rubric_of(q))[0] if q else 120.0

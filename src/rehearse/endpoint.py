@@ -221,7 +221,7 @@ def story_content(words: Sequence[Word], lenient: bool = False) -> Content:
     """A story's evidence, by the same C/A/R reader as the card: the learned model's Result
     probabilities, pooled over the answer and over its last clauses, and the last clause's Action
     probability. `lenient` counts a story complete without its Challenge."""
-    from rehearse.analysis import COMPONENTS, read_car, split_clauses
+    from rehearse.judge.analysis import COMPONENTS, read_car, split_clauses
 
     clauses = split_clauses(list(words))
     if not clauses:
@@ -250,8 +250,8 @@ def _checks_complete(rubric: str) -> Callable[[Sequence[Word]], Content]:
     clause's kind is not read (an even 0.5)."""
 
     def complete(words: Sequence[Word]) -> Content:
-        from rehearse.analysis import analyze
-        from rehearse.yardsticks import judge
+        from rehearse.judge.analysis import analyze
+        from rehearse.judge.yardsticks import judge
 
         checks = {c.name: c.passed for c in judge(rubric, analyze(list(words))).checks}
         if rubric == "objection":  # an objection is answered by an example or by a plan
@@ -268,7 +268,7 @@ def completeness_for(kind: str, lenient: bool = False, rubric: str | None = None
     """The content reading of a question kind: a story's graded C/A/R evidence (for a story,
     `lenient` asks only for the Action and the Result to call it complete), or its feedback's
     checks. `rubric` names the yardstick when the kind alone does not (a motivation question's)."""
-    from rehearse.yardsticks import rubric_for
+    from rehearse.judge.yardsticks import rubric_for
 
     rubric = rubric or rubric_for(kind)
     if rubric == "car":
@@ -393,7 +393,7 @@ class SmartEndpoint:
                  pauses_s: Sequence[float] = (), pending: Callable[[], bool] | None = None,
                  floor_s: float = FLOOR_S, rate_hz: int = SAMPLE_RATE_HZ, lenient: bool = False,
                  rubric: str | None = None):
-        import rehearse.analysis  # noqa: F401  (imported now, not during the first pause)
+        import rehearse.judge.analysis  # noqa: F401  (imported now, not during the first pause)
 
         self.words_so_far = words_so_far
         self.pending = pending or (lambda: False)

@@ -62,7 +62,7 @@ class Feedback:
         known = self.data.get("question_kind") or self.data.get("kind")
         if known:
             return known
-        from rehearse.yardsticks import kind_of_rubric
+        from rehearse.judge.yardsticks import kind_of_rubric
 
         return kind_of_rubric(self.data.get("rubric"))
 
@@ -267,7 +267,7 @@ def with_follow_up(answer: dict, follow_up: dict, reply: dict | None) -> dict:
     """An answer's JSON once its follow-up was asked: `follow_up` {`question`, `reason`, `answer`:
     the reply with no verdict of its own, or null, …}, and the story over both (`story_car` or
     `story_checks`) with the tips that story calls for."""
-    from rehearse.follow_ups import story_judgement
+    from rehearse.judge.follow_ups import story_judgement
 
     data = {k: v for k, v in answer.items() if k not in ("story_car", "story_checks")}
     data["follow_up"] = {**follow_up, "answer": None}
@@ -331,8 +331,8 @@ def practice_stats(answers: list[Feedback], sessions: int) -> dict:
 def text_feedback(text: str, name: str | None, duration_s: float | None, target_s: float | None,
                   rubric: str = "car", kind: str | None = None) -> Feedback:
     """Feedback on a written or transcribed answer (`rehearse analyze`), judged by `rubric`."""
-    from rehearse.analysis import ANALYSIS_VERSION, analyze, words_from_text
-    from rehearse.yardsticks import coaching_json, kind_of_rubric, target_s_for
+    from rehearse.judge.analysis import ANALYSIS_VERSION, analyze, words_from_text
+    from rehearse.judge.yardsticks import coaching_json, kind_of_rubric, target_s_for
 
     a = analyze(words_from_text(text), Span(0.0, duration_s) if duration_s else None,
                 target_s_for(rubric, target_s))
@@ -353,7 +353,7 @@ def needs_rejudging(data: dict) -> bool:
     kept their kind (a typed recall was then judged as a story whatever its question, and an unsure
     transcript or a retold answer was called a story)? A follow-up's reply is judged with its
     answer, and a recording too short to judge has nothing to judge again."""
-    from rehearse.analysis import ANALYSIS_VERSION
+    from rehearse.judge.analysis import ANALYSIS_VERSION
 
     if data.get("parent_id") or data.get("judged") is False:
         return False
@@ -367,8 +367,8 @@ def reanalysed(fb: Feedback) -> Feedback:
     checkers. The stored record keeps the version it was scored with; this copy says
     `reanalysed_from` and `rejudged: true`. When the current checker fails on it, the copy keeps the
     older verdict and says so: `rejudged: false`, `rejudge_error`, and its own `analysis_version`."""
-    from rehearse.analysis import ANALYSIS_VERSION, analyze, words_from_text
-    from rehearse.yardsticks import coaching_json, rubric_for, target_for, unsure_tip
+    from rehearse.judge.analysis import ANALYSIS_VERSION, analyze, words_from_text
+    from rehearse.judge.yardsticks import coaching_json, rubric_for, target_for, unsure_tip
 
     data = fb.data
     if not needs_rejudging(data):
@@ -408,7 +408,7 @@ def reanalysed(fb: Feedback) -> Feedback:
     if not fb.reliable:
         new["tips"] = [unsure_tip(rubric, fb.reliable_reason)]
     elif data.get("round2"):
-        from rehearse.second_round import round2_tips
+        from rehearse.judge.second_round import round2_tips
 
         r2 = data["round2"]
         told = round2_tips(r2.get("similarity") or 0.0, bool(r2.get("refers_back")), rubric == "car",

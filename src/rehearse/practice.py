@@ -16,10 +16,10 @@ from pathlib import Path
 
 import numpy as np
 
-from rehearse.analysis import too_short_to_judge
 from rehearse.audio import SAMPLE_RATE_HZ, FileSource, Player, read_all, write_wav
 from rehearse.errors import RehearseError
 from rehearse.feedback import Feedback, no_answer_json, with_follow_up
+from rehearse.judge.analysis import too_short_to_judge
 from rehearse.questions import Question, choose, load_bank
 from rehearse.recording import Recording, forget, pending
 from rehearse.speech import Engine
@@ -195,7 +195,7 @@ class Coach:
         if self.settings.endpoint != "smart":
             return None
         from rehearse.endpoint import SmartEndpoint
-        from rehearse.yardsticks import rubric_of
+        from rehearse.judge.yardsticks import rubric_of
 
         if not hasattr(self, "_pauses_s"):
             self._pauses_s = own_pauses_s(self.store.answers()[:20])
@@ -239,7 +239,7 @@ class Coach:
         """Ask at most one follow-up about the answer's most important confident gap, record the
         reply through the same loop, keep it linked, and judge the story over both (the reply is
         part of its answer, with no verdict of its own)."""
-        from rehearse.follow_ups import choose
+        from rehearse.judge.follow_ups import choose
 
         fb = turn.feedback
         if self.settings.follow_ups <= 0:
@@ -315,9 +315,9 @@ class Coach:
         """Cut the recording to the answer, score it, store it, then drop the raw recording."""
         import os
 
+        from rehearse.judge.second_round import extras
+        from rehearse.judge.yardsticks import rubric_of
         from rehearse.scoring import Heard, score_heard
-        from rehearse.second_round import extras
-        from rehearse.yardsticks import rubric_of
 
         samples, _ = read_all(partial)
         clip = samples[int(start * SAMPLE_RATE_HZ) : int(end * SAMPLE_RATE_HZ)]
@@ -356,7 +356,7 @@ class Coach:
     def round1_answers(self, question: Question) -> list[dict] | None:
         """In round 2, for a question that asks for a different example: every round-1 answer it
         might retell (the recalled ones and the stories told in round-1 practice), else None."""
-        from rehearse.second_round import asks_for_new_example
+        from rehearse.judge.second_round import asks_for_new_example
 
         if self.round != 2 or not asks_for_new_example(question.text):
             return None
@@ -477,7 +477,7 @@ def reminder(before: dict) -> tuple[str | None, str | None]:
     A typed recall is quoted (its first sentence, as written); a spoken one only when its transcript
     was judged reliable, since a misheard one read aloud ("i am aware by so the regime supervisor")
     confuses more than it reminds; otherwise only when it was answered, and how long it ran."""
-    from rehearse.analysis import fmt_minutes
+    from rehearse.judge.analysis import fmt_minutes
 
     typed = before.get("ended_by") == "text"
     text = (before.get("text") or before.get("transcript") or "") if typed else before.get("transcript") or ""
@@ -606,7 +606,7 @@ class Drill:
 def fixed_sentences() -> list[str]:
     """What the tool may say whatever the answer: follow-up phrasings and the drill's replies, so each
     is ready in the cache before it is needed."""
-    from rehearse.follow_ups import CHECK_PHRASINGS, PHRASINGS
+    from rehearse.judge.follow_ups import CHECK_PHRASINGS, PHRASINGS
 
     said = [p for group in (*PHRASINGS.values(), *CHECK_PHRASINGS.values()) for p in group if "{" not in p]
     return said + list(SAID_BEFORE.values())
@@ -644,8 +644,8 @@ def replay(fb: Feedback, player: Player, on_word: Callable[[Word], None]) -> Non
 def recall_text(store: Store, question: Question, text: str) -> int:
     """Keep a first-interview answer given as text, as round 1, judged by its question's yardstick;
     returns its answer number."""
-    from rehearse.analysis import ANALYSIS_VERSION, analyze, words_from_text
-    from rehearse.yardsticks import coaching_json, rubric_of
+    from rehearse.judge.analysis import ANALYSIS_VERSION, analyze, words_from_text
+    from rehearse.judge.yardsticks import coaching_json, rubric_of
 
     a = analyze(words_from_text(text))
     data = {"file": None, "engine": None, "transcript": a.transcript, "text": text, "words": [],

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import datetime
 
-from rehearse.analysis import (
+from rehearse.feedback import COMPONENTS, Feedback
+from rehearse.judge.analysis import (
     ANALYSIS_VERSION,
     MIN_ANSWER_S,
     MIN_ANSWER_WORDS,
@@ -13,7 +14,6 @@ from rehearse.analysis import (
     PACE_LOW_WPM,
     fmt_minutes,
 )
-from rehearse.feedback import COMPONENTS, Feedback
 
 VERDICT_TEXT = {"short": "short", "on_target": "on target", "long": "long", None: "-"}
 EVIDENCE_CHARS = 70

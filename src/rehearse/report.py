@@ -15,7 +15,7 @@ import html
 import shutil
 from pathlib import Path
 
-from rehearse.analysis import PACE_HIGH_WPM, PACE_LOW_WPM, TARGET_S, fmt_minutes
+from rehearse.judge.analysis import PACE_HIGH_WPM, PACE_LOW_WPM, TARGET_S, fmt_minutes
 
 EMBED_LIMIT_BYTES = 40_000_000  # above this, audio goes in a folder beside the page
 PACE_WINDOW_S = 20.0
@@ -324,7 +324,7 @@ def _band(row) -> tuple[float, float] | None:
     if ln.get("low_s") is not None and ln.get("high_s") is not None:
         return ln["low_s"], ln["high_s"]
     from rehearse.errors import RehearseError
-    from rehearse.yardsticks import rubric_for, target_for
+    from rehearse.judge.yardsticks import rubric_for, target_for
 
     try:
         return target_for(row.rubric or rubric_for(row.kind, row.question))[1:]

@@ -6,10 +6,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from rehearse.analysis import ANALYSIS_VERSION, Analysis, analyze, too_short_to_judge
 from rehearse.audio import AudioSource
+from rehearse.judge.analysis import ANALYSIS_VERSION, Analysis, analyze, too_short_to_judge
+from rehearse.judge.reliability import Reliability, judge
 from rehearse.pace import Pace, count_nuclei, robust_wpm
-from rehearse.reliability import Reliability, judge
 from rehearse.speech import Engine
 from rehearse.transcript import Span, Word
 from rehearse.turns import voiced_spans
@@ -95,7 +95,7 @@ class Score:
                 and too_short_to_judge(self.answer.length, len(self.analysis.words)))
 
     def to_json(self) -> dict:
-        from rehearse.yardsticks import coaching_json, kind_of_rubric, unsure_tip
+        from rehearse.judge.yardsticks import coaching_json, kind_of_rubric, unsure_tip
 
         a = self.analysis
         length = a.length.to_json() if a.length else None
@@ -143,7 +143,7 @@ def score_heard(
 ) -> Score:
     """Analyze what was heard of one answer, judged by its question's yardstick (`rubric`);
     `target_s` is the user's own target (None: the rubric's). A follow-up's `reply` is never too short."""
-    from rehearse.yardsticks import target_s_for
+    from rehearse.judge.yardsticks import target_s_for
 
     span = answer_span(heard.spans, heard.words)
     speech_s = sum(s.length for s in heard.spans if span and s.end > span.start and s.start < span.end)

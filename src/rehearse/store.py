@@ -192,7 +192,7 @@ class Store:
                 ORDER BY a.created_at DESC, a.id DESC""",
             args,
         ).fetchall()
-        from rehearse.analysis import ANALYSIS_VERSION
+        from rehearse.judge.analysis import ANALYSIS_VERSION
 
         stored = [json.loads(r[6]) for r in rows]
         # judged again when read: scored by another checker or without its kind, or a follow-up reply kept

@@ -19,7 +19,7 @@ import random
 import re
 from dataclasses import dataclass
 
-from rehearse.analysis import (
+from rehearse.judge.analysis import (
     COMPONENTS,
     LABEL_MIN,
     ON_TARGET_LOW,
@@ -33,7 +33,7 @@ from rehearse.analysis import (
     tips_for,
     words_from_text,
 )
-from rehearse.lexicon import ACTION_PHRASES, I_DID, I_DO, MEASURE, NUMBER_WORDS, RELATIVE, WE_DID
+from rehearse.judge.vocabulary import ACTION_PHRASES, I_DID, I_DO, MEASURE, NUMBER_WORDS, RELATIVE, WE_DID
 from rehearse.transcript import Span, Word
 
 # --- reasons and phrasings ------------------------------------------------------------------
@@ -891,7 +891,7 @@ def story_judgement(answer: dict, reply: dict) -> dict:
     `tips` that story calls for (a part or check the reply supplied is no longer asked for; length
     and delivery stay the main answer's), and `reply_clauses`: the reply's clauses as the story reads
     them, on the reply's own clock (None when the two could not be read as one)."""
-    from rehearse.yardsticks import CAR, Check, judge, rubric_for
+    from rehearse.judge.yardsticks import CAR, Check, judge, rubric_for
 
     rubric = answer.get("rubric") or (CAR if answer.get("car") else
                                       rubric_for(answer.get("question_kind") or "behavioural", answer.get("question")))

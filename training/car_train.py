@@ -20,9 +20,8 @@ from pathlib import Path
 
 import numpy as np
 
-from rehearse.analysis import split_clauses, words_from_text
-from rehearse.car_data import COMPONENTS, FORMS, HELD_OUT_WRITERS, LabelledAnswer, cases, recognizer_form
-from rehearse.car_model import (
+from rehearse.judge.analysis import split_clauses, words_from_text
+from rehearse.judge.car_model import (
     ANSWER_FEATURE_NAMES,
     FEATURE_NAMES,
     Embedder,
@@ -33,6 +32,7 @@ from rehearse.car_model import (
     save_model,
     self_check,
 )
+from training.car_data import COMPONENTS, FORMS, HELD_OUT_WRITERS, LabelledAnswer, cases, recognizer_form
 
 SEED = 0  # orders the corpus sources into folds
 C_GRID = (1.0,)  # 0.3 was tried beside it and lost (cross-validated); the lexical block has its own C_LEX

@@ -1,7 +1,7 @@
-"""Rebuilds src/rehearse/car_model.npz, the learned C/A/R reader, from labelled answers.
+"""Rebuilds src/rehearse/judge/car_model.npz, the learned C/A/R reader, from labelled answers.
 
     pip install -e '.[train]'
-    python scripts/train_car.py --data /path/to/answers.jsonl [--own-root .] [--writers-root .] [--out src/rehearse/car_model.npz]
+    python training/train_car.py --data /path/to/answers.jsonl [--own-root .] [--writers-root .] [--out src/rehearse/judge/car_model.npz]
 
 --data is the public corpus of labelled answers (JSON lines, grouped by their "source"); the
 project's own sets (tests/data/car_dev.txt, tests/data/car_check.txt, tests/data/dev/*/car.jsonl
@@ -27,9 +27,10 @@ os.environ.setdefault("OPENBLAS_CORETYPE", "Haswell")
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
+sys.path.insert(0, str(REPO))  # training/
 
-from rehearse.car_data import COMPONENTS, FORMS, load_jsonl, load_own_sets
-from rehearse.car_train import train
+from training.car_data import COMPONENTS, FORMS, load_jsonl, load_own_sets
+from training.car_train import train
 
 
 def main() -> None:
@@ -39,7 +40,7 @@ def main() -> None:
     ap.add_argument("--writers-root", type=Path, default=None,
                     help="checkout holding tests/data/dev/*/car.jsonl (default: --own-root)")
     ap.add_argument("--no-own", action="store_true", help="train on --data alone")
-    ap.add_argument("--out", type=Path, default=REPO / "src" / "rehearse" / "car_model.npz")
+    ap.add_argument("--out", type=Path, default=REPO / "src" / "rehearse" / "judge" / "car_model.npz")
     ap.add_argument("--quick", action="store_true",
                     help="try one configuration only (features alone, C=1): for smoke tests")
     ap.add_argument("--quiet", action="store_true")

@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from rehearse.car_model import EVIDENCE_MIN_P, HYPOTHETICAL, get_model
-from rehearse.delivery import FILLERS_HURT_PER_MIN, Delivery, measure
-from rehearse.lexicon import (
+from rehearse.judge.car_model import EVIDENCE_MIN_P, HYPOTHETICAL, get_model
+from rehearse.judge.delivery import FILLERS_HURT_PER_MIN, Delivery, measure
+from rehearse.judge.vocabulary import (
     ACTION_PHRASES,
     CHALLENGE_RE,
     GENERIC,

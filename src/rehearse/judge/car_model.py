@@ -13,7 +13,7 @@ profile of clause probabilities (`answer_profile`: the best three, how many clau
 answer covers the part; it was trained on out-of-fold clause probabilities, so one stray clause
 does not cover a part the way a run of them does.
 
-The weights live in `car_model.npz` beside this module (rebuilt by `scripts/train_car.py`); they
+The weights live in `car_model.npz` beside this module (rebuilt by `training/train_car.py`); they
 are loaded once per process, on first use. Cross-validation chose the features and the lexical block
 (the embedding did not add to them), so inference needs numpy only; a model that uses the embedding
 also needs the `train` extra (wordllama's files, read with tokenizers).
@@ -32,7 +32,7 @@ from pathlib import Path
 import numpy as np
 
 from rehearse.errors import RehearseError
-from rehearse.lexicon import (
+from rehearse.judge.vocabulary import (
     ACTION_PHRASES,
     CHALLENGE_RE,
     GOAL_CONTEXT,
@@ -178,7 +178,7 @@ def _clause_flags(text: str) -> dict[str, float]:
 def clause_features(texts: list[str]) -> np.ndarray:
     """The linguistic features of an answer's clauses, in order (one row per clause); position and
     answer-level context (does the speaker ever say "I did") are part of each row."""
-    from rehearse.analysis import score_clause  # imported here: analysis imports this module
+    from rehearse.judge.analysis import score_clause  # imported here: analysis imports this module
     n = len(texts)
     flags = [_clause_flags(t) for t in texts]
     has_i_did = float(any(f["i_did"] or f["i_do"] for f in flags))
@@ -438,7 +438,7 @@ def read_model(path: Path = MODEL_PATH, verify: bool = True) -> CarModel:
         raise CarModelError(f"cannot read the C/A/R model {path}: {e}") from e
     if tuple(str(n) for n in a["feature_names"]) != FEATURE_NAMES or "answer_coef" not in a or \
             tuple(str(n) for n in a["answer_feature_names"]) != ANSWER_FEATURE_NAMES:
-        raise CarModelError(f"{path} was trained with other features: rebuild it with scripts/train_car.py")
+        raise CarModelError(f"{path} was trained with other features: rebuild it with training/train_car.py")
     model = _model_from(a)
     if verify:
         _verify(model, a, path)
@@ -449,7 +449,7 @@ def _verify(model: CarModel, arrays: dict[str, np.ndarray], path: Path) -> None:
     """Refuse (one line naming the file) a model whose self-check this code does not reproduce."""
     if "check_probabilities" not in arrays:
         raise CarModelError(f"the C/A/R model {path} has no self-check (a build fault): "
-                            "rebuild it with scripts/train_car.py")
+                            "rebuild it with training/train_car.py")
     answers = [a.split("\n") for a in str(arrays["check_texts"]).split("\n\n")]
     if model.use_embedding and model.embedder is None:
         model.embedder = Embedder()
@@ -461,7 +461,7 @@ def _verify(model: CarModel, arrays: dict[str, np.ndarray], path: Path) -> None:
     if not off <= SELF_CHECK_TOLERANCE:  # NaN fails too
         raise CarModelError(f"the C/A/R model {path} fails its self-check (probabilities off by {off:.1e}, "
                             f"more than {SELF_CHECK_TOLERANCE:g}): this code reads answers differently from "
-                            "the code that built it (a build fault); rebuild it with scripts/train_car.py")
+                            "the code that built it (a build fault); rebuild it with training/train_car.py")
 
 
 def _model_from(a: dict[str, np.ndarray]) -> CarModel:

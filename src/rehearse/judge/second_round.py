@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from rehearse.lexicon import I_DID, MEASURE, WE_DID
+from rehearse.judge.vocabulary import I_DID, MEASURE, WE_DID
 
 REFER_BACK = re.compile(
     r"\b(in our (first|last|previous|earlier) (interview|conversation|meeting|talk|call|chat)|"

@@ -38,8 +38,9 @@ from pathlib import Path
 
 import numpy as np
 
-from rehearse import kind_checks, second_round
-from rehearse.analysis import (
+from rehearse.errors import RehearseError
+from rehearse.judge import kind_checks, second_round
+from rehearse.judge.analysis import (
     ON_TARGET_HIGH,
     ON_TARGET_LOW,
     TARGET_S,
@@ -49,8 +50,7 @@ from rehearse.analysis import (
     delivery_tips,
     fmt_minutes,
 )
-from rehearse.errors import RehearseError
-from rehearse.lexicon import ACTION_PHRASES, I_DID, MEASURE, RESULT_RE, WE_DID
+from rehearse.judge.vocabulary import ACTION_PHRASES, I_DID, MEASURE, RESULT_RE, WE_DID
 from rehearse.questions import KINDS, RUBRIC_NAMES, normalize_kind
 
 RUBRICS = RUBRIC_NAMES
@@ -1013,7 +1013,7 @@ _KIND_MODEL: kind_checks.KindModel | None = None
 
 
 def _self_check_inputs(rubric: str, name: str, text: str) -> kind_checks.AnswerInputs:
-    from rehearse.analysis import analyze, words_from_text
+    from rehearse.judge.analysis import analyze, words_from_text
 
     return answer_inputs(rubric, learned_clauses(name, analyze(words_from_text(text)).clauses))
 
