@@ -23,13 +23,19 @@ live loop pays for them once per pause, not once per frame.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from rehearse.audio import SAMPLE_RATE_HZ
+from rehearse.judge.vocabulary import (
+    DANGLING,
+    DANGLING_END,
+    UNFINISHED,
+    WRAP_UP,
+    WRAP_UP_START,
+)
 from rehearse.transcript import Word
 
 PITCH_FRAME_S = 0.03
@@ -84,31 +90,9 @@ FADING_ENERGY_WEIGHT = 1.0
 P_CLIP = 0.01  # probabilities are read within [P_CLIP, 1 - P_CLIP]: log-odds of +-4.6 at most
 RESULT_LAST_CLAUSES = 2  # the result "just landed" when one of the last clauses states it
 
-# A last word after which more must come: conjunctions, articles, prepositions, subject pronouns,
-# auxiliaries and fillers. "so that's how we did it" ends on "it"; "... and" does not end.
-# Not "to", "for" or "you": a result's last number ("from nine seconds to two") is often heard as
-# "to", and "four" as "for"; "thank you" ends answers.
-DANGLING = frozenset("""
-and so but because or then also plus the a an of with by from into about at in on as than
-that which who whom whose where when while if although though until unless since after before
-my our your their his her its we i they he she was were is are be been had has have did do
-does will would could should can um uh er ah erm like
-""".split())
-UNFINISHED = frozenset(("how", "why", "what"))  # "so that's how" ends nothing; "that's how we did it" does
-# Openers that announce what comes next: a pause after them is a pause before it.
-DANGLING_END = re.compile(r"\b(as a result|in the end|at the end|the (result|outcome|upshot)|"
-                          r"what (i|we) (did|learned)|first of all|after that)$")
 
-CLOSING = re.compile(
-    r"\b(that'?s|that is|this is|and that was|which is|that was) (basically |really |pretty much |kind of )?"
-    r"(it|all|how|why|what|the story|the result|the outcome)\b"
-    r"|\b(and|so) (yeah|that'?s it|that'?s all)\b"
-    r"|\b(looking back|in hindsight|the lesson|i learned|i'?m (really )?proud|since then|to this day|ever since)\b"
-    r"|\b(to sum up|in short|all in all|overall)\b"
-)
 CLOSING_LAST_WORDS = 12  # a closing phrase counts when it falls in the last words said
 CLOSING_END_WORDS = 6  # ... and when in the last few, the last word no longer dangles
-CLOSING_START = re.compile(r"\b(and|so) (yeah |yep )?that'?s\b")
 
 
 # --- pitch ----------------------------------------------------------------------------------
@@ -300,11 +284,11 @@ def read_transcript(words: Sequence[Word], complete: Callable[[Sequence[Word]], 
     content = complete(words)
     last = spoken[-1]
     tail = " ".join(spoken[-CLOSING_END_WORDS:])
-    closing = bool(CLOSING.search(" ".join(spoken[-CLOSING_LAST_WORDS:])))
+    closing = bool(WRAP_UP.search(" ".join(spoken[-CLOSING_LAST_WORDS:])))
     # "... that's what i'm proud of", or "and that's it" heard as "and that's a": a closing phrase
     # in the last few words outweighs a last word that would otherwise dangle
     # ... unless the closing phrase itself is not finished: "so that's how" (how what?)
-    closing_end = bool(CLOSING.search(tail) or CLOSING_START.search(tail)) and last not in UNFINISHED
+    closing_end = bool(WRAP_UP.search(tail) or WRAP_UP_START.search(tail)) and last not in UNFINISHED
     dangling = (last in DANGLING or last in UNFINISHED or bool(DANGLING_END.search(tail))) and not closing_end
     return TranscriptReading(content.complete, closing, dangling, last, closing_end,
                              round(content.result_p, 3), round(content.last_result_p, 3),

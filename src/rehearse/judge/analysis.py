@@ -16,29 +16,36 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from rehearse.judge.car_model import EVIDENCE_MIN_P, HYPOTHETICAL, get_model
+from rehearse.judge.car_model import EVIDENCE_MIN_P, get_model
 from rehearse.judge.delivery import FILLERS_HURT_PER_MIN, Delivery, measure
 from rehearse.judge.vocabulary import (
     ACTION_PHRASES,
+    ADVERBS,
+    AUXILIARIES,
     CHALLENGE_RE,
+    CLAUSE_DETERMINERS,
     GENERIC,
     GOAL_CONTEXT,
+    HYPOTHETICAL,
     I_DID,
     I_DO,
+    MARKERS,
     MEASURE,
+    NO_BREAK_AFTER,
     NUMBER_WORDS,
+    OUTCOME_VERBS,
+    PREAMBLE,
+    PRONOUNS,
     RELATIVE,
     RESULT_RE,
+    SETTING,
+    SUBJECT_OPENERS,
+    SUBJECTS,
     VERB_ONLY,
     WE_DID,
     weighted_hits,
 )
 from rehearse.transcript import Span, Word
-
-# An opening clause that describes how things stood ("our queue was …", "the team had …").
-SETTING = re.compile(r"\b(our|the|my|their|a|an|his|her) (\w+ ){0,3}(was|were|had|kept|would|took|came|used to)\b")
-PREAMBLE = re.compile(r"\b(question|example|comes to mind|let me|i'?d like to|tell you about|i guess|i think|"
-                      r"one that|there are (so )?many|i would pick)\b")
 
 TARGET_S = 120.0
 ON_TARGET_LOW = 0.75
@@ -60,22 +67,10 @@ SECONDARY_MIN = 2.5
 
 # --- clause openers -------------------------------------------------------------------------
 
-# Markers that open a new clause when they follow at least MIN_CLAUSE_WORDS words.
-MARKERS = [
-    "as a result", "in the end", "at the end", "and then", "after that", "in the meantime",
-    "which meant", "the result", "the outcome", "so i", "so we", "but", "however", "because",
-    "eventually", "finally", "ultimately", "afterwards", "since then", "by the end",
-    "that meant", "this meant", "the problem", "the challenge", "the issue", "what i did",
-    "my role", "my job", "thanks to", "overall", "in total", "and i", "and we", "and our",
-    "i also", "based on", "within a year", "within a month", "within a week", "a year later", "last year",
-]
 _MARKER_SEQS = sorted((m.split() for m in MARKERS), key=len, reverse=True)
 _MARKERS_BY_FIRST: dict[str, list[list[str]]] = {}  # longest first, looked up by the word they start with
 for _seq in _MARKER_SEQS:
     _MARKERS_BY_FIRST.setdefault(_seq[0], []).append(_seq)
-# Words that open a clause only when a subject follows ("then i called", not "the next promotion").
-SUBJECT_OPENERS = {"then", "next", "first", "second", "third", "later", "so", "and", "now", "today"}
-SUBJECTS = {"i", "we", "they", "he", "she", "our", "my", "the", "it", "that", "this"}
 
 _TOKEN = re.compile(r"[\w'%$]+|[.!?;:,]")
 
@@ -172,7 +167,7 @@ def _marker_at(lowered: list[str], i: int) -> int:
     for k in range(1, 4):
         if i + k < len(lowered) and lowered[i + k] in OUTCOME_VERBS:
             between = lowered[i : i + k]
-            if between[0] in DETERMINERS or (k == 2 and not any(w in NO_BREAK_AFTER or w in PRONOUNS for w in between)):
+            if between[0] in CLAUSE_DETERMINERS or (k == 2 and not any(w in NO_BREAK_AFTER or w in PRONOUNS for w in between)):
                 return 1
             break
     return 0
@@ -180,25 +175,6 @@ def _marker_at(lowered: list[str], i: int) -> int:
 
 def _is_number(word: str) -> bool:
     return word.isdigit() or word in NUMBER_WORDS or word in ("a", "one", "few", "several")
-
-
-PRONOUNS = {"i", "we", "they", "he", "she"}
-ADVERBS = {"then", "also", "first", "finally", "quickly", "immediately", "personally", "actually", "just",
-           "never", "now", "still", "even", "later", "eventually", "really", "always", "soon"}
-AUXILIARIES = {"was", "were", "had", "has", "have", "did", "could", "would", "got", "went", "came", "kept",
-               "became", "began", "stopped", "felt", "said", "told"}
-DETERMINERS = {"the", "our", "my", "their", "his", "her", "its", "this", "that", "these", "those", "every",
-               "all", "both", "each", "most", "some", "no"}
-OUTCOME_VERBS = {"dropped", "fell", "rose", "grew", "increased", "decreased", "improved", "doubled", "halved",
-                 "tripled", "shrank", "jumped", "climbed", "disappeared", "stopped", "became", "runs", "went",
-                 "came", "were", "was", "never", "now", "has", "have", "is", "are", "delivered", "finished",
-                 "passed", "won", "stayed", "renewed", "reached", "hit", "saved", "brought", "accepted", "kept"}
-NO_BREAK_AFTER = {"that", "what", "when", "which", "who", "so", "and", "then", "as", "because", "if", "until",
-                  "after", "before", "while", "where", "how", "why", "of", "to", "for", "with", "in", "on", "at",
-                  "by", "from", "about", "into", "the", "a", "an", "our", "my", "their", "his", "her", "its",
-                  "but", "or", "than", "not", "very", "too", "i", "we", "they", "he", "she", "you",
-                  "was", "were", "is", "are", "be", "been", "had", "has", "have", "did", "do", "does", "no",
-                  "every", "all", "some", "any", "this", "these", "those", "even", "also", "just"}
 
 
 # --- labelling ------------------------------------------------------------------------------

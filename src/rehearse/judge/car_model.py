@@ -35,12 +35,30 @@ from rehearse.errors import RehearseError
 from rehearse.judge.vocabulary import (
     ACTION_PHRASES,
     CHALLENGE_RE,
+    FEEDBACK,
+    FIRST_PL,
+    FIRST_SG,
     GOAL_CONTEXT,
+    HABIT,
+    HYPOTHETICAL,
     I_DID,
     I_DO,
+    INTENT,
+    LESSON,
+    LESSON_VERB,
+    LEXICAL_NUMBER_WORDS,
     MEASURE,
+    NEGATION,
+    OPINION,
+    OUTCOME,
+    PAST_BE,
+    PAST_ED,
+    PRESENT_BE,
+    PROBLEM,
     RELATIVE,
     RESULT_RE,
+    SECOND,
+    STORY_OPENERS,
     WE_DID,
     weighted_hits,
 )
@@ -85,40 +103,6 @@ SELF_CHECK_TOLERANCE = 1e-6
 
 # --- linguistic features ---------------------------------------------------------------------
 
-HYPOTHETICAL = re.compile(r"\b(if (i|we|you) (were|had|could|would|was)|i would|we would|i'd|we'd|you would|"
-                          r"would have|could have|should have|might|i'll|we'll|i will|we will|i'm going to|"
-                          r"i am going to|i could|we could|i should|we should|would (be|do|make|try|ask|talk|"
-                          r"start|take|first))\b")
-PLAN = re.compile(r"\b(decided to|planned to|plan was|wanted to|needed to|had to|my (task|goal|job|role|"
-                  r"responsibility) was|was (asked|tasked|assigned|responsible)|were (asked|tasked)|"
-                  r"goal was|aim was|in order to|so that)\b")
-LESSON = re.compile(r"\b(learn\w*|lesson\w*|taught me|realiz\w*|realis\w*|next time|now i (always|make|try|"
-                    r"check|ask)|since then|from then on|ever since|going forward|in hindsight|looking back|"
-                    r"reminded me|showed me|takeaway)\b")
-LESSON_VERB = re.compile(r"\b(i|we) (\w+ly )?(learned|learnt|realized|realised|understood|noticed)\b")
-FEEDBACK = re.compile(r"\b(thank\w*|prais\w*|feedback|award\w*|recogni\w*|promot\w*|compliment\w*|"
-                      r"told me|said (i|that)|kudos|shout.?out|bonus|appreciat\w*)\b")
-OUTCOME = re.compile(r"\b(result\w*|outcome|impact|reduc\w*|increas\w*|improv\w*|sav(ed|ing)|cut|grew|"
-                     r"dropped|fell|rose|doubled|halved|faster|fewer|less|more|better|success\w*|achiev\w*|"
-                     r"deliver\w*|launched|shipped|on time|ended up|in the end|as a result|led to|allowed|"
-                     r"enabled|helped|resolved|solved|fixed)\b")
-HABIT = re.compile(r"\b(usually|always|typically|generally|often|tend to|whenever|every (day|morning|week|"
-                   r"time|sprint|month)|each (day|week|morning|time)|i make sure|i try to|my approach is)\b")
-OPINION = re.compile(r"\b(i think|i believe|i feel|i love|i enjoy|i am (a|an|very|always)|i'm (a|an|very|"
-                     r"always)|passionate|testament|demonstrat\w*|shows? (my|how|that i)|strength|weakness|"
-                     r"hard.?working|team player|great question|good question)\b")
-PROBLEM = re.compile(r"\b(problem|issue|challeng\w*|difficult\w*|struggl\w*|deadline|pressure|risk|"
-                     r"complain\w*|conflict|fail\w*|broken|slow|late|behind|lack\w*|without|no one|"
-                     r"nobody|unclear|confus\w*)\b")
-NEGATION = re.compile(r"\b(not|never|no|didn'?t|wasn'?t|weren'?t|couldn'?t|don'?t|doesn'?t|won'?t)\b")
-FIRST_SG = re.compile(r"\b(i|i'm|i've|i'd|me|my|myself|mine)\b")
-FIRST_PL = re.compile(r"\b(we|we're|we've|we'd|us|our|ours|ourselves)\b")
-SECOND = re.compile(r"\b(you|your)\b")
-PAST_ED = re.compile(r"\b\w{3,}ed\b")
-PRESENT_BE = re.compile(r"\b(is|are|am|has|have|do|does)\b")
-PAST_BE = re.compile(r"\b(was|were|had|did)\b")
-QUESTION_OPENERS = re.compile(r"^(so |well |yeah |um |uh |okay |ok )*(one time|a time|there was|this was|"
-                              r"at my|when i was|in my|last (year|spring|summer|fall|winter|month))\b")
 
 FEATURE_NAMES = (
     "bias_like", "i_did", "we_did", "i_do", "action_phrase", "hypothetical", "plan", "goal_context", "lesson",
@@ -151,7 +135,7 @@ def _clause_flags(text: str) -> dict[str, float]:
         "i_do": float(bool(I_DO.search(acting))),
         "action_phrase": float(bool(ACTION_PHRASES.search(t))),
         "hypothetical": float(bool(HYPOTHETICAL.search(t))),
-        "plan": float(bool(PLAN.search(t))),
+        "plan": float(bool(INTENT.search(t))),
         "goal_context": float(bool(GOAL_CONTEXT.search(t))),
         "lesson": float(bool(LESSON.search(t))),
         "feedback": float(bool(FEEDBACK.search(t))),
@@ -167,7 +151,7 @@ def _clause_flags(text: str) -> dict[str, float]:
         "past_ed": min(len(PAST_ED.findall(t)) / n * 5, 1.0),
         "present_be": float(bool(PRESENT_BE.search(t))),
         "past_be": float(bool(PAST_BE.search(t))),
-        "opener": float(bool(QUESTION_OPENERS.search(t))),
+        "opener": float(bool(STORY_OPENERS.search(t))),
         "rule_challenge": min(weighted_hits(t, CHALLENGE_RE), 6.0) / 6,
         "rule_result": min(weighted_hits(t, RESULT_RE), 6.0) / 6,
         "words": min(n, 40) / 40,
@@ -213,11 +197,6 @@ def clause_features(texts: list[str]) -> np.ndarray:
 # --- the learned lexical block: words and word pairs ------------------------------------------
 
 LEXICAL_TOKEN = re.compile(r"[a-z0-9']+|%")
-# Numbers read the same whether written ("40%") or recognised ("forty percent"): one tag for both.
-NUMBER_WORDS = frozenset(
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
-    "seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred thousand million "
-    "billion point".split())
 
 
 def lexical_tokens(text: str) -> list[str]:
@@ -227,7 +206,7 @@ def lexical_tokens(text: str) -> list[str]:
     for t in LEXICAL_TOKEN.findall(text.lower().replace("\u2019", "'")):
         if t == "%":
             t = "percent"
-        if t[0].isdigit() or t in NUMBER_WORDS:
+        if t[0].isdigit() or t in LEXICAL_NUMBER_WORDS:
             if out and out[-1] == "<num>":
                 continue
             t = "<num>"

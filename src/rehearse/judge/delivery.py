@@ -11,25 +11,18 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
+from rehearse.judge.vocabulary import (
+    FILLER_PHRASES,
+    FILLER_WORDS,
+    HEDGES,
+    LIKE_FILLER_AFTER,
+    STOPWORDS,
+)
 from rehearse.transcript import Word
 
-FILLER_WORDS = {"um", "umm", "uh", "uhh", "erm", "er", "ah", "hmm", "mm"}
-FILLER_PHRASES = [("you", "know"), ("i", "mean"), ("basically",), ("literally",), ("actually",), ("like",)]
-HEDGES = [("i", "think"), ("i", "guess"), ("kind", "of"), ("sort", "of"), ("maybe",), ("perhaps",),
-          ("probably",), ("i", "feel", "like"), ("i", "believe"), ("a", "little", "bit"), ("somewhat",),
-          ("possibly",), ("i'd", "say"), ("hopefully",), ("more", "or", "less")]
 FILLERS_UNNOTICED_PER_MIN = 5.0
 FILLERS_HURT_PER_MIN = 12.0
 LONG_PAUSE_S = 2.5
-STOPWORDS = set(
-    "a an the and or but so to of in on at for with by from as is was were be been are it its it's this that "
-    "these those i we you he she they me us him her them my our your their i'm we're there here what which "
-    "who when where how then than had has have did do does not no yes just very really also about into up "
-    "out over after before all some any more most one two would could should can will if because while "
-    "like um uh know mean".split()
-)
-# "like" is a filler when it is not a verb or a preposition: after these words it is neither
-_LIKE_FILLER_AFTER = {"and", "but", "so", "um", "uh", "just", "was", "is", "it's", "were", "like", "really", "then"}
 _LIKE_NOT_BEFORE = {"to"}  # "would like to"
 
 
@@ -78,7 +71,7 @@ def _matches(tokens: list[str], phrases) -> list[tuple[int, str]]:
 def _like_is_filler(tokens: list[str], i: int) -> bool:
     prev = tokens[i - 1] if i else ""
     nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
-    return (i == 0 or prev in _LIKE_FILLER_AFTER) and nxt not in _LIKE_NOT_BEFORE
+    return (i == 0 or prev in LIKE_FILLER_AFTER) and nxt not in _LIKE_NOT_BEFORE
 
 
 def measure(words: list[Word], minutes: float | None, action_texts: list[str], from_speech: bool) -> Delivery:

@@ -33,7 +33,35 @@ from rehearse.judge.analysis import (
     tips_for,
     words_from_text,
 )
-from rehearse.judge.vocabulary import ACTION_PHRASES, I_DID, I_DO, MEASURE, NUMBER_WORDS, RELATIVE, WE_DID
+from rehearse.judge.vocabulary import (
+    ACTION_PHRASES,
+    CLAIM_COUNT,
+    CLAIM_TEAM,
+    CLAIM_YEARS,
+    COMMON_VERBS,
+    EVENT,
+    FILLER_RUNS,
+    FUNCTION_WORDS,
+    GENERAL_TALK,
+    I_DID,
+    I_DO,
+    LEAD_VERB_PARTICIPLES,
+    MEASURE,
+    NO_OUTCOME,
+    NUMBER_WORDS,
+    OTHER_SUBJECT,
+    PLACE_WORDS,
+    PREPOSITIONS,
+    PURPOSE,
+    RELATIVE,
+    SAY_BACK_DETERMINERS,
+    SMALL_NUMBERS,
+    TENS,
+    VAGUE_HEADS,
+    WE_DID,
+    WE_DO,
+    WOULD_DO,
+)
 from rehearse.transcript import Span, Word
 
 # --- reasons and phrasings ------------------------------------------------------------------
@@ -183,30 +211,7 @@ SHAPE_WORDS_MIN = 2
 SHAPE_DOUBT = 0.4
 # a measure told elsewhere in the answer than its result may be the result's measure after all
 NO_MEASURE_ELSEWHERE = 0.6
-HYPOTHETICAL = re.compile(r"\b((i would|i'd|i will|i'll|we would|we'd|you would|you'd)(?! (say|guess|think|imagine|argue|"
-                          r"have to say)\b)|if (a|an|the|someone|somebody|they|he|she|i|you))\b")
-OPINION = re.compile(r"\b(i (really )?(think|believe|feel|guess|like|love|enjoy)|honestly|in my (opinion|view)|"
-                     r"that'?s (why|what|how)|it'?s (all )?about|the main thing|so yeah|yeah)\b")
-NO_OUTCOME = re.compile(r"\b(i (don'?t|do not|didn'?t|did not|never) (know|find out|found out|hear|heard|see|saw) "
-                        r"(what|how|if|whether)|not sure (what|how|if|whether)|never (found out|heard|knew)|"
-                        r"(no|don'?t have any|didn'?t get any) (idea|news|update) (what|how|if|whether|about))\b")
 _WORD = re.compile(r"[a-z][a-z']+")
-PURPOSE = re.compile(r"(and |but )?(so|so that|in order|to make sure) (i|we|he|she|they|it|the \w+|everyone|people|"
-                     r"nobody|no one)? ?(could|can|would|might|wouldn'?t|couldn'?t)\b")
-PREPOSITIONS = {"to", "by", "with", "for", "of", "at", "on", "in", "from", "about", "than", "like", "all"}
-OTHER_SUBJECT = re.compile(r"\b(he|she|they|it|everyone|everybody|nobody|people|the \w+|our \w+|his \w+|her \w+|their \w+)"
-                           r" (\w+ )?(?=(\w{2,}ed|got|went|came|left|found|put|made|took|gave|became|kept|brought|"
-                           r"grew|rose|fell|won|sold|paid)\b)")
-# a verb in the past tense, not right after "was"/"were"/"got" (where it reads as an adjective: "he was scared")
-EVENT = re.compile(r"(?<!\bwas )(?<!\bwere )(?<!\bgot )(?<!\bfelt )(?<!\bseemed )(?<!\bbeen )(?<!\bis )(?<!\bare )"
-                   r"\b(?!(?:need|want|seem|feel|hop)ed\b)(\w{2,}ed|got|went|came|left|found|put|made|took|gave|"
-                   r"became|kept|brought|began|grew|rose|fell|won|lost|sold|paid|ran|built|wrote|sent|spent|"
-                   r"told|said|stopped|started|finished)\b")
-# "we practise together after the shift": a team's action told in the present, as many speakers do
-WE_DO = re.compile(r"\b(we|our team|the team) (also |then |just |all |together )?(?!(?:are|were|was|is|had|have|would|could|"
-                   r"should|can|will|need|needed|want|wanted|think|thought|feel|felt|know|knew|got|get|did|do|"
-                   r"didn't|don't|couldn't|weren't|wasn't|never|always|still|really|only|not|like|liked|love|"
-                   r"loved|hope|hoped|mean|meant|say|said|see|saw|went|go|came|come|became|'re|'d|'ve|'ll)\b)[a-z]{3,}\b")
 
 
 # --- confidence -----------------------------------------------------------------------------
@@ -231,7 +236,7 @@ def gap_confidence(entry: dict, clauses: list[Clause], component: str) -> float:
     if entry.get("covered"):
         return 0.0
     # "then I would write it up" is no outcome, however outcome-like its words
-    real = [c for c in clauses if component != "result" or not HYPOTHETICAL.search(c.text.lower())]
+    real = [c for c in clauses if component != "result" or not WOULD_DO.search(c.text.lower())]
     best = max((c.scores.get(component, 0.0) for c in real), default=0.0)
     sure = max(0.0, min(1.0, (LABEL_MIN - best) / LABEL_MIN))
     actions = _action_indexes(clauses)
@@ -255,7 +260,7 @@ def _told(clauses: list[Clause], events_only: bool = False) -> int:
     n = 0
     for c in clauses:
         t = c.text.lower()
-        if OPINION.search(t) or HYPOTHETICAL.search(t) or NO_OUTCOME.search(t) or PURPOSE.match(t):
+        if GENERAL_TALK.search(t) or WOULD_DO.search(t) or NO_OUTCOME.search(t) or PURPOSE.match(t):
             continue
         if events_only and not (EVENT.search(RELATIVE.sub("", t)) or MEASURE.search(t)):
             continue
@@ -265,7 +270,7 @@ def _told(clauses: list[Clause], events_only: bool = False) -> int:
 
 def _action_indexes(clauses: list[Clause]) -> list[int]:
     """Where the speaker's own actions are told (else any action, for a story told as "we")."""
-    acted = [i for i, c in enumerate(clauses) if c.label == "action" and not HYPOTHETICAL.search(c.text.lower())]
+    acted = [i for i, c in enumerate(clauses) if c.label == "action" and not WOULD_DO.search(c.text.lower())]
     own = [i for i in acted if _is_own(clauses[i].text)]
     return own or acted
 
@@ -273,9 +278,6 @@ def _action_indexes(clauses: list[Clause]) -> list[int]:
 def _is_own(text: str) -> bool:
     t = RELATIVE.sub("", text.lower())
     return bool(I_DID.search(t) or I_DO.search(t) or ACTION_PHRASES.search(t))
-
-
-
 
 
 # --- what choose returns --------------------------------------------------------------------
@@ -366,7 +368,7 @@ def gaps(answer, target=None) -> list[tuple[str, float]]:
         return []
     found = []
     result = dict(v.car["result"])
-    stated = [c for c in result["evidence"] if not HYPOTHETICAL.search(c.text.lower())]
+    stated = [c for c in result["evidence"] if not WOULD_DO.search(c.text.lower())]
     if result["covered"] and not stated:
         result = {**result, "covered": False}  # "then I would talk to the teacher" is no outcome
     result_gap = gap_confidence(result, v.clauses, "result")
@@ -416,44 +418,7 @@ def _low_s(target, low_s: float | None) -> float | None:
 
 # --- noun phrases for "tell me more about ..." ----------------------------------------------
 
-DETERMINERS = {"the": "the", "our": "the", "my": "your", "their": "the", "his": "the", "her": "the", "its": "the",
-               "this": "the", "these": "those", "those": "those", "a": "the", "an": "the"}
-FILLER_RUNS = [("you", "know"), ("i", "mean"), ("kind", "of"), ("sort", "of"), ("like",), ("um",), ("uh",),
-               ("er",), ("erm",), ("basically",), ("actually",), ("literally",), ("really",), ("just",), ("very",)]
-FUNCTION_WORDS = set(
-    "a an the and or but so to of in on at for with by from as is was were be been are am it its it's this that "
-    "these those i we you he she they me us him her them my our your their i'm we're they're there here what "
-    "which who whom whose when where how why then than had has have having did do does doing not no yes up down "
-    "out off over under into onto about after before all some any more most much many few if because while "
-    "would could should can will shall may might must 'd 'll 's 've i'd i'll i've we'd we'll we've "
-    "um uh er erm like just really very also still even only too quite so such same other another each every "
-    "both either neither own back again away around through across against between during until since "
-    "per via yeah okay ok well oh right always never rather though although straight ago later again yet already "
-    "ever together instead anyway mr mrs ms dr sir".split()
-)
-# Heads too vague to ask about ("tell me more about the end").
-VAGUE_HEADS = set(
-    "time times way ways thing things stuff day days week weeks month months year years moment end start "
-    "beginning middle rest lot bit whole first last next one ones kind sort part point case fact idea "
-    "situation problem issue example question answer job work side place number people person guy guys "
-    "everyone everything something anything nothing morning evening night afternoon today tomorrow "
-    "yesterday same weekend weekends season seasons quarter hour hours minute minutes summer winter spring "
-    "autumn christmas monday tuesday wednesday thursday friday saturday sunday".split()
-)
-COMMON_VERBS = set(
-    "make makes go goes get gets got take takes come comes say says said see sees know knows think thinks want "
-    "wants need needs put puts call calls ask asks show shows tell tells give gives keep keeps let lets help "
-    "helps start starts stop stops try tries use uses find finds feel feels leave leaves seem seems become "
-    "becomes bring brings hold holds run runs turn turns move moves pay pays meet meets sit sits stand "
-    "stands lose loses happen happens went came took gave made saw told kept left felt found brought held "
-    "ran began led wrote rewrote built sent spent set cut hit lost heard knew thought met sat stood won sold "
-    "paid taught bought caught fought".split()
-)
 MAX_NP_WORDS = 4
-# Inside a phrase these end it: "the centre last christmas", "the bus safe", "the doors shut".
-PLACE_WORDS = {"last", "next", "first", "this", "that", "every", "each", "safe", "shut", "due", "open", "closed",
-               "ready", "sure", "able", "free", "happy", "sick", "busy", "full", "empty", "late", "early", "fine",
-               "okay", "look", "stay", "stays", "looks"}
 NP_WORDS_PREFERRED = {2: 3.0, 3: 2.5, 1: 1.0, 4: 1.0}  # two words are concrete and still easy to say back
 # what the speaker worked on is the most natural thing to ask about, then what went wrong
 NP_LABEL_PREFERRED = {"action": 1.5, "challenge": 0.5}
@@ -500,7 +465,7 @@ def noun_phrases(clauses: list[Clause]) -> list[NounPhrase]:
     for c in clauses:
         toks = _tokens(c.text)
         for i, t in enumerate(toks):
-            if t not in DETERMINERS:
+            if t not in SAY_BACK_DETERMINERS:
                 continue
             run = []
             for w in toks[i + 1 : i + 1 + MAX_NP_WORDS]:
@@ -515,7 +480,7 @@ def noun_phrases(clauses: list[Clause]) -> list[NounPhrase]:
                 continue
             if len(run) == 1 and len(run[0]) < 4:
                 continue
-            text = f"{DETERMINERS[t]} {' '.join(run)}"
+            text = f"{SAY_BACK_DETERMINERS[t]} {' '.join(run)}"
             if text not in found:
                 found[text] = NounPhrase(text, len(run), c.label)
     order = list(found)
@@ -526,41 +491,16 @@ def noun_phrases(clauses: list[Clause]) -> list[NounPhrase]:
 
 # --- claims for "you have led a team of two; why would you manage ten?" ---------------------
 
-ROLE_NOUNS = (r"people|persons|staff|employees|engineers|developers|nurses|reports|direct reports|agents|"
-              r"volunteers|workers|drivers|cleaners|teachers|students|members|colleagues|managers|analysts|"
-              r"designers|testers|pickers|carers|chefs|cooks|clients|customers|accounts|stores|shops|sites|"
-              r"projects|teams|interns|apprentices|juniors|operators|technicians|assistants|sales reps|reps")
-LEAD_VERBS = (r"led|lead|managed|manage|supervised|supervise|ran|run|coordinated|coordinate|oversaw|oversee|"
-              r"trained|train|mentored|mentor|looked after|look after|was responsible for|am responsible for|"
-              r"been responsible for|handled|handle|worked with|work with|had|have")
-_NUM_WORD = r"(?:\d+|" + "|".join(w for w in NUMBER_WORDS if w not in ("half", "double", "doubled", "triple",
-                                                                          "tripled", "quarter", "third", "fifth",
-                                                                          "percent", "percentage")) + r")"
-_CLAIM_TEAM = re.compile(rf"\b(?:i (?:have |'ve |had )?(?:been )?(?P<verb>{LEAD_VERBS}) )?"
-                         rf"(?:a |my |our |the )?(?P<noun>team|group|crew|department|shift|unit|class) of "
-                         rf"(?P<n>{_NUM_WORD}(?: {_NUM_WORD})?)(?: (?P<who>{ROLE_NOUNS}))?\b")
-_CLAIM_COUNT = re.compile(rf"\bi (?:have |'ve |had )?(?:been )?(?:only )?(?P<verb>{LEAD_VERBS}) (?:only |about |around |up to )?"
-                          rf"(?P<n>{_NUM_WORD}(?: {_NUM_WORD})?) (?P<who>{ROLE_NOUNS})\b")
-_CLAIM_YEARS = re.compile(rf"\b(?P<n>{_NUM_WORD}(?: {_NUM_WORD})?) years? (?:of )?(?:experience|in (?:the |this )?\w+)\b")
-_SMALL = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
-          "seventeen eighteen nineteen").split()
-_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
-_PAST = {"lead": "led", "manage": "managed", "supervise": "supervised", "run": "run", "ran": "run",
-         "coordinate": "coordinated", "oversee": "overseen", "oversaw": "overseen", "train": "trained",
-         "mentor": "mentored", "look after": "looked after", "handle": "handled", "work with": "worked with",
-         "had": "had", "have": "had", "was responsible for": "been responsible for",
-         "am responsible for": "been responsible for", "been responsible for": "been responsible for"}
-
 
 def _number(text: str) -> int | None:
     if text.isdigit():
         return int(text)
     total = 0
     for w in text.split():
-        if w in _SMALL:
-            total += _SMALL.index(w)
-        elif w in _TENS:
-            total += _TENS[w]
+        if w in SMALL_NUMBERS:
+            total += SMALL_NUMBERS.index(w)
+        elif w in TENS:
+            total += TENS[w]
         elif w == "hundred":
             total = max(total, 1) * 100
         elif w == "thousand":
@@ -575,13 +515,13 @@ def _number(text: str) -> int | None:
 def spoken_number(n: int) -> str:
     """A whole number under a million as words, for a question read aloud."""
     if n < 20:
-        return _SMALL[n]
+        return SMALL_NUMBERS[n]
     if n < 100:
-        tens = next(k for k, v in _TENS.items() if v == n - n % 10)
-        return tens + ("" if n % 10 == 0 else " " + _SMALL[n % 10])
+        tens = next(k for k, v in TENS.items() if v == n - n % 10)
+        return tens + ("" if n % 10 == 0 else " " + SMALL_NUMBERS[n % 10])
     if n < 1000:
         rest = n % 100
-        return _SMALL[n // 100] + " hundred" + ("" if not rest else " and " + spoken_number(rest))
+        return SMALL_NUMBERS[n // 100] + " hundred" + ("" if not rest else " and " + spoken_number(rest))
     rest = n % 1000
     return spoken_number(n // 1000) + " thousand" + ("" if not rest else (" and " if rest < 100 else " ") + spoken_number(rest))
 
@@ -610,16 +550,16 @@ class Claim:
 def find_claim(text: str) -> Claim | None:
     """The first team size, head count or years of experience an answer claims, if any."""
     t = " ".join(_tokens(text)).replace("i've ", "i have ")
-    m = _CLAIM_TEAM.search(t)
+    m = CLAIM_TEAM.search(t)
     if m and (n := _number(m["n"])):
-        verb = _PAST.get(m["verb"] or "", "led" if m["verb"] is None else m["verb"])
+        verb = LEAD_VERB_PARTICIPLES.get(m["verb"] or "", "led" if m["verb"] is None else m["verb"])
         who = f" {m['who']}" if m["who"] else ""
         return Claim(f"{verb} a {m['noun']} of {m['n']}{who}", f"a {m['noun']} of {spoken_number(_bigger(n))}{who}", n)
-    m = _CLAIM_COUNT.search(t)
+    m = CLAIM_COUNT.search(t)
     if m and (n := _number(m["n"])):
-        verb = _PAST.get(m["verb"], m["verb"])
+        verb = LEAD_VERB_PARTICIPLES.get(m["verb"], m["verb"])
         return Claim(f"{verb} {m['n']} {m['who']}", f"{spoken_number(_bigger(n))} {m['who']}", n)
-    m = _CLAIM_YEARS.search(t)
+    m = CLAIM_YEARS.search(t)
     if m and (n := _number(m["n"])):
         years = "year" if n == 1 else "years"
         return Claim(f"{m['n']} {years}", f"{spoken_number(max(_bigger(n), 10))} years", n, "years")

@@ -29,7 +29,7 @@ import numpy as np
 
 from rehearse.errors import RehearseError
 from rehearse.judge.car_model import FEATURE_NAMES, clause_features, lexical_terms, lexical_tokens
-from rehearse.judge.second_round import STOP
+from rehearse.judge.vocabulary import STOP
 
 MODEL_PATH = Path(__file__).resolve().parent / "kind_checks.npz"
 PASS_P = 0.5  # a learned check passes from this probability on (not tuned)

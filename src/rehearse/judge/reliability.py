@@ -21,6 +21,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from rehearse.judge.vocabulary import (
+    GRAMMAR_WORDS,
+    UNKNOWN_WORDS,
+)
 from rehearse.transcript import Span, Word
 
 # --- the recognizer's evidence ---------------------------------------------------------------
@@ -34,18 +38,6 @@ MIN_WORDS_PER_VOICED_S = 1.2  # fluent speech gives 2-3.5 words a second of voic
 MIN_WORDS_TO_JUDGE = 15  # confidences of fewer words are too noisy to weigh (a clean 7-word flite clip had median 0.41)
 MIN_VOICED_S = 2.0  # less voice than this: nothing to doubt
 MAX_UNKNOWN_SHARE = 0.2  # Vosk's [unk]: a word outside its vocabulary
-UNKNOWN_WORDS = {"[unk]", "<unk>", "[noise]", "<noise>"}
-# The most common English words that carry grammar, not content. Running English has 40-55 % of
-# them; it is reported as a figure (recognizer nonsense keeps the grammar words too, so on its
-# own it does not separate good from bad transcripts: see the benchmark).
-FUNCTION_WORDS = frozenset(
-    (  # noqa: SIM905 (one string: the list reads better as prose than as 90 quoted items)
-        "a an the and but or so if then than that this these those there here of to in on at by for with "
-        "from about as into over after before up down out off i me my we us our you your he him his she "
-        "her it its they them their is are was were be been being am have has had do does did not no will "
-        "would can could should may might must just also very what which who when where how all some any more most"
-    ).split()
-)
 
 # --- the recording's evidence ------------------------------------------------------------------
 QUIET_SPEECH_DB = -42.0  # median voiced level, dBFS; a near microphone gives -30 to -15
@@ -147,7 +139,7 @@ def judge(
         "median_conf": _r(float(np.median(confs))) if confs else None,
         "mean_conf": _r(float(np.mean(confs))) if confs else None,
         "unknown_share": _r(float(np.mean([w.word in UNKNOWN_WORDS for w in words]))) if words else None,
-        "function_share": _r(float(np.mean([w.word in FUNCTION_WORDS for w in words]))) if words else None,
+        "function_share": _r(float(np.mean([w.word in GRAMMAR_WORDS for w in words]))) if words else None,
         "low_conf_share": _r(float(np.mean([c < LOW_CONF for c in confs]))) if confs else None,
         "speech_db": _r(sig.speech_db),
         "snr_db": _r(sig.snr_db),

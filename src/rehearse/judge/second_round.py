@@ -5,45 +5,18 @@ from __future__ import annotations
 
 import re
 
-from rehearse.judge.vocabulary import I_DID, MEASURE, WE_DID
+from rehearse.judge.vocabulary import (
+    ACKNOWLEDGE,
+    FUTURE_PLAN,
+    I_DID,
+    MEASURE,
+    NEW_EXAMPLE,
+    REFER_BACK,
+    STOP,
+    TOPICS,
+    WE_DID,
+)
 
-REFER_BACK = re.compile(
-    r"\b(in our (first|last|previous|earlier) (interview|conversation|meeting|talk|call|chat)|"
-    r"(first|last|previous) (interview|round|conversation)|last time (we|i|you)|when we (last )?(spoke|talked|met)|"
-    r"as i (mentioned|said|told you)|i (mentioned|said|told you) (before|earlier|last time)|"
-    r"you (asked|may remember|might remember)|building on what i said|to add to what i said)\b"
-)
-ACKNOWLEDGE = re.compile(
-    r"\b(you'?re right|you are right|that'?s (true|fair|a fair)|it'?s true|it is true|fair (point|question|concern)|"
-    r"i understand|i (can )?see why|i hear (you|that)|i haven'?t|i have not|i don'?t have|i do not have|"
-    r"i haven'?t yet|not (exactly|directly)|(good|valid|reasonable) (point|question|concern)|i agree|"
-    r"i know (that )?(my|i|this)|admittedly|granted)\b"
-)
-# "i'll" and "i'd" need their apostrophe: without it they are "ill" and "id".
-PLAN = re.compile(
-    r"\b(i would|i'd|i will|i'll|i plan|my plan|in my first (\w+ )?(days|weeks|months)|first i would|"
-    r"i'?m going to|i am going to|i intend|i'd start|i would start|i'?ve already (started|begun)|"
-    r"i want to (pass|learn|take|do|get|finish|improve|start|spend|build|shadow|read|study)|"
-    r"i'?m (now )?(doing|taking|studying|learning|working on|practi[sc]ing|reading)|"
-    r"i (go|attend|study|practi[sc]e|take) .{0,25}\b(class|classes|course|courses|lessons|training))\b"
-)
-TOPICS = {
-    "compensation and benefits": r"\b(salary|pay|paid|compensation|benefits?|bonus\w*|pension|insurance|vacation|"
-                                 r"hours|night shifts?|shift pattern|overtime|rota|weekends?|contract|days off|"
-                                 r"holidays?|leave|equity|stock|package|perks?|remote|flexib\w*|from home|parking)\b",
-    "a tour": r"\b(tour|have a (quick )?look (at|around)|look at (the|your|where)|see (the|your) (office|workplace|site|"
-              r"floor|team|kitchen|ward|shop|store|lab|warehouse|plant|desk|set.?up)|"
-              r"see where (i|we|you|the team)|where i('?d| would| will) (be )?(work|sit|be based)|show me around|"
-              r"look around|walk around|visit|workspace|facilit\w*)\b",
-    "training and development": r"\b(train\w*|learn\w*|develop\w*|courses?|mentor\w*|onboard\w*|coach\w*|"
-                                r"conferences?|certif\w*|skills?|exams?|qualifications?|study|studying|supervision)\b",
-    "growth": r"\b(grow\w*|promot\w*|career|advance\w*|progress\w*|path|next step|move up|moved up|go from here|"
-              r"senior|opportunit\w*|future)\b",
-    "team and culture": r"\b(team|culture|who (would|will) i (be )?work\w* with|work(ing)? with|how many (of you|people|staff)|"
-                        r"colleagues?|values?|work ?style|environment|manager|management|day to day|"
-                        r"(typical|normal|usual|average) (day|week|shift)|(the|some of the|other) people|"
-                        r"people (here|i'?d|i would|i will|on the|in the))\b",
-}
 _TOPICS = {k: re.compile(v) for k, v in TOPICS.items()}
 TOPIC_PATTERNS = _TOPICS
 # The closing yardstick's check names for the topics above.
@@ -51,16 +24,7 @@ TOPIC_CHECKS = {
     "compensation_and_benefits": "compensation and benefits", "tour": "a tour",
     "training_and_development": "training and development", "growth": "growth", "team_and_culture": "team and culture",
 }
-STOP = set("the a an and or but so to of in on at for with by from as is was were be been are it its this that "
-           "i we you he she they me us my our your their had has have did do not no just very really then there "
-           "what which who when where how also about into up out over after before all some any more most".split())
 RETOLD_SIMILARITY = 0.45
-# A question that asks for a story other than the one told before ("Choose a different example.",
-# "Tell me about another time …"): any round-1 story told again is a retold one.
-NEW_EXAMPLE = re.compile(
-    r"\b(a different|another|a new|some other|a fresh|an other)\s+(example|story|situation|instance|one|project|"
-    r"case|time|problem)\b|\bnot the same (example|story|one)\b"
-)
 
 
 def asks_for_new_example(question: str) -> bool:
@@ -167,7 +131,7 @@ def objection(text: str) -> dict:
     t = text.lower()
     ack = ACKNOWLEDGE.search(t)
     example = is_example(t)
-    plan = PLAN.search(t)
+    plan = FUTURE_PLAN.search(t)
     tips = []
     if not ack:
         tips.append("Acknowledge the concern first (\"That's a fair point, I haven't …\"), then answer it.")

@@ -50,7 +50,51 @@ from rehearse.judge.analysis import (
     delivery_tips,
     fmt_minutes,
 )
-from rehearse.judge.vocabulary import ACTION_PHRASES, I_DID, MEASURE, RESULT_RE, WE_DID
+from rehearse.judge.vocabulary import (
+    ACHIEVED,
+    ACKNOWLEDGE,
+    ACTION_PHRASES,
+    AMBITION,
+    CHANGED,
+    CLAIM_AFTER,
+    CLICHE,
+    CONCEDES,
+    CONNECTED,
+    CRITICISM,
+    DENIAL,
+    FORWARD,
+    FUTURE_PLAN,
+    GENERIC_PRAISE,
+    GROWTH,
+    I_DID,
+    LIMITING,
+    MEASURE,
+    NEGATED_BEFORE,
+    NOT_A_ROLE,
+    NOT_AN_EXAMPLE,
+    NOT_DONE,
+    OWN_EXPERIENCE,
+    PAST_EVENT,
+    PRAISE_NEXT,
+    PRESENT_ROLE,
+    PROUD_OF,
+    Q_ABOUT,
+    Q_BEHAVIOURAL,
+    Q_CLOSING,
+    Q_FIVE,
+    Q_LEAVING,
+    Q_OBJECTION,
+    Q_SECOND,
+    Q_WHY,
+    QUESTION_FORM,
+    REFER_BACK,
+    RESULT_RE,
+    SELF_PRAISE,
+    SPECIFIC,
+    SPECIFIC_LOOSE,
+    VAGUE_AMBITION,
+    WE_DID,
+)
 from rehearse.questions import KINDS, RUBRIC_NAMES, normalize_kind
 
 RUBRICS = RUBRIC_NAMES
@@ -79,74 +123,6 @@ class KindError(RehearseError):
 
 # --- kinds and rubrics from a question's wording ------------------------------------------
 
-_Q_CLOSING = re.compile(
-    r"\b((any|some|other|more|few) questions? (for|to ask|you('d| would)? (like|want)|before)|"
-    r"questions? for (us|me|the (team|panel))|(like|want|wish|hoping|hope) to (ask|know|find out)|"
-    r"(anything|something|what) (else )?(that )?you('re| are) (curious|wondering)|your turn|"
-    r"anything (else )?(that )?we (have not|haven'?t|didn'?t|did not) (asked|ask|covered|cover)|"
-    r"ask (me|us) (anything|something)|what can i (tell|answer)|questions (do|would) you have|"
-    r"(do|did) you have (any )?questions|(have you )?got any questions|any questions\??$)\b"
-)
-# Referring back to an earlier conversation. "The last time you had to …" is a story prompt, not this.
-_Q_SECOND = re.compile(
-    r"\b((our|the|your) (first|last|previous|earlier|other) (conversation|interview|meeting|round|talk|call|chat)|"
-    r"in our (first|last|previous|earlier)|(since|when) we (last )?(spoke|met|talked)|we (talked|spoke) about|"
-    r"last time (we|you (told|said|mentioned|talked|spoke|gave|described))|"
-    r"(told|said|mentioned|gave|talked about|spoke about|described)\b[^.?!]{0,60}\b(last time|earlier|before|"
-    r"previously)|you (told|said to|mentioned to) (us|me|my colleague|the panel|them)|"
-    r"(my|our) colleagues? (told|said|mentioned)|told (me|us) (that )?you|we asked (this|you)|following up on|"
-    r"coming back to|(ask|tell me) again|different example|"
-    r"(your|the) first (few |couple of )?([\w,]+ ){0,4}(days?|weeks?|months?)( here| in (this|the) (role|job))?$|"
-    r"in (your|the) first (few |couple of )?([\w,]+ ){0,4}(days|weeks|months))\b"
-)
-_Q_BEHAVIOURAL = re.compile(
-    r"\b((a|an|one|the last|the first|the most recent) (time|moment|situation|occasion|day|shift|week|case|project|"
-    r"customer|client|mistake|decision|problem|conflict) (when|where|that|you|in which|in your)|"
-    r"think of (a|an|one|the)|talk (me|us) through (it|a|an|the|one)|has there ever|have you ever|"
-    r"(give|share) (me |us )?(an?|one|your|some) (example|for.instance|instance)|(an )?example (of|where|when)|"
-    r"for.instance|tell (me|us) about (a|an|the|one) (?!typical)|describe (a|an|the|one) (?!typical)|"
-    r"walk (me|us) through (a|an|the|one) |can you think of|recall|when (have|did) you|how did you (handle|deal)|"
-    r"tell me about the accomplishment)"
-)
-_Q_OBJECTION = re.compile(
-    r"\b(you (have not|haven'?t|do not have|don'?t have|lack|never|seem|'ve never|have never|have only|'ve only|"
-    r"only have|have changed|'ve changed|changed jobs|have led|have been out|were out|are (too|over|under|not|a bit)|"
-    r"'re (too|over|under|not|a bit))|your (experience|background|résumé|resume|cv|degree|profile|salary "
-    r"expectations?|last \w+ jobs?|jobs?|career) (is|isn'?t|doesn'?t|seems?|looks?|does not|is not|jumps?|each|"
-    r"lasted|has)|(there is|there's|i see) a gap|other (candidates|applicants)|over.?qualified|under.?qualified|"
-    r"why should we (consider|hire|take|choose|believe|trust)|not (exactly )?what we (need|are looking for|want)|"
-    r"how (do|can) we (know|be sure|trust)|won'?t you|(i'?m|i am|we'?re|we are) (a bit |a little |slightly )?"
-    r"(worried|concerned)|(my|our|the) (worry|concern)|concern|help me understand|(might|would|could|will|may) "
-    r"say (that )?you|i'?ll be (straight|honest|frank)|to be (straight|honest|frank) with you|"
-    r"take a chance on|we usually (hire|look for|want)|out of work|(can you )?explain (that|this|the gap)|you don'?t|you do not|you can'?t|you cannot)\b"
-)
-# "yourself", but "see yourself in five years" belongs to the five-year question.
-_Q_ABOUT = re.compile(
-    r"\b(who are you|(?<!see )(?<!picture )(?<!imagine )yourself|(walk|take|talk) (me|us) through (your|you) "
-    r"(career|cv|résumé|resume|background|experience|story|journey)|your (career|background|story) so far|"
-    r"(tell|talk) (me|us) about (you|your (background|career|story))\b(?! (time|a time))|in a nutshell)"
-)
-_Q_LEAVING = re.compile(
-    r"\b(leav(e|ing)|(you|why) left|quit\w*|move on|moving on|looking for (a new|something new|another|"
-    r"something else)|(why|what'?s got you|what has got you|what makes you) (are you )?looking|"
-    r"(change|changing|move|moving|switch\w*) (jobs|employers?|companies|(away )?from)|want a change|resign\w*|"
-    r"why now)\b"
-)
-_Q_FIVE = re.compile(
-    r"\b((five|ten|three|two|\d+|few|couple of) years?( from now| time| down the (line|road))|in (five|ten|three|"
-    r"two|\d+) years|see yourself|long.?term|career (goals?|plans?|aims?|ambitions?)|(plans?|goals?|aims?) for "
-    r"(your|the) (career|future)|ambitions?|where do you want to be|(like|want|hope) to be doing|fast.forward|"
-    r"future|next step in your career)\b"
-)
-_Q_WHY = re.compile(
-    r"\b(why (do|would|did) you (want|apply|choose|like|pick)|why (here|us|this|our|the company|join|apply)|"
-    r"what (do you know|interests? you|attract\w* you|appeals?|excites? you|drew you|draws you|motivates?|"
-    r"drives? you|makes? you (want|interested))|interested in (this|the|our)|rather than|"
-    r"(made|makes) you (apply|choose|pick|want|decide|go for|interested)|out of all the|"
-    r"interested in (working|joining|us|this|our)|(work|working|be) here\b|join us|"
-    r"passionate|enjoy (most|about)|why (this|that) (role|job|position|"
-    r"company|team))\b"
-)
 
 # Built-in questions carry their kind and rubric in the bank: the wording cannot tell every
 # second-interview question ("Tell me about a time you worked with a much larger team") from a
@@ -173,11 +149,6 @@ def _builtin_kind(question_text: str) -> str | None:
     return found[0] if found else None
 
 
-_LIMITING = re.compile(r"\b(only|never|not|no|under|less|too|a bit|gap|jump\w*|lack\w*|short|little|few|without|"
-                       r"senior|junior|young|overqualified|worry|worried|concern\w*|hard|difficult|out of work|"
-                       r"unemployed|fired|dismissed|let go|redundan\w*)\b")
-
-
 def _question(text: str) -> str:
     """Lowercase, one space between words, straight apostrophes, no closing punctuation."""
     return " ".join(text.lower().split()).replace("’", "'").rstrip("?.!… ")
@@ -187,7 +158,7 @@ def _states_a_doubt(t: str) -> bool:
     """A statement (not a question) about the candidate with a limit in it: "you've only worked in …"."""
     for sentence in re.split(r"(?<=[.!:;])\s+", t):
         if not sentence.rstrip().endswith("?") and re.search(r"\b(you|your|you're|you've)\b", sentence) \
-                and _LIMITING.search(sentence):
+                and LIMITING.search(sentence):
             return True
     return False
 
@@ -201,15 +172,15 @@ def kind_from_wording(question_text: str) -> str:
 def _rule_kind(question_text: str) -> str:
     """The kind the hand-written wording rules give (an input of the learned reader)."""
     t = _question(question_text)
-    if _Q_CLOSING.search(t):
+    if Q_CLOSING.search(t):
         return "closing"
-    if _Q_SECOND.search(t):
+    if Q_SECOND.search(t):
         return "second-interview"
-    if _Q_BEHAVIOURAL.search(t):
+    if Q_BEHAVIOURAL.search(t):
         return "behavioural"
-    if _Q_OBJECTION.search(t) or _states_a_doubt(" ".join(question_text.lower().split())):
+    if Q_OBJECTION.search(t) or _states_a_doubt(" ".join(question_text.lower().split())):
         return "objection"
-    if _Q_ABOUT.search(t) or _Q_LEAVING.search(t) or _Q_FIVE.search(t) or _Q_WHY.search(t):
+    if Q_ABOUT.search(t) or Q_LEAVING.search(t) or Q_FIVE.search(t) or Q_WHY.search(t):
         return "motivation"
     return "behavioural"
 
@@ -225,11 +196,11 @@ def motivation_rubric(question_text: str | None) -> str:
 def _rule_motivation_rubric(question_text: str | None) -> str:
     """The motivation yardstick the hand-written wording rules give ("why here" when they say nothing)."""
     t = _question(question_text or "")
-    if _Q_ABOUT.search(t):
+    if Q_ABOUT.search(t):
         return ABOUT_YOURSELF
-    if _Q_LEAVING.search(t):
+    if Q_LEAVING.search(t):
         return WHY_LEAVING
-    if _Q_FIVE.search(t):
+    if Q_FIVE.search(t):
         return FIVE_YEARS
     return WHY_HERE
 
@@ -387,192 +358,7 @@ def _hits(answer: _Answer, pattern: re.Pattern) -> list[Clause]:
     return [c for _, cs in answer.find(pattern) for c in cs]
 
 
-# Not-quite-praise that fits every employer: named back to the speaker.
-GENERIC_PRAISE = re.compile(
-    r"\b((great|good|amazing|fantastic|excellent|positive|strong|nice|friendly|awesome|wonderful|supportive|"
-    r"healthy|open|inclusive|collaborative|welcoming|fun|lovely|brilliant) (company )?(culture|company|reputation|"
-    r"place to work|work(ing)? environment|environment|atmosphere|benefits|values|brand|name|people|team|employer|"
-    r"opportunit\w*|products?|services?)|"
-    r"(growth|career|development|learning|exciting) opportunit\w*|opportunit\w* (for|to) (grow\w*|develop\w*|learn\w*|"
-    r"advance\w*)|room (for|to) grow\w*|(industry|market) leader|leader in (the|your|its|this) (industry|field|market|"
-    r"sector|space)|well.known|big names?|fast.paced|dynamic|innovative|cutting.edge|forward.thinking|"
-    r"(heard|hear) (great|good|lots of good|a lot of good|amazing) things|great things about|prestigious|"
-    r"work.life balance|(good|great|competitive) (salary|pay)|(i|i'?ve) always wanted to work (here|for you)|"
-    r"(the|your) (culture|values|mission|vision|reputation)|(you'?re|you are|it'?s|it is) a (great|good|big|"
-    r"successful|growing) (company|place|firm|business|organi[sz]ation)|(growing|successful|stable) company|"
-    r"passionate about (what you do|your work|the company)|leading (names?|compan\w+|firms?|players?|brands?|"
-    r"provider\w*)|one of the (best|biggest|leading|top|largest)|growing (fast|quickly|so fast)|"
-    r"(it'?s|is) the future|(is|sounds|seems|looks) (perfect|ideal|great|interesting|exciting|amazing|like a (good|"
-    r"great|perfect) (fit|match)))\b"
-)
-_GENERIC_ONLY_WORDS = re.compile(r"\b(culture|values|mission|vision|reputation|opportunit\w*|environment|people)\b")
-# Something only this employer or this role has: what they did, made, run, or what the ad says.
-SPECIFIC = re.compile(
-    r"\b(you (recently |just |have |'ve |also |now )?(launched|opened|released|announced|moved|started|built|won|"
-    r"acquired|expanded|published|shipped|switched|introduced|rolled out|partnered|raised|redesigned|merged|"
-    r"make|build|run|sell|serve|supply|design|develop|produce|publish|offer|use|operate|manufacture|specialise|"
-    r"specialize|focus on|work with|cover|treat|teach|ship|host)|"
-    r"your (new |recent |latest |own )?(\w+ )?(app|apps|platform|tool|clinic|clinics|store|"
-    r"stores|shop|shops|branch|branches|site|plant|factory|warehouse|lab|program|programme|project|report|blog|"
-    r"podcast|talk|paper|api|library|course|line|range|menu|module|patients|"
-    r"students|pupils|members|fleet|hotel|restaurant|school|hospital|ward|network|campaign|launch|move|decision|"
-    r"work on|commitment to|expansion|merger|contract|partnership|award|research)|"
-    r"(the|this|your) (job|role|position|vacancy) (ad|advert|advertisement|posting|description|listing|spec)|"
-    r"(the|this) (ad|advert|posting|listing|job description) (says|said|mentions|mentioned|asks|lists|talks)|"
-    r"(this|the) (role|job|position) (involves|includes|is about|means|would mean|owns|covers|needs|requires|asks|"
-    r"combines|sits|focuses|reports|works)|"
-    r"i (read|saw|noticed|watched|listened|used|use|tried|visited|followed|attended|met|spoke|talked|came across|"
-    r"looked at|have used|'ve used|bought|shop|shopped|ordered)\b(?! (great|good) things)|"
-    r"in the news|on your (website|site|blog|careers page|linkedin)|your (ceo|founder|director|head of)|annual report)\b"
-)
-# Looser cues ("you have …", "your …"): specific unless what follows is praise any employer gets.
-_PLAIN_NOUNS = (
-    "company|team|firm|business|organi[sz]ation|culture|values|mission|vision|reputation|people|brand|growth|"
-    "success|environment|industry|job|role|position|website|site|work|opportunit\\w*|staff|employees|benefits|offer|"
-    "interview|time|question|great|good|amazing|fantastic|excellent|strong|nice|friendly|awesome|wonderful|"
-    "supportive|innovative|dynamic|successful|growing|big|lovely|brilliant|fast|well|own|career|salary|pay|way|"
-    "products?|services?|style|approach|ethos|customers|clients|history|story|brand|name|products|field|sector|"
-    "market|vibe|atmosphere|offices?|workplace|employer|commitment|passion|attitude|focus|goals?|standards|quality"
-)
-SPECIFIC_LOOSE = re.compile(
-    rf"\b(you('ve| have)? got|you have|you do|you('re| are) (doing|building|opening|moving|running|launching|rolling|"
-    rf"hiring)|i know (that )?you|your (?!({_PLAIN_NOUNS})\b)\w+|"
-    rf"(the|this|your) (role|job|position|firm|company|team|business|shop|restaurant|practice|agency)('s| is| does| "
-    rf"involves| includes| combines| has| needs| requires| covers| owns| means| makes| builds| runs| sells| uses| "
-    rf"works| specialises| specializes| won| opened| launched)|(nobody|no one|hardly anyone|almost nobody) else|"
-    rf"the only (one|firm|company|place|team|shop|practice|\w+ that))"
-)
-OWN_EXPERIENCE = re.compile(
-    r"\b(in my (current|last|previous|old|first|present) (job|role|team|company|position|work|practice|school|"
-    r"workplace|employer)|my (experience|background|years|time|work) (in|at|as|with|on)|at my (current|last|"
-    r"previous) (job|company|employer|workplace)|i('ve| have) (been|spent|worked|led|run|managed|built|done|"
-    r"taught|trained|handled|used|volunteered)|i (spent|worked|led|ran|managed|built|taught|trained|handled|"
-    r"studied|did|set up|started|volunteer|volunteered|work|run|manage|lead|teach|handle)|for (the (past|last) )?"
-    r"(\w+ )?(years|months)|as a (former )?\w+ (i|myself))\b"
-)
-FORWARD = re.compile(
-    r"\b(i( would|'d| will|'ll) (like|love|want|be|bring|enjoy|get|help|grow|learn|use|take|build|contribute|apply|"
-    r"lead|add|make|have|work|focus|start|do|welcome|need)|i want|i hope|i'?m hoping|i am hoping|i could|"
-    r"i can (bring|help|contribute|add|offer|use|apply|do|build|make|learn|grow|take)|"
-    r"(i'?m|i am) (now )?(looking|keen|eager|excited|ready|hoping|aiming|interested in (taking|moving|growing|"
-    r"doing|working|leading|building))|looking forward|excited (to|about|by)|keen to|eager to|ready (to|for)|"
-    r"next step|want to|wants to|would (let|allow|give|mean) me|a chance to|the chance to|the opportunity to|"
-    r"going forward|in (the )?future|grow into|move into|step (up|into)|take on|that'?s what i want|"
-    r"what i'?m after|where i want|(look|looking|search|searching) for (a|an|the|something|somewhere)|"
-    r"(where|somewhere|so) i can|a (role|job|position|place|team) (where|with|that) i)\b"
-)
-PRESENT_ROLE = re.compile(
-    r"\b((i'?m|i am) (currently |now |still )?(a|an|the|working|employed|responsible|in charge|head|lead|senior|"
-    r"junior|part of|in my|on the|at|with)|currently|right now|at the moment|at present|these days|today i|"
-    r"i (currently |now |still )?(work|lead|manage|run|teach|look after|handle|oversee|coordinate|support|"
-    r"design|build|sell|nurse|care|drive|own|plan|am in charge)|i'?ve been (working|a|an|at|in|leading|running|"
-    r"managing|teaching|with|the)|i have been (working|a|an|at|in|leading|running|managing|teaching|with|the)|"
-    r"my (current|present) (job|role|position)|my (job|role|work) (is|involves)|"
-    r"(for|over) the (last|past) (\w+ )?((\w+ )?(years?|months?|decade) )?i'?ve|(i'?m|i am) still (there|here)|"
-    r"i'?ve been (a |an |the )?\w+ (\w+ )?(at|for|with) (a|an|the|my|our)\b|i'?ve (worked|been) (\w+ ){0,5}(since|"
-    r"for the (last|past)))\b"
-)
-# A past achievement: something the speaker did, or was given for what they did.
-ACHIEVED = re.compile(
-    r"\b(i (was|got) (promoted|chosen|picked|asked|named|given|made)|i won|i (\w+ )?(led|built|launched|created|"
-    r"designed|introduced|set up|started|founded|grew|doubled|cut|saved|turned|redesigned|rewrote|raised|"
-    r"delivered|opened|ran|managed|trained|took|organi[sz]ed))\b"
-)
 STRONG_RESULT_MIN = 1.2
-# Qualities claimed rather than shown: named back to the speaker when no example shows them.
-SELF_PRAISE = re.compile(
-    r"\b(hard.?work(er|ing)|team player|people person|perfectionist|(fast|quick) learner|go.getter|self.starter|"
-    r"(a )?hundred and ten percent|110 ?%|really (motivated|passionate|caring|reliable)|very (motivated|passionate|"
-    r"reliable|organi[sz]ed)|detail.oriented|results.driven|(i'?m|i am) (a )?(really |very )?(reliable|motivated|"
-    r"organi[sz]ed|passionate|patient|friendly|loyal|honest|flexible|adaptable|ambitious|caring))\b"
-)
-_NOT_DONE = re.compile(r"\b(grew up|started (my career|out|school|university)|studied \w+)\b")
-CRITICISM = re.compile(
-    r"\b(terrible|awful|horrible|toxic|incompetent|useless|clueless|lazy|rude|unfair|unprofessional|hopeless|"
-    r"micro.?manag\w*|a mess|chaotic|unpleasant|shouts?|shouting|shouted|yell\w*|screams?|screaming|rubbish|crap|a nightmare|favou?r(s|ed|ing)? (her|his|their) (mates|friends)|"
-    r"(get|got|getting) out of (there|that place)|(i'?m|i am) (just )?done with (it|them|that place)|"
-    r"(can'?t|cannot) wait to (leave|get out)|(i'?ve|i have) had enough|nobody knows what|"
-    r"(don'?t|doesn'?t) know what (they'?re|he'?s|she'?s) doing|keep changing (their|his|her) minds?|chaos|disorgani[sz]ed|the worst|stupid|idiot\w*|a joke|bully\w*|"
-    r"(i|we) (hate|can'?t stand|cannot stand)|fed up|sick of|(does|do|did)(n'?t| not) (really |even |ever |always )?(listen|care|appreciate|"
-    r"value|respect|know what|support|trust|recogni[sz]e|help|let)|never (listens|listen|listened|appreciates|"
-    r"appreciate|gives|give|lets|let|supports|support|cares|care|says thank)|no (respect|support|recognition|"
-    r"appreciation)|(underpaid|undervalued|unappreciated|overworked)|(the )?pay is (bad|terrible|awful|low|"
-    r"poor|a joke)|(boss|manager|management|company|employer|supervisor|team lead|leadership|director|owners?|ceo) "
-    r"(is|are|was|were) (bad|terrible|awful|poor|a nightmare|impossible|difficult|horrible|the problem|"
-    r"always|never|so|really|just|completely|totally)|(bad|poor|weak|terrible|awful|horrible|difficult) "
-    r"(boss|manager|management|leadership|company|employer|supervisor|culture|environment|atmosphere)|"
-    r"takes? credit|blames?|played favou?rites|(make|made|makes) (my|our) (life|lives|work) (hell|miserable|"
-    r"difficult)|dead.end|going nowhere|nothing ever changes|nobody (cares|listens))\b"
-)
-AMBITION = re.compile(
-    r"\b(i( would|'d) (like|love|want|hope) to (be|have|lead|become|run|manage|own|take|head|see myself|grow into|"
-    r"move into|step into|build|make|reach|specialise|specialize|get)|i (want|hope|plan|aim|intend|expect|"
-    r"see myself|picture myself) (to )?(be|have|lead|become|run|manage|own|take|head|being|leading|running|"
-    r"managing|owning|grow into|move into|step into|build|reach|specialise|specialize|get)|i see myself|"
-    r"(my|the) (goal|ambition|aim|plan|dream) (is|would be|in \w+ years)|(that'?s|that is|is) what i('d)? (want|like|"
-    r"love|aim for|see myself doing)|that'?s (the|my) (dream|goal|plan|aim)|"
-    r"i( want|'d like| would like|'d love| would love| hope to have| plan to have) (my own|to own|to open|to start|"
-    r"to set up)|i('ll| will) (be|have|lead|run|manage|"
-    r"own|head)|i('m| am) aiming|hopefully (as|being|running|leading|managing|heading|in charge|a|an|the) |in (five|ten|three|two|\d+) years(' time)? (i|i'?d|i'?ll|i'?m))\b"
-)
-_VAGUE_AMBITION = re.compile(
-    r"\b(bought a house|buy a house|house|travel\w*|married|kids|children|family|retire\w*|"
-    r"successful|happy|comfortable|settled|doing well|in a good place|somewhere good|better (job|position)|"
-    r"higher position|more money|earning more)\b"
-)
-CONNECTED = re.compile(
-    r"\b(here|this (role|team|company|job|position|field|area|department|organi[sz]ation|kind of|type of|ward|"
-    r"school|firm|line)|your (company|team|firm|organi[sz]ation|business)|with you|(in|on|of|lead(ing)?|run(ning)?|"
-    r"manag(e|ing)) (the|a|this|your) (\w+ )?(team|department|group|unit|ward|practice|function|region|site|"
-    r"store|office|kitchen|lab|line|product)|(senior|lead|principal|head|chief|staff|manager|director|"
-    r"specialist|expert|architect|consultant|supervisor|partner)\b)"
-)
-GROWTH = re.compile(
-    r"\b(learn(ing|t|ed|s)?|grow(ing|n|s)?|develop(ing|s)?|"
-    r"(get|getting|become|becoming) (\w+ )?(good|better|skilled|fluent|confident|qualified|expert|stronger) (at|in|with)|"
-    r"(finish|complete|pass|do|get|take) (my|the|a|an) (\w+ ){0,3}(level|qualification|exam|degree|diploma|licen[cs]e|"
-    r"certificate|course|programme|program|apprenticeship)|"
-    r"build(ing)? (up|my|on)|get(ting)? better|improv\w* my|step by step|take on (more|bigger|larger|new)|taking on|"
-    r"mentor\w*|course\w*|certif\w*|qualif\w*|train\w*|master\w*|deepen\w*|broaden\w*|"
-    r"(leadership|management|development) (course|programme|program|training)|"
-    r"by (taking|learning|getting|leading|working|doing|building|shadowing)|get (there|to that point)|"
-    r"first .{0,60} then|(more|extra) responsibilit\w*|stretch|studying|study|degree|experience (in|with|of))\b"
-)
-# Self-praise that sounds like growth but names none: masked before GROWTH is looked for.
-CLICHE = re.compile(
-    r"\b((fast|quick|eager|keen|lifelong|good|great) learner|(continuous|constant|personal|professional|self) "
-    r"(development|improvement|learning|growth) is \w+( \w+)?|always (looking|eager|keen|happy|willing) to "
-    r"(learn|grow|improve|develop)( and (better|improve|develop|challenge) myself)?|better myself|"
-    r"(willing|happy|open) to learn)\b"
-)
-QUESTION_FORM = re.compile(
-    r"\b(what|how|when|where|who|which|why|is there|are there|is it|do you|does (the|it|this|your)|could (i|you|we)|"
-    r"can (i|you|we)|would (i|you|it)|will (i|there)|i('?d| would) (like|love) to (know|hear|ask|see|meet|understand)|"
-    r"i('m| am) (curious|wondering)|i wonder|tell me (more )?about|i was wondering|may i)\b"
-)
-
-
-# An acknowledgement said the other way round ("I don't think that's true") is not one.
-_NEGATED_BEFORE = re.compile(r"(n't|\bnot|\bnever)\W+(\w+\W+){0,2}$")
-_CONCEDES = re.compile(r"^(yes|yeah|yep|that'?s (right|correct|true)|correct|true|fair enough|absolutely|no,? but|"
-                       r"no,? i (haven'?t|have not|don'?t|do not|didn'?t))\b(?! well)")
-DENIAL = re.compile(r"\b((that|it)'?s not|(that|it) is not|isn'?t) (really |exactly |quite |entirely )?(fair|true|right|"
-                    r"correct)|i (don'?t|do not) (really )?(think|agree|accept)|not true|(none|not) of (that|it) was my fault")
-# "I'd pick it up quickly" is a claim about oneself, not a plan.
-_CLAIM_AFTER = re.compile(r"^\W*(really |just |definitely |probably )?(pick (it|things) up|be (fine|good|great|ok|okay|"
-                          r"able to|a good|the right)|fit (in|right in)|learn (it |things )?(quick|fast|really)|"
-                          r"get (used|bored)|say|think|guess)")
-# A past event told with a time ("last month three guests wrote ...") or at a named former job.
-PAST_EVENT = re.compile(
-    r"\b(last (year|month|week|summer|winter|spring|autumn|quarter|time)|(\w+|\d+) (years?|months?|weeks?) ago|"
-    r"in (19|20)\d\d|in my (last|previous|current|old|first) (\w+ )?(jobs?|roles?|teams?|compan\w+|positions?)|"
-    r"at my (last|previous|"
-    r"current|old) (job|company|employer|workplace)|when i (was|worked)|every (day|week|shift))\b"
-)
-
-
-# Things done that answer no doubt: applying, choosing, leaving, time out.
-_NOT_AN_EXAMPLE = re.compile(r"\bi (applied|chose|decided|left|quit|resigned|took (\w+ ){0,3}(out|off))\b")
 
 
 # --- the checks ---------------------------------------------------------------------------------
@@ -588,16 +374,11 @@ def _simple(name: str, pattern: re.Pattern, tip: str) -> Finder:
     return find
 
 
-# "I'm a hard worker", "I'm a people person": a quality, not the job one does now.
-_NOT_A_ROLE = re.compile(r"\b(person|someone|worker|player|learner|individual|guy|girl|type|kind of|fan|lover|"
-                         r"perfectionist|character|team player)\b")
-
-
 def _present(a: _Answer) -> Check:
     hits = []
     for m, cs in a.find(PRESENT_ROLE):
         window = a.text[m.start():m.end() + 30]
-        if re.match(r"(i'?m|i am) (a|an) ", window) and (SELF_PRAISE.search(window) or _NOT_A_ROLE.search(
+        if re.match(r"(i'?m|i am) (a|an) ", window) and (SELF_PRAISE.search(window) or NOT_A_ROLE.search(
                 window, len(m.group(0)) - 2, len(m.group(0)) + 16)):
             continue
         hits += cs
@@ -605,27 +386,19 @@ def _present(a: _Answer) -> Check:
     return Check("present", bool(hits), _evidence(hits), None if hits else tip)
 
 
-# "The thing I'm proudest of is cutting …": an achievement named as one, told without "I did".
-_PROUD_OF = re.compile(r"\b(proud(est)? of|most proud|(biggest|best|greatest|main) (achievement|win|success)|"
-                       r"achievement (was|is|has been))\b")
-# A change told with its measure ("cutting errors from five percent to one") is an outcome in its own right.
-_CHANGED = re.compile(r"\b(cut(ting)?|reduc\w+|rais(ed|ing)|increas\w+|doubl\w+|halv\w+|tripl\w+|grew|growing|"
-                      r"dropp\w+|improv\w+|sav(ed|ing)|lower\w*|boost\w*|brought|bringing)\b")
-
-
 def _highlight(a: _Answer) -> Check:
     """A past achievement and what came of it, in the same clause or one of the next two; an achievement
     with a measured outcome is a highlight however it is told."""
-    pairs = [(c, _NOT_DONE.sub("", t)) for c, t in a.each()]
+    pairs = [(c, NOT_DONE.sub("", t)) for c, t in a.each()]
     did = [i for i, (c, t) in enumerate(pairs) if ACHIEVED.search(t) or I_DID.search(t) or WE_DID.search(t)
            or ACTION_PHRASES.search(t) or (PAST_EVENT.search(t) and re.search(r"\b(i|we)\b", t))
-           or _PROUD_OF.search(t)]
+           or PROUD_OF.search(t)]
     for i in did:
         for j in (i, i + 1, i + 2):
             if j < len(pairs):
                 t = pairs[j][1]
                 strong = sum(w for w, p in RESULT_RE if w >= STRONG_RESULT_MIN and p.search(t))
-                if strong or (MEASURE.search(t) and (j != i or ACHIEVED.search(t) or _CHANGED.search(t))):
+                if strong or (MEASURE.search(t) and (j != i or ACHIEVED.search(t) or CHANGED.search(t))):
                     return Check("highlight", True, _evidence([pairs[i][0], pairs[j][0]]))
     if did:
         return Check("highlight", False, _evidence([pairs[did[0]][0]]),
@@ -635,10 +408,6 @@ def _highlight(a: _Answer) -> Check:
     if claims:
         tip = f"'{SELF_PRAISE.search(claims[0].text).group(0)}' is a claim: show it instead. " + tip
     return Check("highlight", False, _evidence(claims), tip)
-
-
-_PRAISE_NEXT = re.compile(r"\s*(a |an |such a |so |really |very )*(great|good|amazing|fantastic|excellent|nice|lovely|"
-                          r"brilliant|wonderful|awesome|strong|positive|fun|friendly)\b")
 
 
 def _praise_only(text: str) -> bool:
@@ -672,7 +441,7 @@ def _specific(a: _Answer) -> Check:
         specific += cs
     for m, cs in a.find(SPECIFIC_LOOSE):
         # "you have a great …" is praise coming, not a fact about them (spoken, it may be cut off there)
-        if not GENERIC_PRAISE.search(a.text[m.start():m.end() + 40]) and not _PRAISE_NEXT.match(a.text, m.end()):
+        if not GENERIC_PRAISE.search(a.text[m.start():m.end() + 40]) and not PRAISE_NEXT.match(a.text, m.end()):
             specific += cs
     # a number in a clause that is not praise: "your forty stores", "since 2019"
     for c, t in a.each():
@@ -700,7 +469,7 @@ def _no_criticism(a: _Answer) -> Check:
 def _affirmed(a: _Answer, pattern: re.Pattern) -> list[Clause]:
     """Clauses where `pattern` occurs without a negation just before it ("I don't want to …")."""
     return [c for m, cs in a.find(pattern) for c in cs
-            if not _NEGATED_BEFORE.search(a.text[max(0, m.start() - 30):m.start()])]
+            if not NEGATED_BEFORE.search(a.text[max(0, m.start() - 30):m.start()])]
 
 
 def _words(clauses: list[Clause]) -> int:
@@ -724,7 +493,7 @@ def _ambition(a: _Answer) -> Check:
         return Check("ambition", False, [], "Name an ambition tied to this role: the job you want to grow into "
                                             "here (\"leading a small team in this department\").")
     clauses = [c for _, cs in aims for c in cs]
-    if not all(_VAGUE_AMBITION.search(c.text) and not CONNECTED.search(c.text) for c in clauses):
+    if not all(VAGUE_AMBITION.search(c.text) and not CONNECTED.search(c.text) for c in clauses):
         return Check("ambition", True, _evidence(clauses))
     return Check("ambition", False, _evidence(clauses),
                  f"\"{_short(clauses[0].text)}\" could be said anywhere: tie your ambition to this role or team.")
@@ -744,17 +513,17 @@ def _growth(a: _Answer) -> Check:
 def _objection(name: str) -> Finder:
     def find(a: _Answer) -> Check:
         if name == "acknowledged":
-            hits = [c for m, cs in a.find(second_round.ACKNOWLEDGE) for c in cs
-                    if not _NEGATED_BEFORE.search(a.text[max(0, m.start() - 30):m.start()])]
-            if not hits and a.clauses and _CONCEDES.search(a.text) and not DENIAL.search(a.text):
+            hits = [c for m, cs in a.find(ACKNOWLEDGE) for c in cs
+                    if not NEGATED_BEFORE.search(a.text[max(0, m.start() - 30):m.start()])]
+            if not hits and a.clauses and CONCEDES.search(a.text) and not DENIAL.search(a.text):
                 hits = a.clauses[:1]
             tip = "Acknowledge the concern first (\"That's a fair point, I haven't …\"), then answer it."
         elif name == "plan":
-            hits = [c for m, cs in a.find(second_round.PLAN) for c in cs
-                    if not _CLAIM_AFTER.search(a.text[m.end():m.end() + 40])]
+            hits = [c for m, cs in a.find(FUTURE_PLAN) for c in cs
+                    if not CLAIM_AFTER.search(a.text[m.end():m.end() + 40])]
             tip = "Say what you would do about it: a plan for your first weeks (\"I would start by …\")."
         else:
-            told = [(c, _NOT_AN_EXAMPLE.sub(" ", t)) for c, t in a.each()]
+            told = [(c, NOT_AN_EXAMPLE.sub(" ", t)) for c, t in a.each()]
             hits = [c for c, t in told if second_round.is_example(t)
                     or (PAST_EVENT.search(t) and re.search(r"\b(i|we|my|our)\b", t))]
             tip = "Answer the concern with a concrete example of something you did that shows it will not matter."
@@ -927,10 +696,10 @@ def target_s_for(rubric: str, override_s: float | None) -> float:
 _CUES = {
     "generic_praise": GENERIC_PRAISE, "self_praise": SELF_PRAISE, "specific": SPECIFIC, "specific_loose": SPECIFIC_LOOSE,
     "own_experience": OWN_EXPERIENCE, "forward": FORWARD, "present_role": PRESENT_ROLE, "achieved": ACHIEVED,
-    "criticism": CRITICISM, "ambition": AMBITION, "vague_ambition": _VAGUE_AMBITION, "connected": CONNECTED,
-    "growth": GROWTH, "cliche": CLICHE, "question_form": QUESTION_FORM, "acknowledge": second_round.ACKNOWLEDGE,
-    "plan": second_round.PLAN, "past_event": PAST_EVENT, "measure": MEASURE, "denial": DENIAL,
-    "concedes": _CONCEDES, "refer_back": second_round.REFER_BACK,
+    "criticism": CRITICISM, "ambition": AMBITION, "vague_ambition": VAGUE_AMBITION, "connected": CONNECTED,
+    "growth": GROWTH, "cliche": CLICHE, "question_form": QUESTION_FORM, "acknowledge": ACKNOWLEDGE,
+    "plan": FUTURE_PLAN, "past_event": PAST_EVENT, "measure": MEASURE, "denial": DENIAL,
+    "concedes": CONCEDES, "refer_back": REFER_BACK,
 }
 _CRITICISM_TIP = ("Leave out the criticism (\"{quote}\"): it makes the interviewer wonder what you will say about "
                   "them. Say what you are moving toward instead.")
@@ -997,9 +766,9 @@ def question_cues(question_text: str) -> dict[str, float]:
     raw = " ".join(question_text.lower().split())
     kind = _rule_kind(question_text)
     rubric = _rule_motivation_rubric(question_text) if kind == "motivation" else _KIND_DEFAULT[kind]
-    cues = {"q_closing": _Q_CLOSING, "q_second": _Q_SECOND, "q_behavioural": _Q_BEHAVIOURAL,
-            "q_objection": _Q_OBJECTION, "q_about": _Q_ABOUT, "q_leaving": _Q_LEAVING, "q_five": _Q_FIVE,
-            "q_why": _Q_WHY}
+    cues = {"q_closing": Q_CLOSING, "q_second": Q_SECOND, "q_behavioural": Q_BEHAVIOURAL,
+            "q_objection": Q_OBJECTION, "q_about": Q_ABOUT, "q_leaving": Q_LEAVING, "q_five": Q_FIVE,
+            "q_why": Q_WHY}
     out = {k: float(bool(p.search(t))) for k, p in cues.items()}
     out["q_doubt"] = float(_states_a_doubt(raw))
     out["q_sentences"] = min(len(re.findall(r"[.?!]+(?=\s|$)", raw)) or 1, 3) / 3
