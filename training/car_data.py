@@ -14,6 +14,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from rehearse.judge.vocabulary import ONES, number_words
+
 COMPONENTS = ("challenge", "action", "result")
 LETTER = {"C": "challenge", "A": "action", "R": "result", "O": "other"}
 FORMS = ("prose", "asr")
@@ -134,25 +136,6 @@ def cases(answers: list[LabelledAnswer]) -> list[LabelledAnswer]:
 
 # --- the recognizer form: lower case, no punctuation, numbers as words --------------------------
 
-_ONES = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"]
-_TENS = ["_", "_", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
-_SCALES = [(10**9, "billion"), (10**6, "million"), (1000, "thousand"), (100, "hundred")]
-
-
-def number_words(n: int) -> str:
-    """An integer as spoken words ("one hundred and twenty")."""
-    if n < 20:
-        return _ONES[n]
-    if n < 100:
-        return _TENS[n // 10] + ("" if n % 10 == 0 else " " + _ONES[n % 10])
-    for size, name in _SCALES:
-        if n >= size:
-            head, rest = divmod(n, size)
-            tail = "" if rest == 0 else (" and " if rest < 100 else " ") + number_words(rest)
-            return f"{number_words(head)} {name}{tail}"
-    return str(n)
-
-
 def _spell(match: re.Match) -> str:
     raw = match.group(0).replace(",", "")
     whole, _, frac = raw.partition(".")
@@ -160,7 +143,7 @@ def _spell(match: re.Match) -> str:
         return raw
     words = number_words(int(whole)) if whole else "zero"
     if frac:
-        words += " point " + " ".join(_ONES[int(d)] for d in frac)
+        words += " point " + " ".join(ONES[int(d)] for d in frac)
     return f" {words} "
 
 

@@ -55,12 +55,12 @@ from rehearse.judge.vocabulary import (
     PURPOSE,
     RELATIVE,
     SAY_BACK_DETERMINERS,
-    SMALL_NUMBERS,
-    TENS,
     VAGUE_HEADS,
     WE_DID,
     WE_DO,
     WOULD_DO,
+    number_value,
+    number_words,
 )
 from rehearse.transcript import Span, Word
 
@@ -492,40 +492,6 @@ def noun_phrases(clauses: list[Clause]) -> list[NounPhrase]:
 # --- claims for "you have led a team of two; why would you manage ten?" ---------------------
 
 
-def _number(text: str) -> int | None:
-    if text.isdigit():
-        return int(text)
-    total = 0
-    for w in text.split():
-        if w in SMALL_NUMBERS:
-            total += SMALL_NUMBERS.index(w)
-        elif w in TENS:
-            total += TENS[w]
-        elif w == "hundred":
-            total = max(total, 1) * 100
-        elif w == "thousand":
-            total = max(total, 1) * 1000
-        elif w == "dozen":
-            total = max(total, 1) * 12
-        else:
-            return None
-    return total or None
-
-
-def spoken_number(n: int) -> str:
-    """A whole number under a million as words, for a question read aloud."""
-    if n < 20:
-        return SMALL_NUMBERS[n]
-    if n < 100:
-        tens = next(k for k, v in TENS.items() if v == n - n % 10)
-        return tens + ("" if n % 10 == 0 else " " + SMALL_NUMBERS[n % 10])
-    if n < 1000:
-        rest = n % 100
-        return SMALL_NUMBERS[n // 100] + " hundred" + ("" if not rest else " and " + spoken_number(rest))
-    rest = n % 1000
-    return spoken_number(n // 1000) + " thousand" + ("" if not rest else (" and " if rest < 100 else " ") + spoken_number(rest))
-
-
 def _bigger(n: int) -> int:
     """A size the role might ask for, several times what was claimed: two → ten, five → twenty."""
     if n <= 2:
@@ -551,18 +517,18 @@ def find_claim(text: str) -> Claim | None:
     """The first team size, head count or years of experience an answer claims, if any."""
     t = " ".join(_tokens(text)).replace("i've ", "i have ")
     m = CLAIM_TEAM.search(t)
-    if m and (n := _number(m["n"])):
+    if m and (n := number_value(m["n"])):
         verb = LEAD_VERB_PARTICIPLES.get(m["verb"] or "", "led" if m["verb"] is None else m["verb"])
         who = f" {m['who']}" if m["who"] else ""
-        return Claim(f"{verb} a {m['noun']} of {m['n']}{who}", f"a {m['noun']} of {spoken_number(_bigger(n))}{who}", n)
+        return Claim(f"{verb} a {m['noun']} of {m['n']}{who}", f"a {m['noun']} of {number_words(_bigger(n))}{who}", n)
     m = CLAIM_COUNT.search(t)
-    if m and (n := _number(m["n"])):
+    if m and (n := number_value(m["n"])):
         verb = LEAD_VERB_PARTICIPLES.get(m["verb"], m["verb"])
-        return Claim(f"{verb} {m['n']} {m['who']}", f"{spoken_number(_bigger(n))} {m['who']}", n)
+        return Claim(f"{verb} {m['n']} {m['who']}", f"{number_words(_bigger(n))} {m['who']}", n)
     m = CLAIM_YEARS.search(t)
-    if m and (n := _number(m["n"])):
+    if m and (n := number_value(m["n"])):
         years = "year" if n == 1 else "years"
-        return Claim(f"{m['n']} {years}", f"{spoken_number(max(_bigger(n), 10))} years", n, "years")
+        return Claim(f"{m['n']} {years}", f"{number_words(max(_bigger(n), 10))} years", n, "years")
     return None
 
 

@@ -29,7 +29,7 @@ import numpy as np
 
 from rehearse.errors import RehearseError
 from rehearse.judge.car_model import FEATURE_NAMES, clause_features, lexical_terms, lexical_tokens
-from rehearse.judge.vocabulary import STOP
+from rehearse.judge.vocabulary import FUNCTION_WORDS
 
 MODEL_PATH = Path(__file__).resolve().parent / "kind_checks.npz"
 PASS_P = 0.5  # a learned check passes from this probability on (not tuned)
@@ -223,7 +223,7 @@ def self_check_probabilities(model: KindModel, answer_inputs: Callable[[str, str
 
 def known_words(text: str, vocabulary) -> list[str]:
     """The question's content words (not function words) that the reader has a weight for."""
-    return sorted(t for t in question_terms(text) if " " not in t and t != "<num>" and t not in STOP
+    return sorted(t for t in question_terms(text) if " " not in t and t != "<num>" and t not in FUNCTION_WORDS
                   and t in vocabulary)
 
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from rehearse.judge.vocabulary import (
-    GRAMMAR_WORDS,
+    FUNCTION_WORDS,
     UNKNOWN_WORDS,
 )
 from rehearse.transcript import Span, Word
@@ -139,7 +139,7 @@ def judge(
         "median_conf": _r(float(np.median(confs))) if confs else None,
         "mean_conf": _r(float(np.mean(confs))) if confs else None,
         "unknown_share": _r(float(np.mean([w.word in UNKNOWN_WORDS for w in words]))) if words else None,
-        "function_share": _r(float(np.mean([w.word in GRAMMAR_WORDS for w in words]))) if words else None,
+        "function_share": _r(float(np.mean([w.word in FUNCTION_WORDS for w in words]))) if words else None,
         "low_conf_share": _r(float(np.mean([c < LOW_CONF for c in confs]))) if confs else None,
         "speech_db": _r(sig.speech_db),
         "snr_db": _r(sig.snr_db),

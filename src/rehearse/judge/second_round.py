@@ -7,12 +7,12 @@ import re
 
 from rehearse.judge.vocabulary import (
     ACKNOWLEDGE,
+    FUNCTION_WORDS,
     FUTURE_PLAN,
     I_DID,
     MEASURE,
     NEW_EXAMPLE,
     REFER_BACK,
-    STOP,
     TOPICS,
     WE_DID,
 )
@@ -39,7 +39,7 @@ def refers_back(text: str) -> str | None:
 
 
 def _content(text: str) -> list[str]:
-    return [w for w in re.findall(r"[\w']+", text.lower()) if w not in STOP and len(w) > 2]
+    return [w for w in re.findall(r"[\w']+", text.lower()) if w not in FUNCTION_WORDS and len(w) > 2]
 
 
 def similarity(now: str, before: str) -> tuple[float, list[str]]:
@@ -56,7 +56,7 @@ def similarity(now: str, before: str) -> tuple[float, list[str]]:
             while j < len(wa) and tuple(wa[j - 3 : j + 1]) in grams_b:
                 j += 1
             phrase = " ".join(wa[i:j])
-            if not set(phrase.split()) <= STOP:
+            if not set(phrase.split()) <= FUNCTION_WORDS:
                 shared.append(phrase)
             i = j
         else:

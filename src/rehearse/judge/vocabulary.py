@@ -13,13 +13,86 @@ from __future__ import annotations
 import functools
 import re
 
-NUMBER_WORDS = (
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
-    "sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety "
-    "hundred hundreds thousand thousands million millions billion half double doubled triple tripled "
-    "quarter third fifth percent percentage dozen dozens"
-).split()
+# --- numbers, written once: the words, a count's value, an integer read aloud ------------------------
+
+ONES = tuple(("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+              "sixteen seventeen eighteen nineteen").split())
+TENS = tuple("twenty thirty forty fifty sixty seventy eighty ninety".split())  # TENS[i] is 20 + 10 i
+SCALES = (("hundred", 100), ("thousand", 1000), ("million", 10**6), ("billion", 10**9))
+CARDINAL_WORDS = (*ONES, *TENS, *(name for name, _ in SCALES))
+# Words that say how much: cardinals, their plurals, fractions, multiples, percentages.
+NUMBER_WORDS = (*ONES, *TENS, *(w for name, _ in SCALES[:3] for w in (name, name + "s")), "billion",
+                *"half double doubled triple tripled quarter third fifth percent percentage dozen dozens".split())
+# Numbers read the same whether written ("40%") or recognised ("forty percent"): the learned lexical
+# block folds any run of these into one "<num>" tag ("forty point five" is one number).
+LEXICAL_NUMBER_WORDS = frozenset((*CARDINAL_WORDS, "point"))
+# A count of people or years: a number word that is not a fraction, multiple or percentage.
+COUNT_WORDS = tuple(w for w in NUMBER_WORDS if w not in ("half", "double", "doubled", "triple", "tripled", "quarter",
+                                                          "third", "fifth", "percent", "percentage"))
+
+
+def number_words(n: int) -> str:
+    """A whole number as it is said ("one hundred and twenty"); digits from a thousand billion on."""
+    if n < 20:
+        return ONES[n]
+    if n < 100:
+        return TENS[n // 10 - 2] + ("" if n % 10 == 0 else " " + ONES[n % 10])
+    if n >= 1000 * 10**9:
+        return str(n)
+    for name, size in reversed(SCALES):
+        if n >= size:
+            head, rest = divmod(n, size)
+            tail = "" if rest == 0 else (" and " if rest < 100 else " ") + number_words(rest)
+            return f"{number_words(head)} {name}{tail}"
+    return str(n)
+
+
+def number_value(text: str) -> int | None:
+    """The count a phrase of digits or number words says ("twenty five", "two thousand three hundred"),
+    else None (also for zero: no count)."""
+    if text.isdigit():
+        return int(text)
+    total = current = 0
+    for w in text.split():
+        if w in ONES:
+            current += ONES.index(w)
+        elif w in TENS:
+            current += 20 + 10 * TENS.index(w)
+        elif w == "hundred":
+            current = max(current, 1) * 100
+        elif w == "dozen":
+            current = max(current, 1) * 12
+        elif w in ("thousand", "million"):
+            total += max(current, 1) * (1000 if w == "thousand" else 10**6)
+            current = 0
+        else:
+            return None
+    return total + current or None
+
+
 NUM = r"(?:\d[\d,.]*|" + "|".join(NUMBER_WORDS) + r")"
+
+# --- grammar words, written once ----------------------------------------------------------------
+
+# Words that carry grammar, not content: articles, pronouns, prepositions, conjunctions, auxiliaries and
+# modals, question words, and the small talk of speech (fillers, "yeah", "well", "okay"). Running English
+# has 40-55 % of them. The one list behind: reliability's function-word share (a reported figure), the
+# content words round two compares and the question reader reads, the repeated-word count, the noun
+# phrases a follow-up says back.
+FUNCTION_WORDS = frozenset(
+    "a an the and or but so to of in on at for with by from as is was were be been are am it its it's this that "
+    "these those i we you he she they me us him her them my our your their i'm we're they're there here what "
+    "which who whom whose being his when where how why then than had has have having did do does doing not no yes up down "
+    "out off over under into onto about after before all some any more most much many few if because while "
+    "would could should can will shall may might must 'd 'll 's 've i'd i'll i've we'd we'll we've "
+    "um uh er erm like just really very also still even only too quite so such same other another each every "
+    "both either neither own back again away around through across against between during until since "
+    "per via yeah okay ok well oh right always never rather though although straight ago later again yet already "
+    "ever together instead anyway mr mrs ms dr sir".split()
+)
+# A repeated number ("one … one") or "you know" / "I mean" is no repeated content word.
+STOPWORDS = FUNCTION_WORDS | {"know", "mean"} | set(ONES)
+
 
 # --- challenge: trouble, pressure, constraint, what was at stake ------------------------------
 CHALLENGE = [
@@ -169,8 +242,8 @@ MARKERS = [
 ]
 # Words that open a clause only when a subject follows ("then i called", not "the next promotion").
 SUBJECT_OPENERS = {"then", "next", "first", "second", "third", "later", "so", "and", "now", "today"}
-SUBJECTS = {"i", "we", "they", "he", "she", "our", "my", "the", "it", "that", "this"}
 PRONOUNS = {"i", "we", "they", "he", "she"}
+SUBJECTS = PRONOUNS | {"our", "my", "the", "it", "that", "this"}
 ADVERBS = {"then", "also", "first", "finally", "quickly", "immediately", "personally", "actually", "just",
            "never", "now", "still", "even", "later", "eventually", "really", "always", "soon"}
 AUXILIARIES = {"was", "were", "had", "has", "have", "did", "could", "would", "got", "went", "came", "kept",
@@ -181,12 +254,18 @@ OUTCOME_VERBS = {"dropped", "fell", "rose", "grew", "increased", "decreased", "i
                  "tripled", "shrank", "jumped", "climbed", "disappeared", "stopped", "became", "runs", "went",
                  "came", "were", "was", "never", "now", "has", "have", "is", "are", "delivered", "finished",
                  "passed", "won", "stayed", "renewed", "reached", "hit", "saved", "brought", "accepted", "kept"}
-NO_BREAK_AFTER = {"that", "what", "when", "which", "who", "so", "and", "then", "as", "because", "if", "until",
-                  "after", "before", "while", "where", "how", "why", "of", "to", "for", "with", "in", "on", "at",
-                  "by", "from", "about", "into", "the", "a", "an", "our", "my", "their", "his", "her", "its",
-                  "but", "or", "than", "not", "very", "too", "i", "we", "they", "he", "she", "you",
-                  "was", "were", "is", "are", "be", "been", "had", "has", "have", "did", "do", "does", "no",
-                  "every", "all", "some", "any", "this", "these", "those", "even", "also", "just"}
+# Words after which a sentence must go on: conjunctions, articles, prepositions, subject pronouns,
+# auxiliaries. A clause is not cut after one; an answer does not end on one.
+GOES_ON_AFTER = PRONOUNS | {
+    "a", "about", "after", "also", "an", "and", "are", "as", "at", "be", "because", "been",
+    "before", "but", "by", "did", "do", "does", "from", "had", "has", "have", "her", "his",
+    "if", "in", "into", "is", "its", "my", "of", "on", "or", "our", "so", "than", "that",
+    "the", "their", "then", "until", "was", "were", "when", "where", "which", "while", "who",
+    "with"
+}
+# ... and, inside a clause, determiners, negation and degree words ("not", "very", "every").
+NO_BREAK_AFTER = GOES_ON_AFTER | {"all", "any", "even", "every", "for", "how", "just", "no", "not", "some", "these", "this", "those",
+                                  "to", "too", "very", "what", "why", "you"}
 
 # --- The C/A/R reader's linguistic features (changing one changes what the shipped model reads: rebuild it) ---
 
@@ -224,11 +303,6 @@ PRESENT_BE = re.compile(r"\b(is|are|am|has|have|do|does)\b")
 PAST_BE = re.compile(r"\b(was|were|had|did)\b")
 STORY_OPENERS = re.compile(r"^(so |well |yeah |um |uh |okay |ok )*(one time|a time|there was|this was|"
                               r"at my|when i was|in my|last (year|spring|summer|fall|winter|month))\b")
-# Numbers read the same whether written ("40%") or recognised ("forty percent"): one tag for both.
-LEXICAL_NUMBER_WORDS = frozenset(
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
-    "seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred thousand million "
-    "billion point".split())
 
 # --- Delivery: fillers, hedges, words that carry no content ---------------------------------------
 
@@ -237,30 +311,12 @@ FILLER_PHRASES = [("you", "know"), ("i", "mean"), ("basically",), ("literally",)
 HEDGES = [("i", "think"), ("i", "guess"), ("kind", "of"), ("sort", "of"), ("maybe",), ("perhaps",),
           ("probably",), ("i", "feel", "like"), ("i", "believe"), ("a", "little", "bit"), ("somewhat",),
           ("possibly",), ("i'd", "say"), ("hopefully",), ("more", "or", "less")]
-STOPWORDS = set(
-    "a an the and or but so to of in on at for with by from as is was were be been are it its it's this that "
-    "these those i we you he she they me us him her them my our your their i'm we're there here what which "
-    "who when where how then than had has have did do does not no yes just very really also about into up "
-    "out over after before all some any more most one two would could should can will if because while "
-    "like um uh know mean".split()
-)
 # "like" is a filler when it is not a verb or a preposition: after these words it is neither
 LIKE_FILLER_AFTER = {"and", "but", "so", "um", "uh", "just", "was", "is", "it's", "were", "like", "really", "then"}
 
 # --- Recogniser tokens and grammar words (reliability's figures) ----------------------------------
 
 UNKNOWN_WORDS = {"[unk]", "<unk>", "[noise]", "<noise>"}
-# The most common English words that carry grammar, not content. Running English has 40-55 % of
-# them; it is reported as a figure (recognizer nonsense keeps the grammar words too, so on its
-# own it does not separate good from bad transcripts: see the benchmark).
-GRAMMAR_WORDS = frozenset(
-    (  # noqa: SIM905 (one string: the list reads better as prose than as 90 quoted items)
-        "a an the and but or so if then than that this these those there here of to in on at by for with "
-        "from about as into over after before up down out off i me my we us our you your he him his she "
-        "her it its they them their is are was were be been being am have has had do does did not no will "
-        "would can could should may might must just also very what which who when where how all some any more most"
-    ).split()
-)
 
 # --- Follow-ups: what a gap sounds like, noun phrases to say back, claims to probe ----------------
 
@@ -289,19 +345,9 @@ WE_DO = re.compile(r"\b(we|our team|the team) (also |then |just |all |together )
                    r"loved|hope|hoped|mean|meant|say|said|see|saw|went|go|came|come|became|'re|'d|'ve|'ll)\b)[a-z]{3,}\b")
 SAY_BACK_DETERMINERS = {"the": "the", "our": "the", "my": "your", "their": "the", "his": "the", "her": "the", "its": "the",
                "this": "the", "these": "those", "those": "those", "a": "the", "an": "the"}
-FILLER_RUNS = [("you", "know"), ("i", "mean"), ("kind", "of"), ("sort", "of"), ("like",), ("um",), ("uh",),
-               ("er",), ("erm",), ("basically",), ("actually",), ("literally",), ("really",), ("just",), ("very",)]
-FUNCTION_WORDS = set(
-    "a an the and or but so to of in on at for with by from as is was were be been are am it its it's this that "
-    "these those i we you he she they me us him her them my our your their i'm we're they're there here what "
-    "which who whom whose when where how why then than had has have having did do does doing not no yes up down "
-    "out off over under into onto about after before all some any more most much many few if because while "
-    "would could should can will shall may might must 'd 'll 's 've i'd i'll i've we'd we'll we've "
-    "um uh er erm like just really very also still even only too quite so such same other another each every "
-    "both either neither own back again away around through across against between during until since "
-    "per via yeah okay ok well oh right always never rather though although straight ago later again yet already "
-    "ever together instead anyway mr mrs ms dr sir".split()
-)
+# Said before a noun phrase, left out when it is said back ("the, um, deployment scripts").
+FILLER_RUNS = [*FILLER_PHRASES, ("kind", "of"), ("sort", "of"), *((w,) for w in sorted(FILLER_WORDS)),
+               ("really",), ("just",), ("very",)]
 # Heads too vague to ask about ("tell me more about the end").
 VAGUE_HEADS = set(
     "time times way ways thing things stuff day days week weeks month months year years moment end start "
@@ -331,18 +377,13 @@ ROLE_NOUNS = (r"people|persons|staff|employees|engineers|developers|nurses|repor
 LEAD_VERBS = (r"led|lead|managed|manage|supervised|supervise|ran|run|coordinated|coordinate|oversaw|oversee|"
               r"trained|train|mentored|mentor|looked after|look after|was responsible for|am responsible for|"
               r"been responsible for|handled|handle|worked with|work with|had|have")
-COUNT_WORD = r"(?:\d+|" + "|".join(w for w in NUMBER_WORDS if w not in ("half", "double", "doubled", "triple",
-                                                                          "tripled", "quarter", "third", "fifth",
-                                                                          "percent", "percentage")) + r")"
+COUNT_WORD = r"(?:\d+|" + "|".join(COUNT_WORDS) + r")"
 CLAIM_TEAM = re.compile(rf"\b(?:i (?:have |'ve |had )?(?:been )?(?P<verb>{LEAD_VERBS}) )?"
                          rf"(?:a |my |our |the )?(?P<noun>team|group|crew|department|shift|unit|class) of "
                          rf"(?P<n>{COUNT_WORD}(?: {COUNT_WORD})?)(?: (?P<who>{ROLE_NOUNS}))?\b")
 CLAIM_COUNT = re.compile(rf"\bi (?:have |'ve |had )?(?:been )?(?:only )?(?P<verb>{LEAD_VERBS}) (?:only |about |around |up to )?"
                           rf"(?P<n>{COUNT_WORD}(?: {COUNT_WORD})?) (?P<who>{ROLE_NOUNS})\b")
 CLAIM_YEARS = re.compile(rf"\b(?P<n>{COUNT_WORD}(?: {COUNT_WORD})?) years? (?:of )?(?:experience|in (?:the |this )?\w+)\b")
-SMALL_NUMBERS = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
-          "seventeen eighteen nineteen").split()
-TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
 LEAD_VERB_PARTICIPLES = {"lead": "led", "manage": "managed", "supervise": "supervised", "run": "run", "ran": "run",
          "coordinate": "coordinated", "oversee": "overseen", "oversaw": "overseen", "train": "trained",
          "mentor": "mentored", "look after": "looked after", "handle": "handled", "work with": "worked with",
@@ -388,9 +429,6 @@ TOPICS = {
                         r"(typical|normal|usual|average) (day|week|shift)|(the|some of the|other) people|"
                         r"people (here|i'?d|i would|i will|on the|in the))\b",
 }
-STOP = set("the a an and or but so to of in on at for with by from as is was were be been are it its this that "
-           "i we you he she they me us my our your their had has have did do not no just very really then there "
-           "what which who when where how also about into up out over after before all some any more most".split())
 # A question that asks for a story other than the one told before ("Choose a different example.",
 # "Tell me about another time …"): any round-1 story told again is a retold one.
 NEW_EXAMPLE = re.compile(
@@ -670,12 +708,8 @@ PRAISE_NEXT = re.compile(r"\s*(a |an |such a |so |really |very )*(great|good|ama
 # auxiliaries and fillers. "so that's how we did it" ends on "it"; "... and" does not end.
 # Not "to", "for" or "you": a result's last number ("from nine seconds to two") is often heard as
 # "to", and "four" as "for"; "thank you" ends answers.
-DANGLING = frozenset("""
-and so but because or then also plus the a an of with by from into about at in on as than
-that which who whom whose where when while if although though until unless since after before
-my our your their his her its we i they he she was were is are be been had has have did do
-does will would could should can um uh er ah erm like
-""".split())
+DANGLING = GOES_ON_AFTER | {"ah", "although", "can", "could", "er", "erm", "like", "plus", "should", "since", "though", "uh",
+                            "um", "unless", "whom", "whose", "will", "would", "your"}
 UNFINISHED = frozenset(("how", "why", "what"))  # "so that's how" ends nothing; "that's how we did it" does
 # Openers that announce what comes next: a pause after them is a pause before it.
 DANGLING_END = re.compile(r"\b(as a result|in the end|at the end|the (result|outcome|upshot)|"
