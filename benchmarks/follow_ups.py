@@ -34,8 +34,8 @@ from devset import CHECK_SET, DEV_SET, load  # noqa: E402
 
 from rehearse.judge.analysis import analyze, words_from_text  # noqa: E402
 from rehearse.judge.follow_ups import choose  # noqa: E402
-from rehearse.judge.vocabulary import number_words as spoken_number  # noqa: E402
 from rehearse.judge.vocabulary import MEASURE  # noqa: E402
+from rehearse.judge.vocabulary import number_words as spoken_number  # noqa: E402
 from rehearse.transcript import Span  # noqa: E402
 
 DEV = REPO / "tests" / "data" / "dev"

@@ -30,7 +30,8 @@ sys.path.insert(0, str(REPO / "training"))
 
 import train_kinds as T  # noqa: E402
 
-from rehearse.judge import kind_checks, yardsticks  # noqa: E402
+from rehearse import questions as question_bank  # noqa: E402
+from rehearse.judge import kind_checks, kinds, question_kind, wording, yardsticks  # noqa: E402
 from rehearse.judge.analysis import analyze, words_from_text  # noqa: E402
 from rehearse.questions import load_bank  # noqa: E402
 
@@ -147,8 +148,8 @@ def questions(train_dirs, eval_dirs) -> None:
     train_q, eval_q = T.questions_of(train_dirs), T.questions_of(eval_dirs)
 
     def rule_of(q):
-        kind = yardsticks._rule_kind(q)
-        return kind, (yardsticks._rule_motivation_rubric(q) if kind == "motivation" else yardsticks._KIND_DEFAULT[kind])
+        kind = wording.rule_kind(q)
+        return kind, (wording.rule_motivation_rubric(q) if kind == "motivation" else kinds.DEFAULT_RUBRIC[kind])
 
     def report(label, rows, got):
         by = defaultdict(lambda: [0, 0, 0])
@@ -165,18 +166,18 @@ def questions(train_dirs, eval_dirs) -> None:
     cvq = T.question_predictions(train_q)
     report("learned, training voices (left out, nested)", train_q, list(zip(cvq["kind"], cvq["rubric"])))
     report("rules, b_* voices", eval_q, [rule_of(r["question"]) for r in eval_q])
-    shipped_q = [(yardsticks.kind_from_wording(r["question"]), None) for r in eval_q]
-    shipped_q = [(k, yardsticks.rubric_for(k, r["question"], use_bank=False)) for (k, _), r in zip(shipped_q, eval_q)]
+    shipped_q = [(question_kind.kind_from_wording(r["question"]), None) for r in eval_q]
+    shipped_q = [(k, question_kind.rubric_for(k, r["question"])) for (k, _), r in zip(shipped_q, eval_q)]
     report("shipped learned reader, b_* voices", eval_q, shipped_q)
     bank = load_bank()
-    rows = [{"question": q.text, "kind": q.kind, "rubric": yardsticks.rubric_for(q.kind, q.text), "group": "built-in"}
+    rows = [{"question": q.text, "kind": q.kind, "rubric": question_bank.rubric_for(q.kind, q.text), "group": "built-in"}
             for q in bank]
     report("rules, built-in questions (wording only)", rows, [rule_of(r["question"]) for r in rows])
     report("shipped, built-in questions (wording only)", rows,
-           [(k, yardsticks.rubric_for(k, r["question"], use_bank=False))
-            for k, r in zip((yardsticks.kind_from_wording(r["question"]) for r in rows), rows)])
+           [(k, question_kind.rubric_for(k, r["question"]))
+            for k, r in zip((question_kind.kind_from_wording(r["question"]) for r in rows), rows)])
     if "--errors" in sys.argv:
-        for r, (k, ru) in zip(eval_q + rows, shipped_q + [(yardsticks.kind_from_wording(r["question"]), None)
+        for r, (k, ru) in zip(eval_q + rows, shipped_q + [(question_kind.kind_from_wording(r["question"]), None)
                                                            for r in rows]):
             if k != r["kind"]:
                 print(f"    {r['group']}: {k} (label {r['kind']}/{r['rubric']}): {r['question']}")

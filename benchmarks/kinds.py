@@ -30,17 +30,10 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
 from rehearse.judge.analysis import analyze, words_from_text
-from rehearse.judge.yardsticks import (
-    CLOSING,
-    MOTIVATION_RUBRICS,
-    KindError,
-    check_names,
-    infer_kind,
-    judge,
-    kind_from_wording,
-    rubric_for,
-)
-from rehearse.questions import load_bank
+from rehearse.judge.kinds import CLOSING, MOTIVATION_RUBRICS, KindError
+from rehearse.judge.question_kind import kind_from_wording
+from rehearse.judge.yardsticks import check_names, judge
+from rehearse.questions import infer_kind, load_bank, rubric_for
 
 MAIN_DEV = Path("/work/main/tests/data/dev")
 # Writers name the C/A/R yardstick after its kinds.

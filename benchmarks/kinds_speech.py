@@ -23,7 +23,8 @@ from kinds import read_jsonl, writer_dirs
 
 from rehearse.audio import FileSource
 from rehearse.judge.analysis import analyze, words_from_text
-from rehearse.judge.yardsticks import RUBRICS, judge, target_for
+from rehearse.judge.kinds import RUBRICS, target_for
+from rehearse.judge.yardsticks import judge
 from rehearse.scoring import answer_span, hear
 from rehearse.speech import PocketSphinxEngine
 from rehearse.transcript import Span, word_error_rate

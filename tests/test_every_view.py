@@ -19,9 +19,10 @@ from rehearse.audio import write_wav
 from rehearse.cli import cli
 from rehearse.feedback import Feedback, practice_stats
 from rehearse.judge.analysis import ANALYSIS_VERSION, analyze, words_from_text
+from rehearse.judge.kinds import target_for, target_s_for
 from rehearse.judge.reliability import Reliability
 from rehearse.judge.second_round import second_round
-from rehearse.judge.yardsticks import check_names, target_for, target_s_for
+from rehearse.judge.yardsticks import check_names
 from rehearse.practice import feedback_sentence, recall_text
 from rehearse.questions import Question
 from rehearse.report import answer_section, progress_svg, write_report

@@ -18,7 +18,8 @@ from rehearse.audio import write_wav
 from rehearse.cli import cli
 from rehearse.feedback import Feedback
 from rehearse.judge.analysis import analyze, fmt_minutes
-from rehearse.judge.yardsticks import rubric_for, target_s_for
+from rehearse.judge.kinds import target_s_for
+from rehearse.questions import rubric_for
 from rehearse.scoring import Score
 from rehearse.services import App
 from rehearse.store import Store
@@ -75,7 +76,7 @@ def keep(store: Store, shape: str, answer: dict, fu_question: str, reason: str, 
 
         data = with_follow_up(fb.to_json(), follow_up, kept.to_json())
     else:
-        from rehearse.judge.follow_ups import story_car, story_checks
+        from rehearse.judge.story import story_car, story_checks
 
         data = {**fb.to_json(), "follow_up": {**follow_up, "answer": kept.to_json()}}
         if fb.car:

@@ -8,19 +8,9 @@ import re
 import pytest
 
 from rehearse.judge.analysis import analyze, words_from_text
-from rehearse.judge.follow_ups import (
-    CHECK_PHRASINGS,
-    PHRASINGS,
-    FollowUp,
-    choose,
-    find_claim,
-    follow_up_json,
-    gaps,
-    noun_phrases,
-    story_car,
-    story_checks,
-    story_lines,
-)
+from rehearse.judge.follow_ups import FollowUp, choose, follow_up_json, gaps
+from rehearse.judge.phrasing import CHECK_PHRASINGS, PHRASINGS, find_claim, noun_phrases
+from rehearse.judge.story import story_car, story_checks, story_lines
 from rehearse.transcript import Span, Word
 
 NO_RESULT = ("Our warehouse kept shipping the wrong parcels and customers were complaining every week. "

@@ -14,7 +14,8 @@ import numpy as np
 import pytest
 from training.car_data import recognizer_form
 
-from rehearse.judge import kind_checks, yardsticks
+from rehearse import questions
+from rehearse.judge import kind_checks, question_kind, wording, yardsticks
 from rehearse.judge.analysis import analyze, words_from_text
 from rehearse.judge.car_model import save_model
 
@@ -118,13 +119,13 @@ def test_lose_track_of_time_is_not_a_why_here_question_by_its_wording():
     # What the question asks is the person: the work that absorbs them, shown by an example with what came
     # of it, and why this role gives more of it: present, highlight, why-now. Nothing in it asks for
     # something only this company has, which is all why-here's first check wants.
-    assert yardsticks.kind_from_wording(LOSE_TRACK) == "motivation"
-    assert yardsticks.rubric_for("motivation", LOSE_TRACK, use_bank=False) == "about-yourself"
-    assert yardsticks.infer_kind(LOSE_TRACK) == ("motivation", "about-yourself")  # the bank says the same
+    assert question_kind.kind_from_wording(LOSE_TRACK) == "motivation"
+    assert question_kind.rubric_for("motivation", LOSE_TRACK) == "about-yourself"
+    assert questions.infer_kind(LOSE_TRACK) == ("motivation", "about-yourself")  # the bank says the same
     for reworded in ("What sort of tasks make you lose track of time?",
                      "What work are you doing when the hours fly by?"):
-        kind = yardsticks.kind_from_wording(reworded)
-        assert (kind, yardsticks.rubric_for(kind, reworded, use_bank=False)) != ("motivation", "why-here"), reworded
+        kind = question_kind.kind_from_wording(reworded)
+        assert (kind, question_kind.rubric_for(kind, reworded)) != ("motivation", "why-here"), reworded
 
 
 # --- evidence from the clause that carries the check ------------------------------------------------
@@ -157,15 +158,15 @@ def test_learned_checks_quote_only_clauses_of_the_answer():
     ("Last time you told us about the rota you rebuilt. What would you do differently now?", "second-interview"),
 ])
 def test_kind_from_wording_of_questions_written_here(question, kind):
-    assert yardsticks.kind_from_wording(question) == kind
+    assert question_kind.kind_from_wording(question) == kind
 
 
 def test_builtin_questions_keep_the_kind_and_rubric_of_the_bank():
     from rehearse.questions import load_bank
 
     for q in load_bank():
-        assert yardsticks.infer_kind(q.text)[0] == q.kind
-        assert yardsticks.rubric_for(q.kind, q.text) == (q.rubric or yardsticks.rubric_for(q.kind)), q.text
+        assert questions.infer_kind(q.text)[0] == q.kind
+        assert questions.rubric_for(q.kind, q.text) == (q.rubric or question_kind.rubric_for(q.kind)), q.text
 
 
 # --- the model file -----------------------------------------------------------------------------------
@@ -217,4 +218,4 @@ def test_training_script_rebuilds_a_self_checked_model_bit_for_bit(tmp_path):
     model = yardsticks.kind_model(tmp_path / "tiny0.npz")  # loads and passes its own self-check
     assert model.uses_model("why-here", "specific") and not model.uses_model("objection", "plan")
     assert model.question_kind("Do you have any questions for me?",
-                               yardsticks.question_cues("Do you have any questions for me?")) == "closing"
+                               wording.question_cues("Do you have any questions for me?")) == "closing"

@@ -229,7 +229,7 @@ def test_every_printed_feedback_json_has_kind():
 def _spoken(store: Store, text: str, question: str, kind: str, rubric: str, answer_s: float) -> Feedback:
     words = timed(text, step=answer_s / max(len(timed(text)), 1))
     span = Span(words[0].start, words[-1].end)
-    from rehearse.judge.yardsticks import target_s_for
+    from rehearse.judge.kinds import target_s_for
 
     a = analyze(words, span, target_s_for(rubric, None), from_speech=True)
     score = Score(None, "pocketsphinx", "m", span.end + 0.3, span, span.length, a, Reliability(True, None), rubric)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from rehearse.judge.second_round import extras, objection, refers_back, second_round, similarity, topics
+from rehearse.judge.analysis import analyze, words_from_text
+from rehearse.judge.second_round import refers_back, round_two, second_round, similarity
+from rehearse.judge.yardsticks import judge
 
 ROUND1 = ("Our deployment scripts kept failing every week. I rewrote the deployment scripts myself and added "
           "tests. As a result releases took ten minutes instead of two hours.")
@@ -52,31 +54,37 @@ def test_similarity_is_symmetric_and_bounded():
     assert set(shared_there) == set(shared_back) == {"i rewrote the deployment scripts myself and"}
 
 
+def _checks(rubric: str, text: str):
+    coaching = judge(rubric, analyze(words_from_text(text)))
+    return {c.name: c.passed for c in coaching.checks}, coaching.tips
+
+
 def test_objection_reply_checks():
-    good = objection("You're right, I haven't led twenty people. Last year I coordinated fifteen people across "
-                     "two teams, and in my first months here I would set up weekly reviews with each lead.")
-    assert good["acknowledged"] and good["concrete_example"] and good["plan"] and good["tips"] == []
-    bad = objection("I am a fast learner and very motivated.")
-    assert not bad["acknowledged"] and not bad["concrete_example"] and not bad["plan"]
-    assert bad["tips"] == [
-        "Acknowledge the concern first (\"That's a fair point, I haven't …\"), then answer it.",
-        "Answer the concern with a concrete example of what you did, or a plan for what you would do."]
+    """Judged by the objection yardstick (these two replies were once judged by a second copy of its checks
+    here, which production never showed; the verdicts are the same)."""
+    good, tips = _checks("objection", "You're right, I haven't led twenty people. Last year I coordinated fifteen "
+                         "people across two teams, and in my first months here I would set up weekly reviews with "
+                         "each lead.")
+    assert good == {"acknowledged": True, "example": True, "plan": True} and tips == []
+    bad, tips = _checks("objection", "I am a fast learner and very motivated.")
+    assert bad == {"acknowledged": False, "example": False, "plan": False}
+    assert tips[0] == "Acknowledge the concern first (\"That's a fair point, I haven't …\"), then answer it."
 
 
 def test_own_questions_topics():
-    t = topics("What does a typical day look like for the team? How do you support training? Could I see "
-               "the office? What are the benefits like?")
-    assert t["missing"] == ["growth"] and "a tour" in t["covered"]
-    assert t["tips"] == ["You did not ask about growth."]
-    assert topics("When do you need an answer?")["missing"] == [
-        "compensation and benefits", "a tour", "training and development", "growth", "team and culture"]
+    """Judged by the closing yardstick, as above."""
+    t, tips = _checks("closing", "What does a typical day look like for the team? How do you support training? "
+                      "Could I see the office? What are the benefits like?")
+    assert [k for k, passed in t.items() if not passed] == ["growth"] and t["tour"]
+    assert tips == ["You did not ask about growth."]
+    none, _ = _checks("closing", "When do you need an answer?")
+    assert not any(none.values()) and list(none) == [
+        "compensation_and_benefits", "tour", "training_and_development", "growth", "team_and_culture"]
 
 
-def test_extras_by_kind():
-    assert set(extras("objection", score("that's fair, i will learn it"), None)) == {"objection"}
-    assert set(extras("closing", score("what is the salary"), None)) == {"topics"}
-    assert set(extras("behavioural", score(ROUND1), score(ROUND1))) == {"round2"}
-    assert extras("behavioural", score(ROUND1), None) == {}
+def test_round_two_compares_with_round_one_only_when_there_is_one():
+    assert round_two(score(ROUND1), score(ROUND1))["similarity"] > 0.9
+    assert round_two(score(ROUND1), None) is None
 
 
 def test_a_question_asking_for_a_different_example_is_compared_with_every_round_one_answer():
@@ -89,7 +97,7 @@ def test_a_question_asking_for_a_different_example_is_compared_with_every_round_
                                     "Walk me through your own part in it in more detail.")
     motivation = {**score("i like building tools for people"), "question": "Why here?", "answer_id": 1}
     story = {**score(ROUND1), "question": "Tell me about a difficult problem.", "answer_id": 2}
-    r = extras("second-interview", score(ROUND1), None, ask, [motivation, story])["round2"]
+    r = round_two(score(ROUND1), None, ask, [motivation, story])
     assert r["retold"] and r["compared_with"] == {"question": "Tell me about a difficult problem.", "answer_id": 2}
     assert r["tips"][0].startswith("The question asks for a different example, but this is the story you told "
                                    "in round 1 to \"Tell me about a difficult problem.\"")
@@ -100,7 +108,6 @@ def test_a_question_asking_for_a_different_example_is_compared_with_every_round_
     # the story may end in a round-1 follow-up reply: it counts as told
     split = {**score("our deployment scripts kept failing every week"), "question": "Q", "answer_id": 3,
              "follow_up": {"answer": {"transcript": ROUND1.lower()}}}
-    assert extras("second-interview", score(ROUND1), None, ask, [motivation, split])["round2"]["retold"]
+    assert round_two(score(ROUND1), None, ask, [motivation, split])["retold"]
     # a question that asks for the same story again is compared with its own answer only, as before
-    assert "compared_with" not in extras("behavioural", score(ROUND1), score(ROUND1), "Tell me more.",
-                                         [motivation, story])["round2"]
+    assert "compared_with" not in round_two(score(ROUND1), score(ROUND1), "Tell me more.", [motivation, story])

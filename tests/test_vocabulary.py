@@ -20,7 +20,7 @@ READERS = sorted(p for p in (SRC / "judge").glob("*.py") if p != VOCABULARY) + [
 WORD = re.compile(r"^'?[a-z][a-z']*( [a-z][a-z']*){0,3}$")  # a word or a phrase of up to four
 # Collections of names the code uses as identifiers, not words read in an answer.
 IDENTIFIERS = {"KIND_CLASSES", "RUBRIC_CLASSES", "KIND_RUBRICS", "MOTIVATION_RUBRICS", "COMPONENTS", "FORMS",
-               "RUBRICS", "TARGETS_S", "REASONS", "CUES", "_CUES", "_KIND_DEFAULT", "PHRASINGS", "CHECK_PHRASINGS"}
+               "RUBRICS", "TARGETS_S", "REASONS", "CUES", "_CUES", "DEFAULT_RUBRIC", "PHRASINGS", "CHECK_PHRASINGS"}
 
 
 def _strings(node: ast.AST) -> list[str]:

@@ -5,17 +5,10 @@ from __future__ import annotations
 import pytest
 
 from rehearse.judge.analysis import analyze, words_from_text
-from rehearse.judge.yardsticks import (
-    CAR,
-    KindError,
-    check_names,
-    infer_kind,
-    judge,
-    kind_from_wording,
-    rubric_for,
-    target_for,
-)
-from rehearse.questions import BankError, load_bank, normalize_kind, parse_bank
+from rehearse.judge.kinds import CAR, KindError, target_for
+from rehearse.judge.question_kind import kind_from_wording
+from rehearse.judge.yardsticks import check_names, judge
+from rehearse.questions import BankError, infer_kind, load_bank, normalize_kind, parse_bank, rubric_for
 from rehearse.transcript import Span, Word
 
 CAR_TIPS = ("challenge", "Say what you did", "No result stated", "result has no measure", "first action", "'we'")

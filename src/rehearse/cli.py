@@ -25,7 +25,7 @@ def _fail(exc: RehearseError) -> click.ClickException:
 
 def _kind_and_rubric(question_text: str | None, kind: str | None) -> tuple[str, str]:
     """The kind and yardstick for `--question` and `--kind` (a kind, or a yardstick's own name)."""
-    from rehearse.judge.yardsticks import kind_and_rubric
+    from rehearse.questions import kind_and_rubric
 
     return kind_and_rubric(kind, question_text)
 

@@ -91,7 +91,8 @@ class Console:
             spoken = detector.elapsed_s - detector.speech_start_s
             state = "speaking" if detector.speaking else "listening"
         if self.target_s is None and getattr(self, "question_target_s", None) is None:
-            from rehearse.judge.yardsticks import rubric_of, target_for
+            from rehearse.judge.kinds import target_for
+            from rehearse.questions import rubric_of
 
             q = getattr(self, "question", None)
             self.question_target_s = target_for(rubric_of(q))[0] if q else 120.0

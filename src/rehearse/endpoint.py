@@ -252,7 +252,7 @@ def completeness_for(kind: str, lenient: bool = False, rubric: str | None = None
     """The content reading of a question kind: a story's graded C/A/R evidence (for a story,
     `lenient` asks only for the Action and the Result to call it complete), or its feedback's
     checks. `rubric` names the yardstick when the kind alone does not (a motivation question's)."""
-    from rehearse.judge.yardsticks import rubric_for
+    from rehearse.judge.question_kind import rubric_for
 
     rubric = rubric or rubric_for(kind)
     if rubric == "car":

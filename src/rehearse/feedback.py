@@ -62,7 +62,7 @@ class Feedback:
         known = self.data.get("question_kind") or self.data.get("kind")
         if known:
             return known
-        from rehearse.judge.yardsticks import kind_of_rubric
+        from rehearse.judge.kinds import kind_of_rubric
 
         return kind_of_rubric(self.data.get("rubric"))
 
@@ -267,7 +267,7 @@ def with_follow_up(answer: dict, follow_up: dict, reply: dict | None) -> dict:
     """An answer's JSON once its follow-up was asked: `follow_up` {`question`, `reason`, `answer`:
     the reply with no verdict of its own, or null, …}, and the story over both (`story_car` or
     `story_checks`) with the tips that story calls for."""
-    from rehearse.judge.follow_ups import story_judgement
+    from rehearse.judge.story import story_judgement
 
     data = {k: v for k, v in answer.items() if k not in ("story_car", "story_checks")}
     data["follow_up"] = {**follow_up, "answer": None}
@@ -332,7 +332,8 @@ def text_feedback(text: str, name: str | None, duration_s: float | None, target_
                   rubric: str = "car", kind: str | None = None) -> Feedback:
     """Feedback on a written or transcribed answer (`rehearse analyze`), judged by `rubric`."""
     from rehearse.judge.analysis import ANALYSIS_VERSION, analyze, words_from_text
-    from rehearse.judge.yardsticks import coaching_json, kind_of_rubric, target_s_for
+    from rehearse.judge.kinds import kind_of_rubric, target_s_for
+    from rehearse.judge.yardsticks import coaching_json
 
     a = analyze(words_from_text(text), Span(0.0, duration_s) if duration_s else None,
                 target_s_for(rubric, target_s))
@@ -368,7 +369,9 @@ def reanalysed(fb: Feedback) -> Feedback:
     `reanalysed_from` and `rejudged: true`. When the current checker fails on it, the copy keeps the
     older verdict and says so: `rejudged: false`, `rejudge_error`, and its own `analysis_version`."""
     from rehearse.judge.analysis import ANALYSIS_VERSION, analyze, words_from_text
-    from rehearse.judge.yardsticks import coaching_json, rubric_for, target_for, unsure_tip
+    from rehearse.judge.kinds import target_for
+    from rehearse.judge.yardsticks import coaching_json, unsure_tip
+    from rehearse.questions import rubric_for
 
     data = fb.data
     if not needs_rejudging(data):

@@ -195,7 +195,7 @@ class Coach:
         if self.settings.endpoint != "smart":
             return None
         from rehearse.endpoint import SmartEndpoint
-        from rehearse.judge.yardsticks import rubric_of
+        from rehearse.questions import rubric_of
 
         if not hasattr(self, "_pauses_s"):
             self._pauses_s = own_pauses_s(self.store.answers()[:20])
@@ -315,8 +315,8 @@ class Coach:
         """Cut the recording to the answer, score it, store it, then drop the raw recording."""
         import os
 
-        from rehearse.judge.second_round import extras
-        from rehearse.judge.yardsticks import rubric_of
+        from rehearse.judge.second_round import round_two
+        from rehearse.questions import rubric_of
         from rehearse.scoring import Heard, score_heard
 
         samples, _ = read_all(partial)
@@ -339,12 +339,10 @@ class Coach:
         score = score_heard(heard, self.engine, duration_s, self.settings.target_s, file=str(final),
                             rubric=rubric_of(question), kind=question.kind, reply=parent is not None)
         data = score.to_json()
-        more = {k: v for k, v in extras(question.kind, data, self.previous.get(question.text), question.text,
-                                        self.round1_answers(question)).items()
-                if k == "round2"}  # objections and one's own questions are judged by their checks
-        if more:
-            data.update(more)
-            data["tips"] = ([t for v in more.values() for t in v["tips"]] + data["tips"])[:3]
+        r2 = round_two(data, self.previous.get(question.text), question.text, self.round1_answers(question))
+        if r2 is not None:
+            data["round2"] = r2
+            data["tips"] = (r2["tips"] + data["tips"])[:3]
         data.update({"question": question.text, "question_kind": question.kind, "audio_path": str(final),
                      "ended_by": ended_by, "round": self.round, "session_id": self.session_id,
                      "parent_id": parent.answer_id if parent else None})
@@ -606,7 +604,7 @@ class Drill:
 def fixed_sentences() -> list[str]:
     """What the tool may say whatever the answer: follow-up phrasings and the drill's replies, so each
     is ready in the cache before it is needed."""
-    from rehearse.judge.follow_ups import CHECK_PHRASINGS, PHRASINGS
+    from rehearse.judge.phrasing import CHECK_PHRASINGS, PHRASINGS
 
     said = [p for group in (*PHRASINGS.values(), *CHECK_PHRASINGS.values()) for p in group if "{" not in p]
     return said + list(SAID_BEFORE.values())
@@ -645,7 +643,8 @@ def recall_text(store: Store, question: Question, text: str) -> int:
     """Keep a first-interview answer given as text, as round 1, judged by its question's yardstick;
     returns its answer number."""
     from rehearse.judge.analysis import ANALYSIS_VERSION, analyze, words_from_text
-    from rehearse.judge.yardsticks import coaching_json, rubric_of
+    from rehearse.judge.yardsticks import coaching_json
+    from rehearse.questions import rubric_of
 
     a = analyze(words_from_text(text))
     data = {"file": None, "engine": None, "transcript": a.transcript, "text": text, "words": [],

@@ -3,36 +3,26 @@
 from __future__ import annotations
 
 import random
+import re
 import tomllib
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
 from rehearse.errors import RehearseError
+from rehearse.judge.kinds import KINDS, RUBRIC_NAMES, normalize_kind
 
-KINDS = ("behavioural", "second-interview", "objection", "motivation", "closing")
-# Other spellings users write for a kind; each maps to its name in KINDS.
-KIND_SPELLINGS = {"behavioral": "behavioural", "second_interview": "second-interview"}
 BUILTIN = "builtin"
-# The yardsticks a bank may name for a question (`rubric = "why-here"`); see yardsticks.RUBRICS.
-RUBRIC_NAMES = ("car", "about-yourself", "why-here", "why-leaving", "five-years", "objection", "closing")
 
 
 class BankError(RehearseError):
     """A question bank that cannot be read or makes no sense."""
 
 
-def normalize_kind(name: str) -> str | None:
-    """The kind's name in KINDS (`behavioral` and `Behavioural` give `behavioural`), or None when unknown."""
-    key = " ".join(str(name).split()).lower()
-    key = KIND_SPELLINGS.get(key, key)
-    return key if key in KINDS else None
-
-
 @dataclass(frozen=True)
 class Question:
     """An interview question, its kind, and the yardstick it is judged by when one was named
-    (else its kind and wording choose; see `yardsticks.rubric_of`)."""
+    (else its kind and wording choose; see `rubric_of`)."""
 
     text: str
     kind: str = "behavioural"
@@ -88,3 +78,51 @@ def choose(questions: list[Question], count: int, practised: dict[str, int], rng
     rng.shuffle(unique)
     unique.sort(key=lambda q: practised.get(q.text, 0))
     return unique[:count]
+
+
+# --- a question's kind and yardstick: the bank's own for its questions, else the wording's ----------
+
+# Built-in questions carry their kind and rubric in the bank: the wording cannot tell every
+# second-interview question ("Tell me about a time you worked with a much larger team") from a
+# first-round one, and no wording rule is written for one question's text.
+_BUILTIN: dict[str, tuple[str, str | None]] | None = None
+
+
+def _key(question_text: str) -> str:
+    return " ".join(re.findall(r"[\w']+", question_text.lower()))
+
+
+def builtin_entry(question_text: str | None) -> tuple[str, str | None] | None:
+    """(kind, rubric) of the built-in question with this text, else None."""
+    global _BUILTIN
+    if not question_text:
+        return None
+    if _BUILTIN is None:
+        _BUILTIN = {_key(q.text): (q.kind, q.rubric) for q in load_bank()}
+    return _BUILTIN.get(_key(question_text))
+
+
+def rubric_for(kind: str, question_text: str | None = None) -> str:
+    """The yardstick for a question of `kind`: a built-in question's own, else read from its wording."""
+    from rehearse.judge import question_kind
+
+    return question_kind.rubric_for(kind, question_text, builtin_entry(question_text))
+
+
+def rubric_of(question: Question) -> str:
+    """The yardstick a `Question` is judged by: the one named with it, else its kind's and wording's."""
+    return question.rubric or rubric_for(question.kind, question.text)
+
+
+def infer_kind(question_text: str) -> tuple[str, str]:
+    """(kind, rubric) of a question: the bank's for a built-in one, else from its wording."""
+    from rehearse.judge import question_kind
+
+    return question_kind.infer_kind(question_text, builtin_entry(question_text))
+
+
+def kind_and_rubric(name: str | None, question_text: str | None = None) -> tuple[str, str]:
+    """(kind, rubric) for `--kind NAME` (a kind or a yardstick's own name) and `--question`."""
+    from rehearse.judge import question_kind
+
+    return question_kind.kind_and_rubric(name, question_text, builtin_entry(question_text))

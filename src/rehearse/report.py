@@ -324,7 +324,8 @@ def _band(row) -> tuple[float, float] | None:
     if ln.get("low_s") is not None and ln.get("high_s") is not None:
         return ln["low_s"], ln["high_s"]
     from rehearse.errors import RehearseError
-    from rehearse.judge.yardsticks import rubric_for, target_for
+    from rehearse.judge.kinds import target_for
+    from rehearse.questions import rubric_for
 
     try:
         return target_for(row.rubric or rubric_for(row.kind, row.question))[1:]

@@ -95,7 +95,8 @@ class Score:
                 and too_short_to_judge(self.answer.length, len(self.analysis.words)))
 
     def to_json(self) -> dict:
-        from rehearse.judge.yardsticks import coaching_json, kind_of_rubric, unsure_tip
+        from rehearse.judge.kinds import kind_of_rubric
+        from rehearse.judge.yardsticks import coaching_json, unsure_tip
 
         a = self.analysis
         length = a.length.to_json() if a.length else None
@@ -143,7 +144,7 @@ def score_heard(
 ) -> Score:
     """Analyze what was heard of one answer, judged by its question's yardstick (`rubric`);
     `target_s` is the user's own target (None: the rubric's). A follow-up's `reply` is never too short."""
-    from rehearse.judge.yardsticks import target_s_for
+    from rehearse.judge.kinds import target_s_for
 
     span = answer_span(heard.spans, heard.words)
     speech_s = sum(s.length for s in heard.spans if span and s.end > span.start and s.start < span.end)

@@ -32,6 +32,7 @@ from pathlib import Path
 import numpy as np
 
 from rehearse.errors import RehearseError
+from rehearse.judge.clause_rules import score_clause
 from rehearse.judge.vocabulary import (
     ACTION_PHRASES,
     CHALLENGE_RE,
@@ -162,7 +163,6 @@ def _clause_flags(text: str) -> dict[str, float]:
 def clause_features(texts: list[str]) -> np.ndarray:
     """The linguistic features of an answer's clauses, in order (one row per clause); position and
     answer-level context (does the speaker ever say "I did") are part of each row."""
-    from rehearse.judge.analysis import score_clause  # imported here: analysis imports this module
     n = len(texts)
     flags = [_clause_flags(t) for t in texts]
     has_i_did = float(any(f["i_did"] or f["i_do"] for f in flags))

@@ -1,29 +1,17 @@
-"""Second-interview checks, pure: referring back to the first interview, bringing new material
-rather than retelling the same story, answering objections, and covering one's own questions."""
+"""Round two against round one, pure: referring back to the first interview, and bringing new material
+rather than retelling the same story. (Objection replies and one's own questions are judged by their
+yardsticks in yardsticks.py, in either round.)"""
 
 from __future__ import annotations
 
 import re
 
 from rehearse.judge.vocabulary import (
-    ACKNOWLEDGE,
     FUNCTION_WORDS,
-    FUTURE_PLAN,
-    I_DID,
-    MEASURE,
     NEW_EXAMPLE,
     REFER_BACK,
-    TOPICS,
-    WE_DID,
 )
 
-_TOPICS = {k: re.compile(v) for k, v in TOPICS.items()}
-TOPIC_PATTERNS = _TOPICS
-# The closing yardstick's check names for the topics above.
-TOPIC_CHECKS = {
-    "compensation_and_benefits": "compensation and benefits", "tour": "a tour",
-    "training_and_development": "training and development", "growth": "growth", "team_and_culture": "team and culture",
-}
 RETOLD_SIMILARITY = 0.45
 
 
@@ -126,50 +114,12 @@ def against_round1(now: dict, round1: list[dict]) -> dict | None:
     return r
 
 
-def objection(text: str) -> dict:
-    """Does a reply to an objection acknowledge it and answer with an example or a plan?"""
-    t = text.lower()
-    ack = ACKNOWLEDGE.search(t)
-    example = is_example(t)
-    plan = FUTURE_PLAN.search(t)
-    tips = []
-    if not ack:
-        tips.append("Acknowledge the concern first (\"That's a fair point, I haven't …\"), then answer it.")
-    if not example and not plan:
-        tips.append("Answer the concern with a concrete example of what you did, or a plan for what you would do.")
-    return {"acknowledged": bool(ack), "acknowledgement": ack.group(0) if ack else None,
-            "concrete_example": example, "plan": bool(plan), "tips": tips}
-
-
-def is_example(text: str) -> bool:
-    """Does the text tell something the speaker did (a concrete example, not a claim)?"""
-    t = text.lower()
-    return bool(I_DID.search(t) or WE_DID.search(t)) and bool(MEASURE.search(t) or I_DID.search(t))
-
-
-def topics(text: str) -> dict:
-    """Which of the questions worth asking an interviewer were asked."""
-    t = text.lower()
-    covered = [k for k, p in _TOPICS.items() if p.search(t)]
-    missing = [k for k in _TOPICS if k not in covered]
-    tips = [f"You did not ask about {', '.join(missing[:-1]) + ' or ' + missing[-1] if len(missing) > 1 else missing[0]}."] \
-        if missing else []
-    return {"covered": covered, "missing": missing, "tips": tips}
-
-
-def extras(kind: str, score: dict, before: dict | None, question: str | None = None,
-           round1: list[dict] | None = None) -> dict:
-    """The extra feedback an answer gets from its question's kind and its round-1 answer. A question
-    that asks for a different example is compared with every round-1 answer in `round1`."""
-    out = {}
-    text = score.get("transcript", "")
-    if kind == "objection":
-        out["objection"] = objection(text)
-    if kind == "closing":
-        out["topics"] = topics(text)
+def round_two(score: dict, before: dict | None, question: str | None = None,
+              round1: list[dict] | None = None) -> dict | None:
+    """An answer against round 1: against its own question's round-1 answer (`before`), or, for a
+    question that asks for a different example, against every round-1 answer in `round1`; None when
+    there is nothing to compare with."""
     r2 = against_round1(score, round1) if question and round1 and asks_for_new_example(question) else None
     if r2 is not None:
-        out["round2"] = r2
-    elif before is not None:
-        out["round2"] = second_round(score, before)
-    return out
+        return r2
+    return second_round(score, before) if before is not None else None

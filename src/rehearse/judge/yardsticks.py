@@ -38,17 +38,27 @@ from pathlib import Path
 
 import numpy as np
 
-from rehearse.errors import RehearseError
-from rehearse.judge import kind_checks, second_round
+from rehearse.judge import kind_checks
 from rehearse.judge.analysis import (
     ON_TARGET_HIGH,
     ON_TARGET_LOW,
-    TARGET_S,
     Analysis,
     Clause,
     Length,
     delivery_tips,
     fmt_minutes,
+)
+from rehearse.judge.kinds import (
+    ABOUT_YOURSELF,
+    CAR,
+    CLOSING,
+    FIVE_YEARS,
+    OBJECTION,
+    RUBRICS,
+    WHY_HERE,
+    WHY_LEAVING,
+    KindError,
+    target_for,
 )
 from rehearse.judge.vocabulary import (
     ACHIEVED,
@@ -67,7 +77,6 @@ from rehearse.judge.vocabulary import (
     GENERIC_PRAISE,
     GROWTH,
     I_DID,
-    LIMITING,
     MEASURE,
     NEGATED_BEFORE,
     NOT_A_ROLE,
@@ -78,202 +87,17 @@ from rehearse.judge.vocabulary import (
     PRAISE_NEXT,
     PRESENT_ROLE,
     PROUD_OF,
-    Q_ABOUT,
-    Q_BEHAVIOURAL,
-    Q_CLOSING,
-    Q_FIVE,
-    Q_LEAVING,
-    Q_OBJECTION,
-    Q_SECOND,
-    Q_WHY,
     QUESTION_FORM,
     REFER_BACK,
     RESULT_RE,
     SELF_PRAISE,
     SPECIFIC,
     SPECIFIC_LOOSE,
+    TOPICS,
     VAGUE_AMBITION,
     WE_DID,
 )
-from rehearse.questions import KINDS, RUBRIC_NAMES, normalize_kind
-
-RUBRICS = RUBRIC_NAMES
-CAR, ABOUT_YOURSELF, WHY_HERE, WHY_LEAVING, FIVE_YEARS, OBJECTION, CLOSING = RUBRICS
-MOTIVATION_RUBRICS = (ABOUT_YOURSELF, WHY_HERE, WHY_LEAVING, FIVE_YEARS)
-
-# (target, low, high) in seconds. C/A/R stories: two minutes, 75-125 %. The rest from what coaches
-# advise: an introduction 60-90 s; "why here" 45-90 s; "why leaving" short and forward (20-60 s:
-# the longer it runs the more it sounds like a grievance); "five years" 30-60 s (an aim and a
-# path, not a life plan); an objection 60-90 s; one's own questions 30-90 s (two or three
-# questions, each a sentence or two).
-TARGETS_S: dict[str, tuple[float, float, float]] = {
-    CAR: (TARGET_S, TARGET_S * ON_TARGET_LOW, TARGET_S * ON_TARGET_HIGH),
-    ABOUT_YOURSELF: (75.0, 60.0, 90.0),
-    WHY_HERE: (60.0, 45.0, 90.0),
-    WHY_LEAVING: (40.0, 20.0, 60.0),
-    FIVE_YEARS: (45.0, 30.0, 60.0),
-    OBJECTION: (75.0, 60.0, 90.0),
-    CLOSING: (60.0, 30.0, 90.0),
-}
-
-
-class KindError(RehearseError):
-    """A question kind or rubric that does not exist."""
-
-
-# --- kinds and rubrics from a question's wording ------------------------------------------
-
-
-# Built-in questions carry their kind and rubric in the bank: the wording cannot tell every
-# second-interview question ("Tell me about a time you worked with a much larger team") from a
-# first-round one, and no wording rule is written for one question's text.
-_BUILTIN: dict[str, tuple[str, str | None]] | None = None
-
-
-def _key(question_text: str) -> str:
-    return " ".join(re.findall(r"[\w']+", question_text.lower()))
-
-
-def _builtin(question_text: str) -> tuple[str, str | None] | None:
-    """(kind, rubric) of a built-in question with this text, else None."""
-    global _BUILTIN
-    if _BUILTIN is None:
-        from rehearse.questions import load_bank
-
-        _BUILTIN = {_key(q.text): (q.kind, q.rubric) for q in load_bank()}
-    return _BUILTIN.get(_key(question_text))
-
-
-def _builtin_kind(question_text: str) -> str | None:
-    found = _builtin(question_text)
-    return found[0] if found else None
-
-
-def _question(text: str) -> str:
-    """Lowercase, one space between words, straight apostrophes, no closing punctuation."""
-    return " ".join(text.lower().split()).replace("’", "'").rstrip("?.!… ")
-
-
-def _states_a_doubt(t: str) -> bool:
-    """A statement (not a question) about the candidate with a limit in it: "you've only worked in …"."""
-    for sentence in re.split(r"(?<=[.!:;])\s+", t):
-        if not sentence.rstrip().endswith("?") and re.search(r"\b(you|your|you're|you've)\b", sentence) \
-                and LIMITING.search(sentence):
-            return True
-    return False
-
-
-def kind_from_wording(question_text: str) -> str:
-    """The kind a question's wording suggests, without looking it up in the built-in bank: the learned
-    reader of its words and of the wording rules' hits (kind_checks.py)."""
-    return kind_model().question_kind(question_text, question_cues(question_text))
-
-
-def _rule_kind(question_text: str) -> str:
-    """The kind the hand-written wording rules give (an input of the learned reader)."""
-    t = _question(question_text)
-    if Q_CLOSING.search(t):
-        return "closing"
-    if Q_SECOND.search(t):
-        return "second-interview"
-    if Q_BEHAVIOURAL.search(t):
-        return "behavioural"
-    if Q_OBJECTION.search(t) or _states_a_doubt(" ".join(question_text.lower().split())):
-        return "objection"
-    if Q_ABOUT.search(t) or Q_LEAVING.search(t) or Q_FIVE.search(t) or Q_WHY.search(t):
-        return "motivation"
-    return "behavioural"
-
-
-def motivation_rubric(question_text: str | None) -> str:
-    """Which motivation yardstick a question needs, read from its wording by the learned reader; "why
-    here" when there is no wording."""
-    if not question_text or not question_text.strip():
-        return WHY_HERE
-    return kind_model().question_rubric(question_text, question_cues(question_text), "motivation")
-
-
-def _rule_motivation_rubric(question_text: str | None) -> str:
-    """The motivation yardstick the hand-written wording rules give ("why here" when they say nothing)."""
-    t = _question(question_text or "")
-    if Q_ABOUT.search(t):
-        return ABOUT_YOURSELF
-    if Q_LEAVING.search(t):
-        return WHY_LEAVING
-    if Q_FIVE.search(t):
-        return FIVE_YEARS
-    return WHY_HERE
-
-
-def rubric_for(kind: str, question_text: str | None = None, use_bank: bool = True) -> str:
-    """The rubric for a question of `kind` (either spelling): a built-in question's own (unless
-    `use_bank` is off); else motivation questions are told apart by their wording."""
-    k = normalize_kind(kind)
-    if k is None:
-        raise KindError(f"unknown question kind {kind!r}; use one of {', '.join(KINDS)}")
-    found = _builtin(question_text) if question_text and use_bank else None
-    if found and found[0] == k:
-        return found[1] or (WHY_HERE if k == "motivation" else _KIND_DEFAULT[k])
-    if k == "second-interview" and question_text and question_text.strip():
-        # a second interview may come back to any first-round question: its wording says which
-        return kind_model().question_rubric(question_text, question_cues(question_text), k)
-    if k in ("behavioural", "second-interview"):
-        return CAR
-    if k == "motivation":
-        return motivation_rubric(question_text)
-    return OBJECTION if k == "objection" else CLOSING
-
-
-def rubric_of(question) -> str:
-    """The rubric a `Question` is judged by: the one named with it, else its kind's and wording's."""
-    return question.rubric or rubric_for(question.kind, question.text)
-
-
-def kind_of_rubric(rubric: str | None) -> str:
-    """The question kind a rubric judges (a story's is behavioural; second-interview shares it)."""
-    if rubric in MOTIVATION_RUBRICS:
-        return "motivation"
-    return rubric if rubric in (OBJECTION, CLOSING) else "behavioural"
-
-
-def kind_and_rubric(name: str | None, question_text: str | None = None) -> tuple[str, str]:
-    """(kind, rubric) for `--kind NAME` (a kind or a rubric's own name) and `--question`: a rubric
-    named is used as it is; a motivation question is placed by its wording, so `motivation` needs
-    the question; with no name, the kind is the question's (behavioural when there is none)."""
-    if name is None:
-        return infer_kind(question_text) if question_text else ("behavioural", CAR)
-    key = " ".join(str(name).split()).lower()
-    if key in RUBRICS:
-        kind = kind_of_rubric(key)
-        if question_text and kind == "behavioural" and infer_kind(question_text)[0] == "second-interview":
-            kind = "second-interview"
-        return kind, key
-    kind = normalize_kind(key)
-    if kind is None:
-        raise KindError(f"unknown question kind {name!r}; use a kind ({', '.join(KINDS)}) or a yardstick "
-                        f"({', '.join(RUBRICS)})")
-    if kind == "motivation" and not question_text:
-        raise KindError("--kind motivation needs --question to tell which yardstick applies; or name it: "
-                        + ", ".join(MOTIVATION_RUBRICS))
-    return kind, rubric_for(kind, question_text)
-
-
-_KIND_DEFAULT = {"behavioural": CAR, "second-interview": CAR, "objection": OBJECTION, "closing": CLOSING}
-
-
-def infer_kind(question_text: str) -> tuple[str, str]:
-    """(kind, rubric) for a question: the built-in bank's kind when it is one of its questions,
-    else from the wording; a question the wording does not place is behavioural."""
-    kind = _builtin_kind(question_text) or kind_from_wording(question_text)
-    return kind, rubric_for(kind, question_text)
-
-
-def target_for(rubric: str) -> tuple[float, float, float]:
-    """(target_s, low_s, high_s): the answer length a rubric wants."""
-    if rubric not in TARGETS_S:
-        raise KindError(f"unknown rubric {rubric!r}; use one of {', '.join(RUBRICS)}")
-    return TARGETS_S[rubric]
-
+from rehearse.judge.wording import question_cues
 
 # --- results --------------------------------------------------------------------------------
 
@@ -359,6 +183,23 @@ def _hits(answer: _Answer, pattern: re.Pattern) -> list[Clause]:
 
 
 STRONG_RESULT_MIN = 1.2
+
+
+# --- the objection and closing rubrics' tables -----------------------------------------------------
+
+# The topics of one's own questions (closing): each check's name and how the tip names it.
+TOPIC_PATTERNS = {k: re.compile(v) for k, v in TOPICS.items()}
+# The closing yardstick's check names for the topics above.
+TOPIC_CHECKS = {
+    "compensation_and_benefits": "compensation and benefits", "tour": "a tour",
+    "training_and_development": "training and development", "growth": "growth", "team_and_culture": "team and culture",
+}
+
+def is_example(text: str) -> bool:
+    """Does the text tell something the speaker did (a concrete example, not a claim)?"""
+    t = text.lower()
+    return bool(I_DID.search(t) or WE_DID.search(t)) and bool(MEASURE.search(t) or I_DID.search(t))
+
 
 
 # --- the checks ---------------------------------------------------------------------------------
@@ -524,7 +365,7 @@ def _objection(name: str) -> Finder:
             tip = "Say what you would do about it: a plan for your first weeks (\"I would start by …\")."
         else:
             told = [(c, NOT_AN_EXAMPLE.sub(" ", t)) for c, t in a.each()]
-            hits = [c for c, t in told if second_round.is_example(t)
+            hits = [c for c, t in told if is_example(t)
                     or (PAST_EVENT.search(t) and re.search(r"\b(i|we|my|our)\b", t))]
             tip = "Answer the concern with a concrete example of something you did that shows it will not matter."
             claims = _hits(a, SELF_PRAISE)
@@ -537,7 +378,7 @@ def _objection(name: str) -> Finder:
 
 
 def _topic(name: str, topic: str) -> Finder:
-    pattern = second_round.TOPIC_PATTERNS[topic]
+    pattern = TOPIC_PATTERNS[topic]
 
     def find(a: _Answer) -> Check:
         hits = [c for c, t in a.each() if pattern.search(t) and (QUESTION_FORM.search(t) or "?" in c.text)]
@@ -582,7 +423,7 @@ _RUBRICS: dict[str, Rubric] = {
         ("growth", _growth),
     )),
     OBJECTION: Rubric(OBJECTION, tuple((n, _objection(n)) for n in ("acknowledged", "example", "plan"))),
-    CLOSING: Rubric(CLOSING, tuple((n, _topic(n, t)) for n, t in second_round.TOPIC_CHECKS.items())),
+    CLOSING: Rubric(CLOSING, tuple((n, _topic(n, t)) for n, t in TOPIC_CHECKS.items())),
 }
 
 
@@ -637,7 +478,7 @@ def judge(rubric: str, analysis: Analysis, target: tuple[float, float, float] | 
             tips.append((0, ("Ask two or three questions of your own: about the team, training, growth, pay and "
                              "benefits, or to see where you would work.")))
         elif failed:
-            names = [second_round.TOPIC_CHECKS[c.name] for c in failed]
+            names = [TOPIC_CHECKS[c.name] for c in failed]
             listed = ", ".join(names[:-1]) + " or " + names[-1] if len(names) > 1 else names[0]
             tips.append((1, f"You did not ask about {listed}."))
     else:
@@ -683,11 +524,6 @@ def unsure_tip(rubric: str | None, reason: str | None) -> str:
     if rubric in (None, CAR):
         return f"The story could not be judged reliably: {why}"
     return f"The transcript was too unsure to judge the answer: {why}"
-
-
-def target_s_for(rubric: str, override_s: float | None) -> float:
-    """The target length an analysis should use: the user's own, else the rubric's."""
-    return override_s if override_s is not None else target_for(rubric)[0]
 
 
 # --- the learned checks and the question-kind reader (kind_checks.py) ---------------------------
@@ -757,24 +593,6 @@ def _learned(checks: list[Check], rubric: str, answer: _Answer) -> list[Check]:
             out.append(Check(name, False, _evidence(said), _CRITICISM_TIP.format(quote=_short(said[0].text))))
         else:
             out.append(Check(name, False, [], find(_Answer([])).tip))
-    return out
-
-
-def question_cues(question_text: str) -> dict[str, float]:
-    """The wording rules' hits on a question and their verdicts (kind_checks.QUESTION_CUE_NAMES)."""
-    t = _question(question_text)
-    raw = " ".join(question_text.lower().split())
-    kind = _rule_kind(question_text)
-    rubric = _rule_motivation_rubric(question_text) if kind == "motivation" else _KIND_DEFAULT[kind]
-    cues = {"q_closing": Q_CLOSING, "q_second": Q_SECOND, "q_behavioural": Q_BEHAVIOURAL,
-            "q_objection": Q_OBJECTION, "q_about": Q_ABOUT, "q_leaving": Q_LEAVING, "q_five": Q_FIVE,
-            "q_why": Q_WHY}
-    out = {k: float(bool(p.search(t))) for k, p in cues.items()}
-    out["q_doubt"] = float(_states_a_doubt(raw))
-    out["q_sentences"] = min(len(re.findall(r"[.?!]+(?=\s|$)", raw)) or 1, 3) / 3
-    out["q_ends_with_question"] = float(raw.rstrip().endswith("?"))
-    out[f"rule_kind:{kind}"] = 1.0
-    out[f"rule_rubric:{rubric}"] = 1.0
     return out
 
 
