@@ -239,9 +239,10 @@ class Length:
         return {"target_s": self.target_s, "low_s": self.low_s, "high_s": self.high_s, "verdict": self.verdict}
 
 
-def length_verdict(answer_s: float, target_s: float = TARGET_S) -> Length:
-    """Short, on target (75 % to 125 % of the target) or long."""
-    low, high = round(target_s * ON_TARGET_LOW, 3), round(target_s * ON_TARGET_HIGH, 3)
+def length_verdict(answer_s: float, target_s: float = TARGET_S, band: tuple[float, float] | None = None) -> Length:
+    """Short, on target or long: within `band` (low, high) when given (a yardstick's own), else 75 % to
+    125 % of the target."""
+    low, high = band or (round(target_s * ON_TARGET_LOW, 3), round(target_s * ON_TARGET_HIGH, 3))
     verdict = "short" if answer_s < low else "long" if answer_s > high else "on_target"
     return Length(target_s, low, high, verdict)
 

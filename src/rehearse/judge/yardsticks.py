@@ -47,6 +47,7 @@ from rehearse.judge.analysis import (
     Length,
     delivery_tips,
     fmt_minutes,
+    length_verdict,
 )
 from rehearse.judge.kinds import (
     ABOUT_YOURSELF,
@@ -434,14 +435,6 @@ def _short(text: str, most: int = 60) -> str:
 # --- judging ------------------------------------------------------------------------------------
 
 
-def _length(answer_s: float | None, target: tuple[float, float, float]) -> Length | None:
-    if answer_s is None:
-        return None
-    t, low, high = target
-    verdict = "short" if answer_s < low else "long" if answer_s > high else "on_target"
-    return Length(t, low, high, verdict)
-
-
 def _car_checks(analysis: Analysis) -> list[Check]:
     tips = {"challenge": "Open with the challenge: one or two sentences on the situation and what was at stake.",
             "action": "Say what you did: the steps you took yourself, told as 'I …'.",
@@ -466,7 +459,7 @@ def judge(rubric: str, analysis: Analysis, target: tuple[float, float, float] | 
     answer = _Answer(analysis.clauses)
     if checks is None:
         checks = _learned([find(answer) for _, find in _RUBRICS[rubric].checks], rubric, answer)
-    length = _length(analysis.answer_s, target)
+    length = None if analysis.answer_s is None else length_verdict(analysis.answer_s, target[0], target[1:])
     if not analysis.clauses:
         return Coaching(rubric, checks, ["No words were recognized: check the microphone and speak a full answer."],
                         target, length)
