@@ -268,10 +268,12 @@ def model_scores(clauses: list[Clause]) -> np.ndarray:
 def read_car(clauses: list[Clause]) -> dict:
     """Label clauses with the learned model and say which parts the answer covers.
 
-    Each clause gets the probabilities of the three parts as `scores`, and as `label` the likeliest
+    Each clause gets the probabilities of the three parts as `scores`, and as `label` its likeliest
     covered part whose probability reaches EVIDENCE_MIN_P (else "other"). A covered part's evidence
-    is its clauses over that probability, or its likeliest clause when the part is covered by several
-    middling clauses together."""
+    is the clauses labelled with it, the likeliest first: a clause that reads more as another part
+    is that part's evidence, never this one's (a threat is not a result, however late it comes).
+    When no clause is labelled with a covered part (several middling clauses cover it together),
+    its evidence is its likeliest clause among those no other part holds."""
     car = {k: {"covered": False, "evidence": [], "share": 0.0} for k in COMPONENTS}
     if not clauses:
         return car
@@ -282,9 +284,13 @@ def read_car(clauses: list[Clause]) -> dict:
         c.label = max(shown, key=lambda k: c.scores[k]) if shown else "other"
     for j, k in enumerate(COMPONENTS):
         car[k]["covered"] = covered[k]
-        if covered[k]:
-            car[k]["evidence"] = [c for c, p in zip(clauses, probs) if p[j] >= EVIDENCE_MIN_P] or \
-                [clauses[int(probs[:, j].argmax())]]
+        if not covered[k]:
+            continue
+        own = [i for i, c in enumerate(clauses) if c.label == k]
+        if not own:
+            free = [i for i, c in enumerate(clauses) if c.label == "other"] or list(range(len(clauses)))
+            own = [max(free, key=lambda i: probs[i, j])]
+        car[k]["evidence"] = [clauses[i] for i in sorted(own, key=lambda i: -probs[i, j])]
     return car
 
 
