@@ -149,7 +149,9 @@ def main() -> None:
     other = None
     if args.against:
         run = subprocess.run([sys.executable, __file__, "--json", "--code-root", str(args.against)],
-                             capture_output=True, text=True, check=True)
+                             capture_output=True, text=True)
+        if run.returncode:
+            sys.exit(f"error: measuring {args.against} failed:\n{run.stderr}")
         other = json.loads(run.stdout)
     print_table(measure(REPO), other, str(args.against))
 

@@ -77,7 +77,8 @@ for _seq in _MARKER_SEQS:
 SUBJECT_OPENERS = {"then", "next", "first", "second", "third", "later", "so", "and", "now", "today"}
 SUBJECTS = {"i", "we", "they", "he", "she", "our", "my", "the", "it", "that", "this"}
 
-_TOKEN = re.compile(r"[\w'%$]+|[.!?;:,]")
+# A number keeps its decimal point and thousands commas ("1.2", "40,000"): they end no clause.
+_TOKEN = re.compile(r"\$?\d+(?:[.,]\d+)+%?|[\w'%$]+|[.!?;:,]")
 
 
 @dataclass
@@ -108,13 +109,18 @@ def words_from_text(text: str) -> list[Word]:
 
 
 def split_clauses(words: list[Word]) -> list[Clause]:
-    """Cut a word list into clauses at punctuation, pauses and discourse markers."""
+    """Cut a word list into clauses at punctuation, pauses and discourse markers; a piece with no
+    verb ("by the end of the quarter", "last spring") joins the clause before it in its sentence
+    (or the one after, when it opens the sentence)."""
     groups: list[list[Word]] = []
+    sentence_of: list[int] = []  # the sentence (between . ! ? ;) each group belongs to
     current: list[Word] = []
+    sentence = 0
 
     def close():
         if any(w.word not in ".!?;:," for w in current):
             groups.append([w for w in current if w.word not in ".!?;:,"])
+            sentence_of.append(sentence)
         current.clear()
 
     tokens = [w for w in words if w.word]
@@ -123,6 +129,7 @@ def split_clauses(words: list[Word]) -> list[Clause]:
     for i, w in enumerate(tokens):
         if w.word in ".!?;":
             close()
+            sentence += 1
             opened_by = 0
             continue
         content = [c for c in current if c.word not in ".!?;:,"]
@@ -138,8 +145,11 @@ def split_clauses(words: list[Word]) -> list[Clause]:
             close()
             current.extend(carry)
             opened_by = marker + len(carry)
+        elif not content and _discourse_marker_at(lowered, i):
+            opened_by = marker  # "Within a month, errors fell": the opener is part of its clause
         current.append(w)
     close()
+    groups, sentence_of = _join_fragments(groups, sentence_of)
     n = len(groups)
     clauses = []
     for k, g in enumerate(groups):
@@ -147,6 +157,60 @@ def split_clauses(words: list[Word]) -> list[Clause]:
         end = g[-1].end if g[-1].end >= 0 else None
         clauses.append(Clause(" ".join(w.word for w in g), start, end, (k + 0.5) / n if n else 0.0))
     return clauses
+
+
+def _has_verb(words: list[str]) -> bool:
+    """Whether a piece of a sentence has a verb: a known verb form, or any word after a subject
+    pronoun ("i go", "we fix it")."""
+    for k, w in enumerate(words):
+        if w in AUXILIARIES or w in OUTCOME_VERBS or w in PRESENT_VERBS or VERB_ONLY.fullmatch(w):
+            return True
+        if w in PRONOUNS | {"it", "you"} and k + 1 < len(words):
+            return True
+    return False
+
+
+def _join_fragments(groups: list[list[Word]], sentence_of: list[int]) -> tuple[list[list[Word]], list[int]]:
+    """A group without a verb joins its neighbour in the same sentence: the one before, or the one
+    after when it opens the sentence. Timed speech has no sentences: a fragment after a long pause
+    stays apart (the pause cut it)."""
+    out: list[list[Word]] = []
+    sent: list[int] = []
+    pending: list[Word] = []  # a fragment opening a sentence, waiting for the group after it
+    sent_pending = -1
+    for g, s in zip(groups, sentence_of):
+        if pending and sent_pending == s:
+            g = pending + g
+            pending = []
+        elif pending:
+            out.append(pending)
+            sent.append(sent_pending)
+            pending = []
+        words = [w.word.lower() for w in g]
+        paused = out and g[0].start >= 0 and out[-1][-1].end >= 0 and g[0].start - out[-1][-1].end >= CLAUSE_PAUSE_S
+        if not _has_verb(words) and not paused:
+            if out and sent[-1] == s:
+                out[-1] = out[-1] + g
+                continue
+            pending, sent_pending = g, s
+            continue
+        out.append(g)
+        sent.append(s)
+    if pending:
+        if out and sent[-1] == sent_pending:
+            out[-1] = out[-1] + pending
+        else:
+            out.append(pending)
+            sent.append(sent_pending)
+    return out, sent
+
+
+def _discourse_marker_at(lowered: list[str], i: int) -> int:
+    """How many words of a discourse marker ("in the end", "as a result") stand at word i."""
+    for seq in _MARKERS_BY_FIRST.get(lowered[i], ()):
+        if lowered[i : i + len(seq)] == seq:
+            return len(seq)
+    return 0
 
 
 def _marker_at(lowered: list[str], i: int) -> int:
@@ -160,14 +224,28 @@ def _marker_at(lowered: list[str], i: int) -> int:
         return 2
     if _is_number(lowered[i]) and lowered[i + 1 : i + 3] and lowered[i + 2 : i + 3] == ["later"]:
         return 3  # "six months later ..."
+    # "... rewrote the cache and errors fell by half": a conjunction before a new subject and its outcome
+    if lowered[i] in ("and", "so") and nxt not in NO_BREAK_AFTER:
+        for k in (2, 3):
+            if i + k < len(lowered) and lowered[i + k] in OUTCOME_VERBS and \
+                    not any(w in NO_BREAK_AFTER or w in PRONOUNS for w in lowered[i + 1 : i + k]):
+                return 1
     prev = lowered[i - 1] if i > 0 else ""
     if prev in NO_BREAK_AFTER:
         return 0
     # "... losing orders i traced the crashes": a pronoun subject and its verb open a new sentence
+    # (a present form too: "... is very angry i go to the manager")
     if lowered[i] in PRONOUNS:
         verb = lowered[i + 2] if nxt in ADVERBS and i + 2 < len(lowered) else nxt
-        if VERB_ONLY.fullmatch(verb) or verb in AUXILIARIES:
+        if VERB_ONLY.fullmatch(verb) or verb in AUXILIARIES or verb in PRESENT_VERBS:
             return 2
+    # "... crashing my manager asked me", "the guest give us": a subject noun and its verb open one too
+    if lowered[i] in SUBJECT_DETERMINERS:
+        for k in (2, 3):
+            verb = lowered[i + k] if i + k < len(lowered) else ""
+            if (VERB_ONLY.fullmatch(verb) or verb in OUTCOME_VERBS or verb in SUBJECT_PRESENT) \
+                    and not any(w in NO_BREAK_AFTER for w in lowered[i + 1 : i + k]):
+                return k + 1
     # "... wrote short answers for each page load time dropped from": a noun phrase and an outcome verb
     for k in range(1, 4):
         if i + k < len(lowered) and lowered[i + k] in OUTCOME_VERBS:
@@ -193,6 +271,20 @@ OUTCOME_VERBS = {"dropped", "fell", "rose", "grew", "increased", "decreased", "i
                  "tripled", "shrank", "jumped", "climbed", "disappeared", "stopped", "became", "runs", "went",
                  "came", "were", "was", "never", "now", "has", "have", "is", "are", "delivered", "finished",
                  "passed", "won", "stayed", "renewed", "reached", "hit", "saved", "brought", "accepted", "kept"}
+SUBJECT_DETERMINERS = {"my", "our", "their", "his", "her", "the"}
+# Present forms that, after "the <noun>", are the noun's verb ("the guest give us five stars").
+SUBJECT_PRESENT = {"give", "gives", "say", "says", "tell", "tells", "is", "are", "go", "goes", "come", "comes",
+                   "take", "takes", "get", "gets", "ask", "asks", "want", "wants", "agree", "agrees", "leave",
+                   "leaves", "send", "sends"}
+# Present forms that follow a subject pronoun ("i go to the manager and we fix it"), for cutting clauses.
+PRESENT_VERBS = {"go", "goes", "call", "calls", "fix", "fixes", "ask", "asks", "tell", "tells", "say", "says",
+                 "take", "takes", "make", "makes", "give", "gives", "find", "finds", "check", "checks", "send",
+                 "sends", "talk", "talks", "speak", "speaks", "explain", "explains", "decide", "decides", "try",
+                 "tries", "start", "starts", "write", "writes", "put", "puts", "move", "moves", "change",
+                 "changes", "organise", "organize", "help", "helps", "come", "comes", "see", "sees", "get",
+                 "gets", "is", "are", "am", "do", "does", "can", "will", "need", "needs", "want", "wants",
+                 "apologise", "apologize", "listen", "listens", "pay", "pays", "book", "books", "agree",
+                 "agrees", "offer", "offers", "finish", "finishes", "stop", "stops", "work", "works"}
 NO_BREAK_AFTER = {"that", "what", "when", "which", "who", "so", "and", "then", "as", "because", "if", "until",
                   "after", "before", "while", "where", "how", "why", "of", "to", "for", "with", "in", "on", "at",
                   "by", "from", "about", "into", "the", "a", "an", "our", "my", "their", "his", "her", "its",
