@@ -50,7 +50,7 @@ PACE_HIGH_WPM = 160
 PACE_TIP_MARGIN = 0.10  # a pace tip only when more than 10 % outside the band
 PACE_SLOW_WPM = PACE_LOW_WPM * (1 - PACE_TIP_MARGIN)
 PACE_FAST_WPM = PACE_HIGH_WPM * (1 + PACE_TIP_MARGIN)
-ANALYSIS_VERSION = 4  # 1: hand-written rules; 2: the learned C/A/R reader; 3: its answer-level second stage; 4: its lexical block (stored answers are re-read)
+ANALYSIS_VERSION = 5  # 1: hand-written rules; 2: the learned C/A/R reader; 3: its answer-level second stage; 4: its lexical block; 5: clauses cut at subjects and verbless pieces joined, evidence where its part is (stored answers are re-read)
 SETUP_TOO_LONG_SHARE = 0.5
 MIN_ANSWER_S = 2.0  # shorter than this with fewer than MIN_ANSWER_WORDS words is too short to judge
 MIN_ANSWER_WORDS = 4
@@ -515,16 +515,29 @@ def tips_for(clauses, car, length, answer_s, wpm, answer, delivery: Delivery | N
     elif length is not None and length.verdict == "short":
         tips.append((4, f"The answer ran {fmt_minutes(answer_s)}: add detail to your actions and the result, "
                         f"aim for about {fmt_minutes(length.target_s)}."))
-    first_action = next((c for c in clauses if c.label == "action"), None)
-    if first_action is not None and answer and first_action.start is not None and answer.length > 0:
-        share = (first_action.start - answer.start) / answer.length
-        if share > SETUP_TOO_LONG_SHARE:
+    share = setup_share(clauses, answer)
+    if share is not None and share > SETUP_TOO_LONG_SHARE:
+        if answer and clauses[0].start is not None and answer.length > 0:
             tips.append((3, f"The setup ran {share:.0%} of the answer before your first action: get to what you did sooner."))
-    elif first_action is not None and first_action.position > SETUP_TOO_LONG_SHARE + 0.1:
-        tips.append((3, "The setup takes most of the answer before your first action: get to what you did sooner."))
+        else:
+            tips.append((3, "The setup takes most of the answer before your first action: get to what you did sooner."))
     tips += delivery_tips(wpm, answer_s, delivery)
     tips.sort(key=lambda t: t[0])
     return [t for _, t in tips[:3]]
+
+
+def setup_share(clauses: list[Clause], answer: Span | None) -> float | None:
+    """How much of the answer the setup takes before the first action (None without an action): the
+    time from the answer's start to the first action when words were timed, else the share of words
+    before it; a result told first is no setup, so its clauses do not count."""
+    first = next((k for k, c in enumerate(clauses) if c.label == "action"), None)
+    if first is None:
+        return None
+    told_first = sum(_weight(c) for c in clauses[:first] if c.label == "result")
+    if answer and clauses[first].start is not None and answer.length > 0:
+        return max(clauses[first].start - answer.start - told_first, 0.0) / answer.length
+    total = sum(_weight(c) for c in clauses) or 1.0
+    return sum(_weight(c) for c in clauses[:first] if c.label != "result") / total
 
 
 def delivery_tips(wpm, answer_s, delivery: Delivery | None) -> list[tuple[int, str]]:
