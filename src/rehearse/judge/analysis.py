@@ -239,6 +239,8 @@ def _marker_at(lowered: list[str], i: int) -> int:
         verb = lowered[i + 2] if nxt in ADVERBS and i + 2 < len(lowered) else nxt
         if VERB_ONLY.fullmatch(verb) or verb in AUXILIARIES or verb in PRESENT_VERBS:
             return 2
+    if lowered[i] == "it" and (VERB_ONLY.fullmatch(nxt) or nxt in AUXILIARIES):
+        return 2  # "... the next year it started when": "it" and a past verb, not "made it work"
     # "... crashing my manager asked me", "the guest give us": a subject noun and its verb open one too
     if lowered[i] in SUBJECT_DETERMINERS:
         for k in (2, 3):
