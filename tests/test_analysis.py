@@ -151,3 +151,125 @@ def test_shares_add_up_and_follow_time():
     shares = {k: a.car[k]["share"] for k in ("challenge", "action", "result")}
     assert all(0 < s < 1 for s in shares.values())
     assert sum(shares.values()) <= 1.002  # each share is rounded to 3 places
+
+
+# --- evidence where the part is (issue 21) ----------------------------------------------------
+
+HELP_EXAMPLE = "our site kept crashing so i rewrote the cache and errors fell by half"
+
+# A client's threat, with a deadline, comes before the actions; the real result comes last.
+THREAT = [
+    ("C", "Last spring our biggest client, a chain of forty pharmacies, called my manager to complain about picking errors."),
+    ("C", "They said that if the mistakes went on, they would move their contract to a competitor by the end of the quarter."),
+    ("C", "My manager asked me to find out what was going wrong."),
+    ("A", "I spent three days on the floor with the pickers and logged every error myself."),
+    ("A", "I found that most mistakes came from two shelves where similar boxes sat side by side."),
+    ("A", "I moved those products apart, added colour labels and showed the team the new layout."),
+    ("R", "Within a month, picking errors fell from five percent to under one percent."),
+    ("R", "The client renewed their contract for two more years."),
+]
+# The same story as a recogniser hears it: the threat told deadline first, no punctuation, timed words.
+THREAT_SPOKEN = [
+    ("C", "last spring our biggest client a chain of forty pharmacies called my manager about picking errors"),
+    ("C", "they said by the end of the quarter they would move their contract to a competitor"),
+    ("A", "i spent three days on the floor with the pickers and logged every error myself"),
+    ("A", "i found that most mistakes came from two shelves where similar boxes sat side by side"),
+    ("A", "then i moved those products apart and added colour labels"),
+    ("R", "within a month picking errors fell from five percent to under one percent"),
+    ("R", "and the client renewed their contract for two more years"),
+]
+LETTER = {"C": "challenge", "A": "action", "R": "result"}
+
+
+def labelled_words(sentences, timed_words: bool) -> tuple[list[Word], list[str]]:
+    """The answer's words and, per word, the part its sentence carries ("O" for none)."""
+    words, parts = [], []
+    for label, text in sentences:
+        ws = timed(text) if timed_words else [w for w in words_from_text(text) if w.word not in ".!?;:,"]
+        if timed_words and words:  # continue the clock: no pause between sentences
+            shift = words[-1].end + 0.1 - ws[0].start
+            ws = [Word(w.word, w.start + shift, w.end + shift) for w in ws]
+        words += words_from_text(text) if not timed_words else ws
+        parts += [label] * len(ws)
+    return words, parts
+
+
+def evidence_outside(sentences, timed_words: bool = False) -> list[tuple[str, str]]:
+    """(part, clause) for every evidence clause whose words mostly come from a sentence of another part."""
+    words, parts = labelled_words(sentences, timed_words)
+    a = analyze(words)
+    at, owner = 0, {}
+    for c in a.clauses:
+        n = len(c.text.split())
+        owner[id(c)] = parts[at: at + n]
+        at += n
+    assert at == len(parts)
+    return [(k, c.text) for k in LETTER.values() for c in a.car[k]["evidence"]
+            if sum(LETTER.get(p) == k for p in owner[id(c)]) * 2 <= len(owner[id(c)])]
+
+
+def test_the_help_example_is_judged_right():
+    from rehearse.cli import cli
+
+    assert HELP_EXAMPLE in cli.commands["analyze"].help  # the test follows the example the help shows
+    for text in (HELP_EXAMPLE, "Our site kept crashing, so I rewrote the cache, and errors fell by half."):
+        a = analyze(words_from_text(text))
+        assert {k: v["covered"] for k, v in a.car.items()} == {"challenge": True, "action": True, "result": True}
+        assert [c.text for c in a.car["result"]["evidence"]] == ["and errors fell by half"]
+        assert not any("setup" in t for t in a.tips), a.tips
+
+
+@pytest.mark.parametrize("spoken", [False, True])
+def test_result_evidence_is_the_result_not_the_threat(spoken):
+    sentences = THREAT_SPOKEN if spoken else THREAT
+    words, parts = labelled_words(sentences, spoken)
+    a = analyze(words)
+    assert all(v["covered"] for v in a.car.values())
+    result = [c.text for c in a.car["result"]["evidence"]]
+    assert result and not any("competitor" in t or "quarter" in t or "floor" in t for t in result), result
+    assert "picking errors fell" in result[0] or "renewed their contract" in result[0]
+    # the clauses' own labels: the threat is no result, the actions are actions
+    for c in a.clauses:
+        if "competitor" in c.text or "three days on the floor" in c.text:
+            assert c.label != "result", (c.text, c.scores)
+    # the share of time follows the labels: about the result sentences' share of the words
+    truth = parts.count("R") / len(parts)
+    assert abs(a.car["result"]["share"] - truth) < 0.06, (a.car["result"]["share"], truth)
+    assert evidence_outside(sentences, spoken) == []
+
+
+# Answers written for this test: every evidence clause lies in a sentence labelled with its part.
+OWN_ANSWERS = [
+    [("R", "In the end we kept the client, and the order doubled the next year."),
+     ("C", "It started when the client said they would leave by the end of the month because deliveries were late."),
+     ("A", "I went to the warehouse myself and changed the packing order."),
+     ("A", "I also called the client every Friday with the week's figures.")],
+    [("C", "Two years ago I work in a hotel and one night the computer system is down."),
+     ("C", "Many guests are waiting to check in."),
+     ("A", "I take a paper list and I write every guest by hand."),
+     ("A", "I give the keys from the box and I ask my colleague to make coffee."),
+     ("R", "In the morning the manager say thank you to me and every guest has a room.")],
+    [("C", "The plan was to move every file to the new system by the end of March."),
+     ("C", "The old system had no export, and the vendor would not help."),
+     ("A", "I wrote a small script that copied the files one folder at a time."),
+     ("R", "We finished two weeks early and lost no files.")],
+]
+
+
+# Known gaps (issue 21, left open): a result told first followed by a threat ("they would leave by the end
+# of the month") still reads the threat as a result and the told-first result as a challenge; and "... to
+# check in i take a paper list" is not cut before "i take" ("in" ends no clause).
+KNOWN_GAPS = {(0, False), (0, True), (1, True)}
+
+
+@pytest.mark.parametrize("spoken", [False, True])
+@pytest.mark.parametrize("k", range(len(OWN_ANSWERS)))
+def test_evidence_lies_inside_its_part(k, spoken, request):
+    if (k, spoken) in KNOWN_GAPS:
+        request.applymarker(pytest.mark.xfail(strict=True, reason="known gap: see KNOWN_GAPS"))
+    sentences = [(label, text if not spoken else text.lower().replace(",", "").replace(".", ""))
+                 for label, text in OWN_ANSWERS[k]]
+    words, _ = labelled_words(sentences, spoken)
+    a = analyze(words)
+    assert all(v["covered"] for v in a.car.values()), {k: v["covered"] for k, v in a.car.items()}
+    assert evidence_outside(sentences, spoken) == []

@@ -118,3 +118,30 @@ def test_report_of_written_answers_without_audio(tmp_path):
     rehearse("report", "--all", "-o", str(out), env=env)
     text = out.read_text()
     assert "not on this machine" in text and "No words were recognized" in text and "Why us?" in text
+
+
+def test_timeline_bands_follow_the_clauses_labels():
+    """The client's threat before the actions is no result: the timeline colours only the result's
+    clauses as Result, and the time it shows for each part follows the clauses' own labels."""
+    import re
+
+    from test_analysis import THREAT_SPOKEN, labelled_words
+
+    from rehearse.judge.analysis import analyze
+    from rehearse.report import timeline_svg
+    from rehearse.transcript import Span
+
+    words, parts = labelled_words(THREAT_SPOKEN, timed_words=True)
+    a = analyze(words, Span(words[0].start, words[-1].end))
+    score = {"duration_s": words[-1].end + 0.5, "car": a.car_json(), "length": a.length.to_json(),
+             "clauses": [{**c.evidence(), "label": c.label} for c in a.clauses]}
+    svg = timeline_svg(score)
+    bands = re.findall(r'<rect class="seg (\w+)"[^>]*><title>\w+ [\d:]+: ([^<]*)</title>', svg)
+    assert len(bands) == len(a.clauses)
+    result = [text for label, text in bands if label == "result"]
+    assert result and all("competitor" not in t and "floor" not in t for t in result), result
+    assert any("picking errors fell" in t for t in result)
+    assert any(label == "action" and "three days on the floor" in t for label, t in bands)
+    # the share of time is about the result sentences' share of the words (about a quarter), not 36 %
+    truth = parts.count("R") / len(parts)
+    assert abs(a.car["result"]["share"] - truth) < 0.06 and a.car["result"]["share"] < 0.3

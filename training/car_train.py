@@ -32,7 +32,15 @@ from rehearse.judge.car_model import (
     save_model,
     self_check,
 )
-from training.car_data import COMPONENTS, FORMS, HELD_OUT_WRITERS, LabelledAnswer, cases, recognizer_form
+from training.car_data import (
+    COMPONENTS,
+    EVAL_ONLY_PREFIX,
+    FORMS,
+    HELD_OUT_WRITERS,
+    LabelledAnswer,
+    cases,
+    recognizer_form,
+)
 
 SEED = 0  # orders the corpus sources into folds
 C_GRID = (1.0,)  # 0.3 was tried beside it and lost (cross-validated); the lexical block has its own C_LEX
@@ -473,10 +481,11 @@ def train(corpus: list[LabelledAnswer], own: list[LabelledAnswer], out: Path | N
     `out`. Returns the chosen configuration and its cross-validated figures. The cross-validation is
     nested unless `nested` is False; by default it is nested when there is a choice to make (several
     configurations) or no model to write, so the figures returned then are honest."""
-    held_out = sorted({a.group for a in corpus + own if a.group in HELD_OUT_WRITERS})
+    held_out = sorted({a.group for a in corpus + own
+                       if a.group in HELD_OUT_WRITERS or a.group.startswith(EVAL_ONLY_PREFIX)})
     if held_out:
-        raise ValueError(f"answers by {', '.join(held_out)} are held out (car_data.HELD_OUT_WRITERS): "
-                         "they measure the model and never train it")
+        raise ValueError(f"answers by {', '.join(held_out)} are held out (car_data.HELD_OUT_WRITERS, "
+                         "or evaluation-only blind voices, b_*): they measure the model and never train it")
     if nested is None:
         nested = out is None or len(input_sets) * len(c_grid) > 1
     units = build_units(corpus, "corpus") + build_units(own, "own")

@@ -29,8 +29,11 @@ from rehearse.judge.vocabulary import (
     NO_BREAK_AFTER,
     NUMBER_WORDS,
     OUTCOME_VERBS,
+    PRESENT_VERBS,
     PRONOUNS,
+    SUBJECT_DETERMINERS,
     SUBJECT_OPENERS,
+    SUBJECT_PRESENT,
     SUBJECTS,
     VERB_ONLY,
     WE_DID,
@@ -47,7 +50,7 @@ PACE_HIGH_WPM = 160
 PACE_TIP_MARGIN = 0.10  # a pace tip only when more than 10 % outside the band
 PACE_SLOW_WPM = PACE_LOW_WPM * (1 - PACE_TIP_MARGIN)
 PACE_FAST_WPM = PACE_HIGH_WPM * (1 + PACE_TIP_MARGIN)
-ANALYSIS_VERSION = 4  # 1: hand-written rules; 2: the learned C/A/R reader; 3: its answer-level second stage; 4: its lexical block (stored answers are re-read)
+ANALYSIS_VERSION = 5  # 1: hand-written rules; 2: the learned C/A/R reader; 3: its answer-level second stage; 4: its lexical block; 5: clauses cut at subjects and verbless pieces joined, evidence where its part is (stored answers are re-read)
 SETUP_TOO_LONG_SHARE = 0.5
 MIN_ANSWER_S = 2.0  # shorter than this with fewer than MIN_ANSWER_WORDS words is too short to judge
 MIN_ANSWER_WORDS = 4
@@ -62,7 +65,8 @@ _MARKERS_BY_FIRST: dict[str, list[list[str]]] = {}  # longest first, looked up b
 for _seq in _MARKER_SEQS:
     _MARKERS_BY_FIRST.setdefault(_seq[0], []).append(_seq)
 
-_TOKEN = re.compile(r"[\w'%$]+|[.!?;:,]")
+# A number keeps its decimal point and thousands commas ("1.2", "40,000"): they end no clause.
+_TOKEN = re.compile(r"\$?\d+(?:[.,]\d+)+%?|[\w'%$]+|[.!?;:,]")
 
 
 @dataclass
@@ -93,13 +97,18 @@ def words_from_text(text: str) -> list[Word]:
 
 
 def split_clauses(words: list[Word]) -> list[Clause]:
-    """Cut a word list into clauses at punctuation, pauses and discourse markers."""
+    """Cut a word list into clauses at punctuation, pauses and discourse markers; a piece with no
+    verb ("by the end of the quarter", "last spring") joins the clause before it in its sentence
+    (or the one after, when it opens the sentence)."""
     groups: list[list[Word]] = []
+    sentence_of: list[int] = []  # the sentence (between . ! ? ;) each group belongs to
     current: list[Word] = []
+    sentence = 0
 
     def close():
         if any(w.word not in ".!?;:," for w in current):
             groups.append([w for w in current if w.word not in ".!?;:,"])
+            sentence_of.append(sentence)
         current.clear()
 
     tokens = [w for w in words if w.word]
@@ -108,6 +117,7 @@ def split_clauses(words: list[Word]) -> list[Clause]:
     for i, w in enumerate(tokens):
         if w.word in ".!?;":
             close()
+            sentence += 1
             opened_by = 0
             continue
         content = [c for c in current if c.word not in ".!?;:,"]
@@ -123,8 +133,11 @@ def split_clauses(words: list[Word]) -> list[Clause]:
             close()
             current.extend(carry)
             opened_by = marker + len(carry)
+        elif not content and _discourse_marker_at(lowered, i):
+            opened_by = marker  # "Within a month, errors fell": the opener is part of its clause
         current.append(w)
     close()
+    groups, sentence_of = _join_fragments(groups, sentence_of)
     n = len(groups)
     clauses = []
     for k, g in enumerate(groups):
@@ -132,6 +145,60 @@ def split_clauses(words: list[Word]) -> list[Clause]:
         end = g[-1].end if g[-1].end >= 0 else None
         clauses.append(Clause(" ".join(w.word for w in g), start, end, (k + 0.5) / n if n else 0.0))
     return clauses
+
+
+def _has_verb(words: list[str]) -> bool:
+    """Whether a piece of a sentence has a verb: a known verb form, or any word after a subject
+    pronoun ("i go", "we fix it")."""
+    for k, w in enumerate(words):
+        if w in AUXILIARIES or w in OUTCOME_VERBS or w in PRESENT_VERBS or VERB_ONLY.fullmatch(w):
+            return True
+        if w in PRONOUNS | {"it", "you"} and k + 1 < len(words):
+            return True
+    return False
+
+
+def _join_fragments(groups: list[list[Word]], sentence_of: list[int]) -> tuple[list[list[Word]], list[int]]:
+    """A group without a verb joins its neighbour in the same sentence: the one before, or the one
+    after when it opens the sentence. Timed speech has no sentences: a fragment after a long pause
+    stays apart (the pause cut it)."""
+    out: list[list[Word]] = []
+    sent: list[int] = []
+    pending: list[Word] = []  # a fragment opening a sentence, waiting for the group after it
+    sent_pending = -1
+    for g, s in zip(groups, sentence_of):
+        if pending and sent_pending == s:
+            g = pending + g
+            pending = []
+        elif pending:
+            out.append(pending)
+            sent.append(sent_pending)
+            pending = []
+        words = [w.word.lower() for w in g]
+        paused = out and g[0].start >= 0 and out[-1][-1].end >= 0 and g[0].start - out[-1][-1].end >= CLAUSE_PAUSE_S
+        if not _has_verb(words) and not paused:
+            if out and sent[-1] == s:
+                out[-1] = out[-1] + g
+                continue
+            pending, sent_pending = g, s
+            continue
+        out.append(g)
+        sent.append(s)
+    if pending:
+        if out and sent[-1] == sent_pending:
+            out[-1] = out[-1] + pending
+        else:
+            out.append(pending)
+            sent.append(sent_pending)
+    return out, sent
+
+
+def _discourse_marker_at(lowered: list[str], i: int) -> int:
+    """How many words of a discourse marker ("in the end", "as a result") stand at word i."""
+    for seq in _MARKERS_BY_FIRST.get(lowered[i], ()):
+        if lowered[i : i + len(seq)] == seq:
+            return len(seq)
+    return 0
 
 
 def _marker_at(lowered: list[str], i: int) -> int:
@@ -145,14 +212,30 @@ def _marker_at(lowered: list[str], i: int) -> int:
         return 2
     if _is_number(lowered[i]) and lowered[i + 1 : i + 3] and lowered[i + 2 : i + 3] == ["later"]:
         return 3  # "six months later ..."
+    # "... rewrote the cache and errors fell by half": a conjunction before a new subject and its outcome
+    if lowered[i] in ("and", "so") and nxt not in NO_BREAK_AFTER:
+        for k in (2, 3):
+            if i + k < len(lowered) and lowered[i + k] in OUTCOME_VERBS and \
+                    not any(w in NO_BREAK_AFTER or w in PRONOUNS for w in lowered[i + 1 : i + k]):
+                return 1
     prev = lowered[i - 1] if i > 0 else ""
     if prev in NO_BREAK_AFTER:
         return 0
     # "... losing orders i traced the crashes": a pronoun subject and its verb open a new sentence
+    # (a present form too: "... is very angry i go to the manager")
     if lowered[i] in PRONOUNS:
         verb = lowered[i + 2] if nxt in ADVERBS and i + 2 < len(lowered) else nxt
-        if VERB_ONLY.fullmatch(verb) or verb in AUXILIARIES:
+        if VERB_ONLY.fullmatch(verb) or verb in AUXILIARIES or verb in PRESENT_VERBS:
             return 2
+    if lowered[i] == "it" and (VERB_ONLY.fullmatch(nxt) or nxt in AUXILIARIES):
+        return 2  # "... the next year it started when": "it" and a past verb, not "made it work"
+    # "... crashing my manager asked me", "the guest give us": a subject noun and its verb open one too
+    if lowered[i] in SUBJECT_DETERMINERS:
+        for k in (2, 3):
+            verb = lowered[i + k] if i + k < len(lowered) else ""
+            if (VERB_ONLY.fullmatch(verb) or verb in OUTCOME_VERBS or verb in SUBJECT_PRESENT) \
+                    and not any(w in NO_BREAK_AFTER for w in lowered[i + 1 : i + k]):
+                return k + 1
     # "... wrote short answers for each page load time dropped from": a noun phrase and an outcome verb
     for k in range(1, 4):
         if i + k < len(lowered) and lowered[i + k] in OUTCOME_VERBS:
@@ -203,10 +286,12 @@ def model_scores(clauses: list[Clause]) -> np.ndarray:
 def read_car(clauses: list[Clause]) -> dict:
     """Label clauses with the learned model and say which parts the answer covers.
 
-    Each clause gets the probabilities of the three parts as `scores`, and as `label` the likeliest
+    Each clause gets the probabilities of the three parts as `scores`, and as `label` its likeliest
     covered part whose probability reaches EVIDENCE_MIN_P (else "other"). A covered part's evidence
-    is its clauses over that probability, or its likeliest clause when the part is covered by several
-    middling clauses together."""
+    is the clauses labelled with it, the likeliest first: a clause that reads more as another part
+    is that part's evidence, never this one's (a threat is not a result, however late it comes).
+    When no clause is labelled with a covered part (several middling clauses cover it together),
+    its evidence is its likeliest clause among those no other part holds."""
     car = {k: {"covered": False, "evidence": [], "share": 0.0} for k in COMPONENTS}
     if not clauses:
         return car
@@ -217,9 +302,13 @@ def read_car(clauses: list[Clause]) -> dict:
         c.label = max(shown, key=lambda k: c.scores[k]) if shown else "other"
     for j, k in enumerate(COMPONENTS):
         car[k]["covered"] = covered[k]
-        if covered[k]:
-            car[k]["evidence"] = [c for c, p in zip(clauses, probs) if p[j] >= EVIDENCE_MIN_P] or \
-                [clauses[int(probs[:, j].argmax())]]
+        if not covered[k]:
+            continue
+        own = [i for i, c in enumerate(clauses) if c.label == k]
+        if not own:
+            free = [i for i, c in enumerate(clauses) if c.label == "other"] or list(range(len(clauses)))
+            own = [max(free, key=lambda i: probs[i, j])]
+        car[k]["evidence"] = [clauses[i] for i in sorted(own, key=lambda i: -probs[i, j])]
     return car
 
 
@@ -353,16 +442,29 @@ def tips_for(clauses, car, length, answer_s, wpm, answer, delivery: Delivery | N
     elif length is not None and length.verdict == "short":
         tips.append((4, f"The answer ran {fmt_minutes(answer_s)}: add detail to your actions and the result, "
                         f"aim for about {fmt_minutes(length.target_s)}."))
-    first_action = next((c for c in clauses if c.label == "action"), None)
-    if first_action is not None and answer and first_action.start is not None and answer.length > 0:
-        share = (first_action.start - answer.start) / answer.length
-        if share > SETUP_TOO_LONG_SHARE:
+    share = setup_share(clauses, answer)
+    if share is not None and share > SETUP_TOO_LONG_SHARE:
+        if answer and clauses[0].start is not None and answer.length > 0:
             tips.append((3, f"The setup ran {share:.0%} of the answer before your first action: get to what you did sooner."))
-    elif first_action is not None and first_action.position > SETUP_TOO_LONG_SHARE + 0.1:
-        tips.append((3, "The setup takes most of the answer before your first action: get to what you did sooner."))
+        else:
+            tips.append((3, "The setup takes most of the answer before your first action: get to what you did sooner."))
     tips += delivery_tips(wpm, answer_s, delivery)
     tips.sort(key=lambda t: t[0])
     return [t for _, t in tips[:3]]
+
+
+def setup_share(clauses: list[Clause], answer: Span | None) -> float | None:
+    """How much of the answer the setup takes before the first action (None without an action): the
+    time from the answer's start to the first action when words were timed, else the share of words
+    before it; a result told first is no setup, so its clauses do not count."""
+    first = next((k for k, c in enumerate(clauses) if c.label == "action"), None)
+    if first is None:
+        return None
+    told_first = sum(_weight(c) for c in clauses[:first] if c.label == "result")
+    if answer and clauses[first].start is not None and answer.length > 0:
+        return max(clauses[first].start - answer.start - told_first, 0.0) / answer.length
+    total = sum(_weight(c) for c in clauses) or 1.0
+    return sum(_weight(c) for c in clauses[:first] if c.label != "result") / total
 
 
 def delivery_tips(wpm, answer_s, delivery: Delivery | None) -> list[tuple[int, str]]:

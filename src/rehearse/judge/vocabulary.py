@@ -254,6 +254,21 @@ OUTCOME_VERBS = {"dropped", "fell", "rose", "grew", "increased", "decreased", "i
                  "tripled", "shrank", "jumped", "climbed", "disappeared", "stopped", "became", "runs", "went",
                  "came", "were", "was", "never", "now", "has", "have", "is", "are", "delivered", "finished",
                  "passed", "won", "stayed", "renewed", "reached", "hit", "saved", "brought", "accepted", "kept"}
+# Who does what in unpunctuated speech: a subject noun's determiner and the present forms that open a clause.
+SUBJECT_DETERMINERS = {"my", "our", "their", "his", "her", "the"}
+# Present forms that, after "the <noun>", are the noun's verb ("the guest give us five stars").
+SUBJECT_PRESENT = {"give", "gives", "say", "says", "tell", "tells", "is", "are", "go", "goes", "come", "comes",
+                   "take", "takes", "get", "gets", "ask", "asks", "want", "wants", "agree", "agrees", "leave",
+                   "leaves", "send", "sends"}
+# Present forms that follow a subject pronoun ("i go to the manager and we fix it"), for cutting clauses.
+PRESENT_VERBS = {"go", "goes", "call", "calls", "fix", "fixes", "ask", "asks", "tell", "tells", "say", "says",
+                 "take", "takes", "make", "makes", "give", "gives", "find", "finds", "check", "checks", "send",
+                 "sends", "talk", "talks", "speak", "speaks", "explain", "explains", "decide", "decides", "try",
+                 "tries", "start", "starts", "write", "writes", "put", "puts", "move", "moves", "change",
+                 "changes", "organise", "organize", "help", "helps", "come", "comes", "see", "sees", "get",
+                 "gets", "is", "are", "am", "do", "does", "can", "will", "need", "needs", "want", "wants",
+                 "apologise", "apologize", "listen", "listens", "pay", "pays", "book", "books", "agree",
+                 "agrees", "offer", "offers", "finish", "finishes", "stop", "stops", "work", "works"}
 # Words after which a sentence must go on: conjunctions, articles, prepositions, subject pronouns,
 # auxiliaries. A clause is not cut after one; an answer does not end on one.
 GOES_ON_AFTER = PRONOUNS | {
