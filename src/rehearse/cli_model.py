@@ -22,20 +22,26 @@ def model():
       rehearse model list
       rehearse model path
       rehearse model install en-us-small
+      rehearse model install whisper-base.en
       rehearse model install --from vosk-model-small-en-us-0.15.zip
     """
 
 
 @model.command("list")
 def model_list():
-    """List the Vosk models found on this machine, and the folders searched.
+    """List the Vosk models and Whisper's weights found on this machine, and the folders searched.
 
     \b
     Example:
       rehearse model list
     """
+    from rehearse import accurate
     from rehearse.models import installed_models, vosk_dirs
 
+    for name in accurate.NAMES:  # the accurate pass, in order of preference
+        path = accurate.weights_dir(name)
+        if path is not None:
+            click.echo(f"{name}\t{path}")
     found = installed_models()
     for m in found:
         click.echo(f"{m.path.name}\t{m.path}")
@@ -102,18 +108,26 @@ class _Progress:
 @click.option("--index-url", default=None,
               help="Model list to install from (default: Vosk's published list, or $REHEARSE_MODEL_INDEX).")
 @click.option("--dir", "dest", type=click.Path(path_type=Path), default=None,
-              help="Folder to install into (default: ~/.cache/vosk).")
-def model_install(name, from_file, md5, index_url, dest):
-    """Download, verify and unpack a Vosk model (the only command that uses the network).
+              help="Folder to install a Vosk model into (default: ~/.cache/vosk).")
+@click.option("--hub-url", default=None,
+              help="Where Whisper's weights come from (default: https://huggingface.co, or $REHEARSE_WHISPER_HUB).")
+def model_install(name, from_file, md5, index_url, dest, hub_url):
+    """Download, verify and unpack a Vosk model or Whisper's weights (the only command that uses
+    the network).
 
     NAME is `<lang>-small` or `<lang>` (the current small model for a language, such as
     en-us-small), `<lang>-big`, `<lang>-lgraph`, or an exact model name from the list.
     An unknown name is refused at once, listing the known ones. The model list must
     answer within $REHEARSE_CONNECT_TIMEOUT_S seconds (default 30).
 
+    NAME may also be whisper-base.en or whisper-tiny.en: Systran's faster-whisper conversion,
+    each file checked against the hub's listing (size and SHA-256), into $REHEARSE_HOME/whisper.
+    The accurate pass then uses base.en when it is installed (tiny.en comes with ./install.sh).
+
     \b
     Examples:
       rehearse model install en-us-small
+      rehearse model install whisper-base.en
       rehearse model install vosk-model-en-us-0.22
       rehearse model install --from ~/Downloads/vosk-model-small-en-us-0.15.zip
     """
@@ -123,7 +137,14 @@ def model_install(name, from_file, md5, index_url, dest):
         raise click.UsageError("give either a model NAME or --from FILE.zip")
     progress = _Progress()
     try:
-        if from_file:
+        if name and name.lower().startswith("whisper"):
+            models.check_whisper_name(name)  # an unknown name is refused before any network use
+            if dest is not None or index_url is not None:
+                raise models.ModelInstallError("--dir and --index-url are for Vosk models; Whisper's weights go "
+                                               f"to {models.whisper_dir()}, from --hub-url")
+            click.echo(f"Fetching {name} from {models.whisper_hub(hub_url)}", err=True)
+            path = models.install_whisper(name, hub_url, progress=progress)
+        elif from_file:
             path = models.install_from_file(from_file, dest, md5)
         else:
             models.parse_model_name(name)  # an unknown name is refused before any network use

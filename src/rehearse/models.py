@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import http.client
 import json
 import os
 import re
@@ -438,3 +439,134 @@ def describe_engine(engine: str = "auto", model: str | None = None, lang: str = 
             return f"Vosk with the model {found.path.name}"
     return ("PocketSphinx with its bundled US-English model (lower accuracy; "
             "`rehearse model install en-us-small` adds the Vosk model)")
+
+
+# --- Whisper's weights (the accurate pass) --------------------------------------------------------------
+#
+# Systran's official faster-whisper conversions on the Hugging Face hub. The hub's file listing of the
+# repository (its own JSON API) gives each file's size and hash: SHA-256 for files kept in Git LFS (model.bin),
+# the Git blob SHA-1 for small ones. Every file is fetched into a private folder beside the final one, checked
+# against that listing, and the folder renamed into place only when all are right: the model appears whole or
+# not at all.
+
+WHISPER_HUB = "https://huggingface.co"
+WHISPER_HUB_ENV = "REHEARSE_WHISPER_HUB"
+WHISPER_REPOS = {"whisper-tiny.en": "Systran/faster-whisper-tiny.en",
+                 "whisper-base.en": "Systran/faster-whisper-base.en"}
+WHISPER_REVISION = "main"
+WHISPER_FILES = ("model.bin", "config.json", "tokenizer.json", "vocabulary.txt")
+MAX_WHISPER_FILE_BYTES = 2 * 1024**3
+
+
+def whisper_hub(explicit: str | None = None) -> str:
+    """The hub to fetch Whisper's weights from: given, from the environment, or Hugging Face."""
+    return (explicit or os.environ.get(WHISPER_HUB_ENV) or WHISPER_HUB).rstrip("/")
+
+
+def whisper_dir() -> Path:
+    """Where `model install whisper-…` puts Whisper's weights (accurate.weights_dir looks there first)."""
+    return user_dir() / "whisper"
+
+
+def check_whisper_name(name: str) -> str:
+    """A Whisper model name `model install` knows, or an error naming them (before any network use)."""
+    if name not in WHISPER_REPOS:
+        raise ModelInstallError(f"unknown Whisper model {name!r}; known: {', '.join(WHISPER_REPOS)}")
+    return WHISPER_REPOS[name]
+
+
+@dataclass(frozen=True)
+class HubFile:
+    """One file of the listing, with what it must hash to."""
+
+    path: str
+    size: int
+    sha256: str | None  # Git LFS files
+    git_sha1: str | None  # the others: the Git blob hash
+
+
+def whisper_listing(name: str, hub: str | None = None, deadline_s: float | None = None) -> list[HubFile]:
+    """The files of `name`'s repository that the model needs, as the hub lists them."""
+    repo = check_whisper_name(name)
+    url = f"{whisper_hub(hub)}/api/models/{repo}/tree/{WHISPER_REVISION}"
+    body = _read_index(url, deadline_s or connect_timeout_s())
+    if len(body) > MAX_INDEX_BYTES:
+        raise ModelInstallError(f"the file list at {url} is larger than {MAX_INDEX_BYTES} bytes")
+    try:
+        items = {str(i["path"]): i for i in json.loads(body) if isinstance(i, dict) and "path" in i}
+        files = []
+        for f in WHISPER_FILES:
+            if f not in items:
+                raise ModelInstallError(f"the file list at {url} has no {f}: not a faster-whisper model")
+            item = items[f]
+            lfs = item.get("lfs") or {}
+            files.append(HubFile(f, int(lfs.get("size", item["size"])),
+                                 str(lfs["oid"]).lower() if lfs.get("oid") else None,
+                                 None if lfs.get("oid") else str(item["oid"]).lower()))
+    except (ValueError, TypeError, KeyError, AttributeError) as exc:
+        raise ModelInstallError(f"the file list at {url} is not a hub file list ({type(exc).__name__}: {exc})") \
+            from None
+    return files
+
+
+def _fetch_checked(url: str, f: HubFile, dest: Path, progress, done: int, total: int) -> int:
+    """Download `url` into `dest`, checking its length and hash against `f`; returns the bytes read."""
+    if f.size > MAX_WHISPER_FILE_BYTES:
+        raise ModelInstallError(f"{f.path} would be {f.size} bytes, over the limit")
+    sha256, sha1 = hashlib.sha256(), hashlib.sha1(f"blob {f.size}\0".encode())
+    got = 0
+    with open(dest, "wb") as out, _open(url) as resp:
+        while True:
+            try:
+                chunk = resp.read(CHUNK_BYTES)
+            except (OSError, ValueError, http.client.HTTPException) as exc:
+                raise ModelInstallError(f"download of {f.path} broke off ({type(exc).__name__}: {exc})") from None
+            if not chunk:
+                break
+            got += len(chunk)
+            if got > f.size:
+                raise ModelInstallError(f"download of {f.path} is longer than the {f.size} bytes listed")
+            out.write(chunk)
+            sha256.update(chunk)
+            sha1.update(chunk)
+            if progress:
+                progress(done + got, total)
+    if got != f.size:
+        raise ModelInstallError(f"download of {f.path} is truncated: got {got} of {f.size} bytes")
+    if f.sha256 and sha256.hexdigest() != f.sha256:
+        raise ModelInstallError(f"checksum mismatch for {f.path}: expected SHA-256 {f.sha256}, "
+                                f"got {sha256.hexdigest()}")
+    if f.git_sha1 and sha1.hexdigest() != f.git_sha1:
+        raise ModelInstallError(f"checksum mismatch for {f.path}: expected Git SHA-1 {f.git_sha1}, "
+                                f"got {sha1.hexdigest()}")
+    return got
+
+
+def install_whisper(name: str, hub: str | None = None, dest_dir: Path | None = None,
+                    progress: Callable[[int, int | None], None] | None = None) -> Path:
+    """Fetch Systran's faster-whisper conversion of `name` (whisper-tiny.en, whisper-base.en), verified, into
+    `dest_dir`/`name` (default $REHEARSE_HOME/whisper), all or nothing."""
+    repo = check_whisper_name(name)
+    dest_dir = dest_dir or whisper_dir()
+    final = dest_dir / name
+    if final.exists():
+        raise ModelInstallError(f"{name} is already installed in {dest_dir}")
+    files = whisper_listing(name, hub)
+    total = sum(f.size for f in files)
+    dest_dir.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".rehearse-download-", dir=dest_dir))
+    try:
+        done = 0
+        for f in files:
+            url = f"{whisper_hub(hub)}/{repo}/resolve/{WHISPER_REVISION}/{urllib.parse.quote(f.path)}"
+            done += _fetch_checked(url, f, staging / f.path, progress, done, total)
+        try:
+            json.loads((staging / "config.json").read_text(encoding="utf-8"))
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise ModelInstallError(f"config.json of {name} is not JSON ({exc})") from None
+        if final.exists():
+            raise ModelInstallError(f"{name} is already installed in {dest_dir}")
+        os.rename(staging, final)  # atomic: the weights appear whole or not at all
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return final

@@ -512,6 +512,11 @@ class Drill:
         self.spotter = None
         self.last_turn: Turn | None = None
 
+    @property
+    def lead_s(self) -> float:
+        """The audio before each stretch's start that the spotter reads (take's segmenter adds it)."""
+        return float(getattr(self.spotter, "lead_s", 0.0) or 0.0)
+
     def spot(self, audio: np.ndarray) -> Command | None:
         """The spotter's verdict on one stretch of speech, as a `Command`."""
         found = self.spotter.spot(audio)

@@ -52,14 +52,24 @@ class EngineLoader:
         return self._future.result()
 
 
+def _later(delay_s: float, fn) -> None:
+    import threading
+
+    timer = threading.Timer(delay_s, fn)
+    timer.daemon = True
+    timer.start()
+
+
 def microphone(input_device) -> Callable:
     """Opens the microphone afresh for each turn."""
     return lambda: MicrophoneSource(input_device)
 
 
 def live(*, input_device=None, output_device=None, engine="auto", model=None, lang="en-us", warn,
-         enter_pressed=lambda: False, store: Store | None = None, spotter: bool = False) -> Services:
-    """Everything a live session at the microphone needs."""
+         enter_pressed=lambda: False, store: Store | None = None, spotter: bool = False,
+         accurate: str | None = None) -> Services:
+    """Everything a live session at the microphone needs. With `spotter`, commands are heard by the accurate
+    pass (Whisper, `accurate` = the config key) when it can be used, else by the streaming engine's spotter."""
     from rehearse.audio import check_input_device
 
     check_input_device(input_device)
@@ -69,9 +79,14 @@ def live(*, input_device=None, output_device=None, engine="auto", model=None, la
         out.while_playing = load.start  # the engine loads while the first question is heard
     spotter_for = None
     if spotter:
-        from rehearse.voice_commands import spotter_for as make
+        from rehearse.accurate_commands import drill_spotter
 
-        spotter_for = lambda eng: make(eng, lang)  # noqa: E731
+        whisper, spotter_for = drill_spotter(lang, accurate, warn)
+        if whisper is not None:  # Whisper loads while the first question plays, after the engine
+            if hasattr(out, "while_playing"):
+                out.while_playing = lambda: (load.start(), _later(EngineLoader.START_DELAY_S, whisper.start_loading))
+            else:
+                whisper.start_loading()
     return Services(store or Store(), Speaker(), out, microphone(input_device), load, spotter_for, enter_pressed)
 
 

@@ -102,10 +102,13 @@ def after_echo(chunks: Iterator[np.ndarray], echo_tail_s: float, on_listen=None)
         yield block
 
 
-def _segmenter():
+def _segmenter(spot=None):
+    """The segmenter for `spot`'s stretches, with the lead-in audio its spotter reads (`lead_s`, on the
+    spotter or on the object whose method `spot` is: the drill)."""
     from rehearse.voice_commands import Segmenter
 
-    return Segmenter()
+    owner = getattr(spot, "__self__", spot)
+    return Segmenter(lead_s=float(getattr(owner, "lead_s", 0.0) or 0.0))
 
 
 def record(
@@ -137,7 +140,7 @@ def record(
     try:
         while True:
             paused = False
-            segmenter = _segmenter() if spot is not None else None
+            segmenter = _segmenter(spot) if spot is not None else None
             # a fresh segmenter counts from this opening; the answer's time runs on across a pause
             offset_s = samples / SAMPLE_RATE_HZ
             with open_source() as source:
@@ -256,7 +259,7 @@ def listen_for_command(open_source: OpenSource, spot: Spot, seconds: float, echo
     Returns the first confident command in `wanted` (any when None), or None when time is up.
     When "unclear" is wanted, a stretch of speech that is no command at all is returned as an
     unclear command too (the person said something: they are told it was not understood)."""
-    segmenter = _segmenter()
+    segmenter = _segmenter(spot)
     got = 0
     with open_source() as source:
         for block in after_echo(source.chunks(), echo_tail_s, on_listen):

@@ -198,9 +198,13 @@ class Segment:
 
 
 class Segmenter:
-    """Cuts a 16 kHz stream into stretches of speech with PocketSphinx's endpointer."""
+    """Cuts a 16 kHz stream into stretches of speech with PocketSphinx's endpointer.
 
-    def __init__(self):
+    The endpointer declares speech once 90 % of a 0.3 s window is voiced, and what came before that window is
+    gone: a word before a short gap ("next" in "next question") is cut off. With `lead_s` each stretch's audio
+    starts that much earlier (its `start_s` stays the endpointer's), for a spotter that reads whole phrases."""
+
+    def __init__(self, lead_s: float = 0.0):
         from pocketsphinx import Endpointer
 
         self._ep = Endpointer(window=0.3, ratio=0.9, sample_rate=SAMPLE_RATE_HZ)
@@ -208,12 +212,26 @@ class Segmenter:
         self._rest = np.zeros(0, dtype=np.float32)
         self._current: list[bytes] = []
         self._start: float | None = None
+        self._lead_n = int(round(lead_s * SAMPLE_RATE_HZ))
+        self._keep_n = self._lead_n + SAMPLE_RATE_HZ  # the window and more: the endpointer's delay is in it
+        self._past = np.zeros(0, dtype=np.float32)  # the last samples fed, for the lead
+        self._past_at = 0  # the sample number of _past[0]
+        self._lead = np.zeros(0, dtype=np.float32)
+
+    def _lead_before(self, start_s: float) -> np.ndarray:
+        end = int(round(start_s * SAMPLE_RATE_HZ)) - self._past_at
+        return self._past[max(0, end - self._lead_n): max(0, end)].copy()
 
     def add(self, block: np.ndarray) -> list[Segment]:
         """Feed a block; returns the stretches of speech that ended in it."""
         done = []
         data = np.concatenate([self._rest, block]) if len(self._rest) else block
         n = len(data) // self._frame
+        if self._lead_n and n:
+            self._past = np.concatenate([self._past, data[: n * self._frame]])
+            if len(self._past) > self._keep_n + n * self._frame:
+                cut = len(self._past) - (self._keep_n + n * self._frame)
+                self._past, self._past_at = self._past[cut:], self._past_at + cut
         for k in range(n):
             was = self._ep.in_speech
             speech = self._ep.process(to_pcm16(data[k * self._frame : (k + 1) * self._frame]))
@@ -221,9 +239,12 @@ class Segmenter:
                 if not was:
                     self._start = self._ep.speech_start
                     self._current = []
+                    self._lead = self._lead_before(self._start) if self._lead_n else self._lead
                 self._current.append(speech)
                 if not self._ep.in_speech:
                     audio = np.frombuffer(b"".join(self._current), dtype="<i2").astype(np.float32) / 32768.0
+                    if self._lead_n:
+                        audio = np.concatenate([self._lead, audio])
                     done.append(Segment(self._start, self._ep.speech_end, audio))
                     self._current = []
         self._rest = data[n * self._frame :].copy()
