@@ -129,6 +129,7 @@ def judge(
     engine_name: str = "",
     high_levels: np.ndarray | None = None,
     signal: SignalFigures | None = None,
+    stretches: list[dict] | None = None,
 ) -> Reliability:
     """Decide whether a transcript can be trusted for C/A/R, and if not, say why in plain words.
 
@@ -136,6 +137,8 @@ def judge(
     and `high_levels` are the 10 ms frame levels (dBFS) of the whole recording and of its part
     above 4 kHz, `spans` its voiced stretches. Any of the audio evidence may be missing (a typed
     answer, a recording cut out of a longer one): the judgement then rests on what is there.
+    `stretches` are the accurate pass's own measures per stretch it decoded ({start, end, avg_logprob,
+    no_speech_prob, compression_ratio, words, kept}); with them, `engine_name` is the Whisper model's.
     """
     sig = signal or signal_figures(levels, spans, high_levels, words)
     voiced_s = sum(s.length for s in spans) if spans else None
