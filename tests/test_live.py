@@ -69,6 +69,9 @@ def test_full_interview_history_and_replay(tmp_path, bank, answer_wav):
     assert abs(wav_seconds(r["audio_path"]) - wav_seconds(answer_wav)) < 0.5
     assert r["duration_s"] == pytest.approx(wav_seconds(r["audio_path"]), abs=0.01)
     assert "minutes" in r["transcript"] and "hours" in r["transcript"]
+    # the transcript kept is the accurate pass's (Whisper's, which writes what PocketSphinx mishears here)
+    assert r["engine"] == "pocketsphinx" and r["accurate"] == "whisper-tiny.en"
+    assert "deployment scripts kept failing every week" in r["transcript"], r["transcript"]
     assert r["car"]["result"]["covered"]
     assert 0 <= r["feedback_latency_s"] < 1.0
     assert (oct((tmp_path / "rehearse-home" / "rehearse.db").stat().st_mode & 0o777)) == "0o600"
@@ -78,7 +81,7 @@ def test_full_interview_history_and_replay(tmp_path, bank, answer_wav):
     assert hist.returncode == 0, hist.stderr
     stored = json.loads(hist.stdout.strip().splitlines()[0])
     assert stored["answer_id"] == 1 and stored["transcript"] == r["transcript"]
-    assert stored["words"] == r["words"] and stored["car"] == r["car"]
+    assert stored["words"] == r["words"] and stored["car"] == r["car"] and stored["accurate"] == "whisper-tiny.en"
     human = subprocess.run(rehearse_cmd("history"), capture_output=True, text=True, env=env).stdout
     assert QUESTION in human and "#1" in human
 
@@ -350,6 +353,7 @@ def test_check_hears_speech_and_reports(tmp_path, answer_wav):
     person.wait()
     assert proc.returncode == 0, out + err
     assert "Speech heard" in out and "dBFS" in out and "transcribed by PocketSphinx" in out
+    assert "as you speak, then Whisper tiny.en when you pause (the accurate pass)." in out  # both passes named
     silent = subprocess.run(rehearse_cmd("check", "--seconds", "2"), capture_output=True, text=True, env=env)
     assert silent.returncode == 1 and "The microphone is silent" in silent.stdout
     assert silent.stderr.strip().splitlines()[-1] == "Error: the microphone needs attention"
