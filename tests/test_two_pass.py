@@ -180,3 +180,47 @@ def test_score_jobs_uses_both_passes_in_every_worker(short_answer, tmp_path):
     assert rows[0]["transcript"] == rows[1]["transcript"]
     single = json.loads(_score(["--json", str(short_answer)]).stdout)
     assert single["transcript"] == rows[0]["transcript"]
+
+
+class _Timed:
+    """Stands in for Whisper in the scheduling test: notes each stretch it is given, and when."""
+
+    name = "stand-in"
+
+    def __init__(self):
+        self.given: list[tuple[float, float]] = []
+
+    def transcribe(self, samples, offset_s=0.0):
+        self.given.append((offset_s, offset_s + len(samples) / SAMPLE_RATE_HZ))
+        return accurate.AccurateResult([], "", -0.1, 0.0, 1.0, offset_s, len(samples) / SAMPLE_RATE_HZ)
+
+
+def test_a_stretch_ends_where_a_long_pause_begins_and_short_pauses_join(tmp_path):
+    said = [trim(read_float(flite(t, tmp_path / f"{k}.wav"))[0]) for k, t in enumerate(
+        ["I led the support team.", "We had a backlog.", "So I sorted the tickets.", "It fell by half."])]
+    gaps = [0.35, 1.2, 0.4]  # short, long, short: two stretches, cut in the long pause only
+    rate = SAMPLE_RATE_HZ
+    parts, edges, t = [np.zeros(rate // 2, np.float32)], [], 0.5
+    for k, x in enumerate(said):
+        parts.append(x)
+        edges.append((t, t + len(x) / rate))
+        t += len(x) / rate
+        if k < len(gaps):
+            parts.append(np.zeros(int(gaps[k] * rate), np.float32))
+            t += gaps[k]
+    x = np.concatenate([*parts, np.zeros(rate, np.float32)])
+    model = _Timed()
+    two = accurate.AccuratePass(model)
+    submitted_at = []
+    for i in range(0, len(x), 1600):
+        before = len(two.stretches)
+        two.add(x[i:i + 1600])
+        if len(two.stretches) > before:
+            submitted_at.append((i + 1600) / rate)
+    two.finish()
+    assert len(model.given) == 2, model.given
+    first, second = model.given
+    assert first[0] < edges[0][0] and edges[1][1] <= first[1] < edges[2][0]  # cut inside the long pause
+    assert edges[2][0] - 0.3 < second[0] < edges[2][0] and second[1] >= edges[3][1]
+    # handed to Whisper as the long pause begins (0.7 s after the voice), not at the end of the audio
+    assert edges[1][1] + 0.6 <= submitted_at[0] <= edges[1][1] + 0.9
