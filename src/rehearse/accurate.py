@@ -163,6 +163,12 @@ class Accurate:
                 try:
                     from faster_whisper import WhisperModel
                     from faster_whisper.tokenizer import Tokenizer
+                    from tqdm import tqdm
+
+                    # faster-whisper makes a (disabled) progress bar per decode, and tqdm's first one creates a
+                    # multiprocessing lock: a `score --jobs` worker ended by Ctrl-C would leave it behind, and
+                    # Python warns of a leaked semaphore. A thread lock is all one process needs.
+                    tqdm.set_lock(threading.RLock())
 
                     model = WhisperModel(str(self.path), device="cpu", compute_type=COMPUTE_TYPE,
                                          cpu_threads=self.cpu_threads, local_files_only=True)
@@ -311,6 +317,8 @@ def shared(name: str | None) -> Accurate | None:
 # about 0.7 s whatever its length. A complete answer's end (a pause of >= 1 s) finds its last stretch
 # already decoding. Voice here is what the turn detector calls voice (WebRTC's VAD, clear of the floor).
 PAUSE_S = 0.7
+MIN_STRETCH_S = 4.0  # a shorter stretch waits for more (Whisper misreads short ones: JFK's "so my" as
+LONG_PAUSE_S = 1.5  # "so am I" in a 2.5 s stretch) unless its pause reaches this
 SOFT_MAX_S = 15.0  # a stretch this long ends at its next short pause (SHORT_PAUSE_S) ...
 SHORT_PAUSE_S = 0.24
 HARD_MAX_S = 25.0  # ... and this long, in the middle of speech (Whisper's window is 30 s)
@@ -383,8 +391,9 @@ class AccuratePass:
                 self._voice_s += self._frame_s
             elif self._first_s is not None:
                 pause = end - self._last_s
-                long_s = end - self._first_s
-                if pause >= PAUSE_S or (long_s >= SOFT_MAX_S and pause >= SHORT_PAUSE_S):
+                long_s = self._last_s - self._first_s
+                if (pause >= PAUSE_S and long_s >= MIN_STRETCH_S) or pause >= LONG_PAUSE_S \
+                        or (long_s >= SOFT_MAX_S and pause >= SHORT_PAUSE_S):
                     self._submit_until(self._last_s + PAD_S)
             if self._first_s is not None and end - self._first_s >= HARD_MAX_S:
                 self._submit_until(end)
