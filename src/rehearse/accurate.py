@@ -416,6 +416,10 @@ class AccuratePass:
             self._blocks = [np.concatenate(self._blocks)]
         return self._blocks[0][start:end].astype(np.float32, copy=True)
 
+    def cancel(self) -> None:
+        """Drop the stretches not started yet (the take failed): nothing waits for them."""
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
     def finish(self, end_s: float | None = None) -> list[AccurateResult]:
         """Decode what is left up to `end_s` (default: all the audio) and wait for every stretch."""
         if self._first_s is not None:

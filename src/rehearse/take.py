@@ -201,6 +201,8 @@ def record(
     except BaseException:
         if recording is not None:
             recording.close()  # whatever went wrong, what was recorded is flushed to disk
+        if two_pass is not None:
+            two_pass.cancel()
         raise
     take.detected_at = time.perf_counter()
     if decoding is not None:
