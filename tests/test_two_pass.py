@@ -228,3 +228,28 @@ def test_a_stretch_ends_where_a_long_pause_begins_and_short_pauses_join(tmp_path
     assert edges[2][0] - 0.3 < second[0] < edges[2][0] and second[1] >= edges[3][1]
     # handed to Whisper as the long pause begins (0.7 s after the voice), not at the end of the audio
     assert edges[1][1] + 0.6 <= submitted_at[0] <= edges[1][1] + 0.9
+
+
+def test_reliability_reads_whispers_own_measures():
+    from rehearse.judge.reliability import WHISPER_MIN_LOGPROB, judge
+    from rehearse.transcript import Span
+
+    words = [Word(w, 0.5 + 0.4 * k, 0.8 + 0.4 * k, 0.9) for k, w in enumerate(("we cut the backlog by half " * 6).split())]
+    spans = [Span(0.4, words[-1].end + 0.1)]
+    levels = np.full(2400, -70.0, np.float32)  # 24 s: a third of it the room alone
+    levels[40:int(words[-1].end * 100)] = -25.0
+    good = [{"start": 0.3, "end": 15.0, "avg_logprob": -0.25, "no_speech_prob": 0.01, "compression_ratio": 1.6,
+             "words": len(words), "kept": True}]
+    r = judge(words, levels, spans, "whisper-tiny.en", stretches=good)
+    assert r.reliable and r.figures["avg_logprob"] == -0.25 and r.figures["unworded_share"] == 0.0
+    unsure = [{**good[0], "avg_logprob": WHISPER_MIN_LOGPROB - 0.1}]
+    r = judge(words, levels, spans, "whisper-tiny.en", stretches=unsure)
+    assert not r.reliable and r.figures["doubts"] == ["low confidence"]
+    assert "install the English Vosk model" not in r.reason  # no streaming-model hint for Whisper's transcript
+    looping = [{**good[0], "compression_ratio": 3.1}]
+    assert judge(words, levels, spans, "whisper-tiny.en", stretches=looping).figures["doubts"] == \
+        ["the decoding repeated itself"]
+    # most of the voice left without words: Whisper dropped it as noise, or lost it
+    half = [w for w in words if w.end < 3.0]
+    r = judge(half, levels, [Span(0.4, 3.0), Span(3.5, 15.0)], "whisper-tiny.en", stretches=good)
+    assert not r.reliable and "few words for the speech heard" in r.figures["doubts"]
