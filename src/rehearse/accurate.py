@@ -151,7 +151,6 @@ class Accurate:
             self._loader.start()
 
     def _load_quietly(self) -> None:
-        lower_priority()
         try:
             self.load()
             # the first decode of a process costs ~1.5 s more (allocations, thread pools): pay it now,
@@ -268,21 +267,6 @@ class Accurate:
                 for r in results]
 
 
-WORKER_NICE = 5  # Whisper's threads yield to the listening loop, which must keep up with the microphone
-
-
-def lower_priority() -> None:
-    """Lower this thread's CPU priority (Linux: nice is per thread, and the threads CTranslate2 starts from
-    it inherit it), so a decode never starves the audio loop; nothing happens where that is not possible."""
-    import os
-
-    try:
-        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), min(19, os.getpriority(os.PRIO_PROCESS, 0)
-                                                                       + WORKER_NICE))
-    except (AttributeError, OSError):
-        pass
-
-
 def compression_ratio(text: str) -> float:
     """How much gzip shrinks the text: above about 2.4, a decoding that repeats itself."""
     data = text.encode("utf-8")
@@ -377,7 +361,7 @@ class AccuratePass:
         self._first_s: float | None = None  # the first voice of the stretch being gathered
         self._last_s: float | None = None  # the end of its last voiced frame
         self._voice_s = 0.0
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="whisper", initializer=lower_priority)
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="whisper")
         self._futures: list = []
         self.stretches: list[tuple[float, float]] = []
 
