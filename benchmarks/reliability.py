@@ -304,7 +304,11 @@ def refit(items: list[dict], crop_s: float | None) -> None:
         return float(np.mean(parts)) if parts else 0.0
 
     def fit(sub):
-        return max(((lp, un) for lp in grid_lp for un in grid_un), key=lambda t: (balanced(sub, *t), t[0], -t[1]))
+        """The middle of the best thresholds (ties are common on few recordings: the middle generalizes)."""
+        scored = [((lp, un), balanced(sub, lp, un)) for lp in grid_lp for un in grid_un]
+        best = max(b for _, b in scored)
+        tied = [t for t, b in scored if b == best]
+        return float(np.median([t[0] for t in tied])), float(np.median([t[1] for t in tied]))
 
     voices = sorted({v for *_, v in rows})
     held = {"bad": [0, 0], "good": [0, 0]}
