@@ -151,9 +151,26 @@ def noise(args) -> None:
         rel.write(path, np.asarray(x, dtype=np.float32))
         clips.append((name, path))
     clips += [(f"{it['condition']} {it['voice']} a{it['answer']}", Path(it["path"])) for it in items
-              if it["condition"] in ("mumbled", "phone", "phone_noisy", "noise0")]
+              if it["condition"] in ("mumbled", "phone", "phone_noisy", "noise0") and it["answer"] == 0
+              and it["voice"] in ("rms", "espeak")]
+
+    def first_14_s(path):
+        taken = 0
+        for block in FileSource(path).chunks():
+            if taken >= 14 * SAMPLE_RATE_HZ:
+                return
+            taken += len(block)
+            yield block
+
+    class Cropped:
+        def __init__(self, path):
+            self.path = path
+
+        def chunks(self):
+            return first_14_s(self.path)
+
     for name, path in clips:
-        take = record(lambda p=path: nullcontext(FileSource(p)), both, None)
+        take = record(lambda p=path: nullcontext(Cropped(p)), both, None)
         before = " | ".join(r.text for r in take.accurate)
         after = " ".join(w.word for w in accurate.join(take.accurate, voiced_spans(take.levels)))
         dropped = sum(not accurate.kept(r) for r in take.accurate)

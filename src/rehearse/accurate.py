@@ -38,7 +38,11 @@ NAMES = (BASE, TINY)  # in order of preference when both are installed
 NONE = "none"
 CHOICES = (TINY, BASE, NONE)
 COMPUTE_TYPE = "int8"
-CPU_THREADS = 2  # the machine's cores; CTranslate2's own default is 4
+# One thread: a decode runs beside the listening loop (the main thread and the sound card's callback), and on
+# 2 cores CTranslate2's two threads then wait on each other. Measured in a live interview on the virtual
+# devices, a 10.5 s stretch: 0.62 s with one thread, 1.32 s with two (14.5 s with two at machine load 11);
+# alone on the machine, one thread is as fast as two (0.67-0.71 s against 0.67-1.35 s).
+CPU_THREADS = 1
 WINDOW_S = 30.0  # Whisper reads this much audio at once, whatever the stretch's length
 BEAM_SIZE = 5
 # Fallback temperatures when a greedy decode looks broken (faster-whisper's rule: too repetitive, or
