@@ -134,9 +134,9 @@ def two_pass_texts() -> dict[str, str]:
     transcript joined them (its cache; run wer.py first): answer id -> the words as Whisper wrote them."""
     out = {}
     for f in sorted((REPO / "benchmarks" / ".cache" / "wer" / "decodes" / "whisper-tiny.en").glob("*.json")):
-        m = re.search(r"(w_[a-z]+-car-\d+)", f.name)
+        m = re.search(r"(w_[a-z]+)_car_(\d+)", f.name)  # the cache names the file with "-" as "_"
         if m:
-            out[m.group(1)] = json.loads(f.read_text())["stretch"]
+            out[f"{m.group(1)}-car-{m.group(2)}"] = json.loads(f.read_text())["stretch"]
     return out
 
 
