@@ -151,7 +151,9 @@ class Accurate:
         with self._load_lock:
             if self._model is not None or self._loader is not None:
                 return
-            self._loader = threading.Thread(target=self._load_quietly, name="whisper-load", daemon=True)
+            # not a daemon: a process that ends while CTranslate2 loads or warms up would crash in its C++
+            # (a `score` of a silent file exited with SIGSEGV); at exit Python waits the second or two
+            self._loader = threading.Thread(target=self._load_quietly, name="whisper-load", daemon=False)
             self._loader.start()
 
     def _load_quietly(self) -> None:
@@ -281,15 +283,15 @@ _SHARED: dict[str, Accurate] = {}
 _SHARED_LOCK = threading.Lock()
 
 
-def attach(engine, setting: str | None = None, lang: str = "en", warn=lambda _msg: None):
-    """Give a streaming engine its accurate pass (`engine.accurate`, which `take.record` uses) and start
-    loading the model in the background; `warn` gets the one line saying when there is none."""
+def attach(engine, setting: str | None = None, lang: str = "en", warn=lambda _msg: None, background: bool = True):
+    """Give a streaming engine its accurate pass (`engine.accurate`, which `take.record` uses) and, with
+    `background`, start loading the model in a thread; `warn` gets the one line saying when there is none."""
     name, notice = choose(setting, lang)
     if notice:
         warn(notice)
     model = shared(name)
     engine.accurate = model
-    if model is not None:
+    if model is not None and background:
         model.start_loading()
     return engine
 

@@ -57,7 +57,8 @@ def open_engines(spec: EngineSpec, warn: Callable[[str], None]):
     from rehearse.accurate import attach
     from rehearse.models import open_engine
 
-    engine = attach(open_engine(spec.engine, spec.model, spec.lang, warn=warn), spec.accurate, spec.lang, warn)
+    engine = attach(open_engine(spec.engine, spec.model, spec.lang, warn=warn), spec.accurate, spec.lang, warn,
+                    background=False)
     if engine.accurate is not None:
         try:
             engine.accurate.load()
