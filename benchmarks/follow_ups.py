@@ -130,8 +130,20 @@ def held_out_answers() -> list[tuple[str, str, str, list[dict]]]:
     return out
 
 
+def two_pass_texts() -> dict[str, str]:
+    """The answers benchmarks/wer.py spoke (four voices) and decoded with both passes, as the two-pass
+    transcript joined them (its cache; run wer.py first): answer id -> the words as Whisper wrote them."""
+    out = {}
+    for f in sorted((REPO / "benchmarks" / ".cache" / "wer" / "decodes" / "whisper-tiny.en").glob("*.json")):
+        m = re.search(r"(w_[a-z]+)_car_(\d+)", f.name)  # the cache names the file with "-" as "_"
+        if m:
+            out[f"{m.group(1)}-car-{m.group(2)}"] = json.loads(f.read_text())["stretch"]
+    return out
+
+
 def main() -> None:
     show_errors = "--errors" in sys.argv
+    spoken = two_pass_texts()
     rng = random.Random(0)
     by_writer: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
     errors = []
@@ -139,7 +151,10 @@ def main() -> None:
     for writer, ident, _q, sentences in dev_answers() + held_out_answers():
         gap = true_gap(sentences)
         prose = " ".join(s["text"] for s in sentences)
-        for form, text in (("written", prose), ("recognizer", recognizer_form(prose))):
+        forms = [("written", prose), ("recognizer", recognizer_form(prose))]
+        if ident in spoken:  # spoken, and heard by both passes: the words that are judged
+            forms.append(("two-pass", spoken[ident]))
+        for form, text in forms:
             analysis = analyze(words_from_text(text))
             t0 = time.perf_counter()
             fu = choose(analysis, "behavioural", None, True, rng=rng)
@@ -148,6 +163,8 @@ def main() -> None:
             by_writer[(writer, form)].append((gap, chosen))
             if writer != HELD_OUT:  # ALL: the development answers the rules were written on
                 by_writer[("ALL", form)].append((gap, chosen))
+            if ident in spoken:  # the same answers in every form, to set the two-pass words against
+                by_writer[("SPOKEN (wer.py's answers)", form)].append((gap, chosen))
             if chosen != (NONE if gap == COMPLETE else gap):
                 errors.append(f"  {form:10s} {ident}: true {gap}, chose {chosen}")
     print("Follow-up choice on the development answers (behavioural, untimed)\n")
@@ -164,8 +181,10 @@ def main() -> None:
         hit = sum(1 for g, c in gapped if g == c)
         rec = f"{hit}/{len(gapped)} {hit / len(gapped):4.0%}" if gapped else "-"
         print(f"{writer:28s} {form:10s} {len(rows):3d} {len(asked):5d} {acc:>11s} {comp:>14s} {rec:>11s}")
-    for form in ("written", "recognizer"):
+    for form in ("written", "recognizer", "two-pass"):
         rows = by_writer[("ALL", form)]
+        if not rows:
+            continue
         table = Counter(rows)
         cols = ["missing_result", "missing_action", "missing_challenge", "no_measure", "too_short", NONE]
         print(f"\nconfusion, all writers, {form} (rows: true gap; columns: reason chosen)")

@@ -137,7 +137,8 @@ def main() -> None:
     rows = []
     for clip in pace_clips.clips():
         path = pace_clips.render(clip)
-        if args.cached_only and not path.with_suffix(".words.json").exists():
+        if args.cached_only and not path.with_suffix(".twopass.words.json" if pace_clips.TWO_PASS
+                                                     else ".words.json").exists():
             continue
         rows.append(measure(path, pace_clips.decode(path), pace_clips.true_words(texts[clip.text_id]),
                             clip.voice, clip.name))

@@ -112,15 +112,24 @@ def room_noise(n: int, speech: np.ndarray, seed: int) -> np.ndarray:
     return noise.astype(np.float32)
 
 
+TWO_PASS = bool(os.environ.get("PACE_TWO_PASS"))  # the words of both passes (Whisper's, fillers put back)
+
+
 def decode(path: Path) -> list[Word]:
-    """PocketSphinx's words for a clip, through rehearse's own listening code; cached."""
-    cached = path.with_suffix(".words.json")
+    """PocketSphinx's words for a clip (with PACE_TWO_PASS=1: the two-pass transcript, Whisper tiny.en's
+    words), through rehearse's own listening code; cached."""
+    cached = path.with_suffix(".twopass.words.json" if TWO_PASS else ".words.json")
     if cached.exists():
         return [Word(w["word"], w["start"], w["end"]) for w in json.loads(cached.read_text())]
     from rehearse.scoring import hear
     from rehearse.speech import PocketSphinxEngine
 
-    heard = hear(FileSource(path), PocketSphinxEngine())
+    engine = PocketSphinxEngine()
+    if TWO_PASS:
+        from rehearse import accurate
+
+        engine.accurate = accurate.shared(accurate.TINY)
+    heard = hear(FileSource(path), engine)
     cached.write_text(json.dumps([w.to_json() for w in heard.words]))
     return heard.words
 
@@ -132,7 +141,8 @@ def _prepare(clip: Clip) -> str:
 
 def prepare_all(workers: int = 2) -> None:
     """Render and decode every clip that is not cached yet."""
-    todo = [c for c in clips() if not (CACHE / f"{c.name}.words.json").exists()]
+    suffix = ".twopass.words.json" if TWO_PASS else ".words.json"
+    todo = [c for c in clips() if not (CACHE / f"{c.name}{suffix}").exists()]
     with ProcessPoolExecutor(workers) as pool:
         for name in pool.map(_prepare, todo):
             print("decoded", name, file=sys.stderr)

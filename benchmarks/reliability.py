@@ -14,6 +14,11 @@ noise) and a reverberant room. Each is decoded by PocketSphinx through `scoring.
 script prints, per condition: the word error rate against the written text, the median of each
 figure `reliability.judge` uses, and the share of recordings it flags as unreliable.
 Recordings and decodes are cached in DIR (default /tmp/rehearse-reliability).
+
+`--accurate` decodes with both passes (PocketSphinx streaming, Whisper tiny.en accurate, as `score` does) and
+judges the accurate transcript on Whisper's own measures; `--refit` then fits the Whisper thresholds
+(`WHISPER_MIN_LOGPROB`, `WHISPER_MAX_UNWORDED`) with leave-one-voice-out cross-validation (a recording is
+bad above WER 0.5, good at or under 0.3, as the report counts them) and prints both.
 """
 
 from __future__ import annotations
@@ -194,9 +199,12 @@ def make(cond: str, clean: Path, out: Path, work: Path, rng) -> None:
         raise ValueError(cond)
 
 
+ACCURATE = False  # set by --accurate: both passes, judged on Whisper's measures
+
+
 def cached(it: dict, crop_s: float | None) -> Path:
     tag = f".crop{crop_s:g}" if crop_s else ""
-    return Path(it["path"]).with_suffix(f"{tag}.json")
+    return Path(it["path"]).with_suffix(f"{tag}{'.acc' if ACCURATE else ''}.json")
 
 
 def decode(items: list[dict], crop_s: float | None, shard: tuple[int, int]) -> None:
@@ -221,13 +229,19 @@ def decode(items: list[dict], crop_s: float | None, shard: tuple[int, int]) -> N
         cache = cached(it, crop_s)
         if cache.exists() or k % shard[1] != shard[0]:
             continue
-        engine = engine or PocketSphinxEngine()
+        if engine is None:
+            engine = PocketSphinxEngine()
+            if ACCURATE:
+                from rehearse import accurate
+
+                engine.accurate = accurate.shared(accurate.TINY)
         heard = hear(Cropped(it["path"]), engine)
         np.save(cache.with_suffix(".levels.npy"), heard.levels)
         rec = {
             "words": [[w.word, w.start, w.end, w.conf] for w in heard.words],
             "spans": [[s.start, s.end] for s in heard.spans],
             "duration_s": heard.heard_s,
+            "stretches": heard.stretches,
         }
         cache.write_text(json.dumps(rec))
         print(f"decoded {cache.name}", file=sys.stderr, flush=True)
@@ -242,7 +256,11 @@ def main() -> None:
     ap.add_argument("--shard", default="0/1", help="K/N: decode every Nth recording from the Kth (parallel runs)")
     ap.add_argument("--conditions", default=",".join(CONDITIONS), help="which conditions to decode")
     ap.add_argument("--report-only", action="store_true", help="no decoding: report what is cached")
+    ap.add_argument("--accurate", action="store_true", help="both passes; judged on Whisper's measures")
+    ap.add_argument("--refit", action="store_true", help="with --accurate: fit Whisper's thresholds (grouped CV)")
     args = ap.parse_args()
+    global ACCURATE
+    ACCURATE = args.accurate
     work = Path(args.dir)
     answers = [0, 1] if args.fast else list(range(len(ANSWERS)))
     voices = ["rms", "slt", "espeak"] if args.fast else VOICES
@@ -253,6 +271,61 @@ def main() -> None:
         decode([it for it in items if it["condition"] in wanted], args.crop_s, (k, n))
     items = [it for it in items if cached(it, args.crop_s).exists()]
     report(items, args.crop_s, args.dump)
+    if args.refit:
+        refit(items, args.crop_s)
+
+
+def refit(items: list[dict], crop_s: float | None) -> None:
+    """Fit Whisper's two thresholds by balanced accuracy on the labelled recordings, leaving each voice out
+    in turn; print the held-out figures and the thresholds fitted on every voice."""
+    from rehearse.judge import reliability as R
+
+    rows = []
+    for it in items:
+        rel, e, n = evaluate(it, crop_s)
+        w = e / n
+        if w > 0.5 or w <= 0.3:
+            rows.append((rel.figures, w > 0.5, it["voice"]))
+    grid_lp = [round(x, 2) for x in np.arange(-1.3, -0.29, 0.05)]
+    grid_un = [round(x, 2) for x in np.arange(0.2, 0.95, 0.05)]
+
+    def flags(f, lp, un):
+        saved = R.WHISPER_MIN_LOGPROB, R.WHISPER_MAX_UNWORDED
+        R.WHISPER_MIN_LOGPROB, R.WHISPER_MAX_UNWORDED = lp, un
+        try:
+            return bool(R._whisper_doubts(f))
+        finally:
+            R.WHISPER_MIN_LOGPROB, R.WHISPER_MAX_UNWORDED = saved
+
+    def balanced(sub, lp, un):
+        bad = [flags(f, lp, un) for f, b, _ in sub if b]
+        good = [not flags(f, lp, un) for f, b, _ in sub if not b]
+        parts = [np.mean(x) for x in (bad, good) if x]
+        return float(np.mean(parts)) if parts else 0.0
+
+    def fit(sub):
+        """The middle of the best thresholds (ties are common on few recordings: the middle generalizes)."""
+        scored = [((lp, un), balanced(sub, lp, un)) for lp in grid_lp for un in grid_un]
+        best = max(b for _, b in scored)
+        tied = [t for t, b in scored if b == best]
+        return float(np.median([t[0] for t in tied])), float(np.median([t[1] for t in tied]))
+
+    voices = sorted({v for *_, v in rows})
+    held = {"bad": [0, 0], "good": [0, 0]}
+    for v in voices:
+        lp, un = fit([r for r in rows if r[2] != v])
+        for f, b, _ in (r for r in rows if r[2] == v):
+            key = "bad" if b else "good"
+            held[key][0] += flags(f, lp, un) if b else not flags(f, lp, un)
+            held[key][1] += 1
+        print(f"  without {v}: logprob >= {lp}, unworded <= {un}")
+    lp, un = fit(rows)
+    today = balanced(rows, R.WHISPER_MIN_LOGPROB, R.WHISPER_MAX_UNWORDED)
+    print(f"refit on Whisper's measures, {len(rows)} recordings ({sum(b for _, b, _ in rows)} bad), "
+          f"{len(voices)} voices left out in turn: bad flagged {held['bad'][0]}/{held['bad'][1]}, "
+          f"good kept {held['good'][0]}/{held['good'][1]}; fitted on all: WHISPER_MIN_LOGPROB = {lp}, "
+          f"WHISPER_MAX_UNWORDED = {un} (balanced accuracy {balanced(rows, lp, un):.2f}; with the shipped "
+          f"values {today:.2f})")
 
 
 def prefix_errors(reference: str, hypothesis: str) -> tuple[int, int]:
@@ -293,7 +366,10 @@ def evaluate(it: dict, crop_s: float | None):
     spans = [Span(s, e) for s, e in data["spans"]]
     levels = np.load(cache.with_suffix(".levels.npy"))
     high = high_levels(it["path"], crop_s)
-    rel = judge(words, levels, spans, "pocketsphinx", high)
+    if ACCURATE:
+        rel = judge(words, levels, spans, "whisper-tiny.en", high, stretches=data["stretches"] or [])
+    else:
+        rel = judge(words, levels, spans, "pocketsphinx", high)
     text = " ".join(w.word for w in words)
     if crop_s:
         e, n = prefix_errors(ANSWERS[it["answer"]], text)

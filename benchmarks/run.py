@@ -84,7 +84,7 @@ def feedback_latency(engine_args: list[str], answer: Path, env: dict, count: int
     return [json.loads(line)["feedback_latency_s"] for line in out.strip().splitlines()]
 
 
-def first_sound(env: dict, cold: bool) -> float:
+def first_sound(env: dict, cold: bool, extra: tuple = ()) -> float:
     """Seconds from starting `rehearse interview` to the question being audible on the speaker."""
     os.environ["PULSE_SOURCE"] = "speaker.monitor"  # this process listens to the speaker
     import sounddevice as sd
@@ -100,7 +100,7 @@ def first_sound(env: dict, cold: bool) -> float:
         bank = Path(d) / "bank.toml"
         bank.write_text('[[question]]\ntext = "Tell me about a time you solved a difficult problem at work."\n')
         cmd = [str(BIN / "rehearse"), "interview", "--count", "1", "--questions", str(bank), "--think", "0.5",
-               "--engine", "pocketsphinx"]
+               "--engine", "pocketsphinx", *extra]
         # a new home and an empty speech cache: the very first run; warm: the same after one run
         run_env = {**env, "REHEARSE_HOME": str(home), "XDG_CACHE_HOME": str(Path(d) / "cache")}
         # The listener (a person's ears) is open through both runs: a monitor opened just after
@@ -161,10 +161,13 @@ def main() -> None:
     live = "--files-only" not in sys.argv
     env = dict(os.environ)
     if "--first-sound-only" in sys.argv:
-        cold = [first_sound(env, cold=True) for _ in range(5)]
-        warm = [first_sound(env, cold=False) for _ in range(5)]
-        print(f"first question sound after start: first run median {statistics.median(cold):.2f} s "
-              f"(worst {max(cold):.2f}), later runs median {statistics.median(warm):.2f} s (worst {max(warm):.2f})")
+        # with both passes (Whisper loads while the first question plays) and with the streaming pass alone
+        for label, extra in (("both passes", ()), ("streaming pass alone", ("--accurate", "none"))):
+            cold = [first_sound(env, cold=True, extra=extra) for _ in range(5)]
+            warm = [first_sound(env, cold=False, extra=extra) for _ in range(5)]
+            print(f"first question sound after start, {label}: first run median {statistics.median(cold):.2f} s "
+                  f"(worst {max(cold):.2f}), later runs median {statistics.median(warm):.2f} s "
+                  f"(worst {max(warm):.2f})", flush=True)
         return
     with tempfile.TemporaryDirectory() as d:
         d = Path(d)

@@ -20,7 +20,8 @@ from rehearse.batch import AUDIO_EXTENSIONS, expand_inputs
 ANSWERS = [  # short, so the tests stay quick: each is about three seconds of speech
     ("awb", "I rewrote the deployment scripts myself."),
     ("rms", "The support queue fell to one day."),
-    ("rms", "I fixed the billing error for them."),
+    # slt, not rms: Whisper tiny.en (the accurate pass, whose words are kept) hears rms's "billing" as "building"
+    ("slt", "I fixed the billing error for them."),
 ]
 
 

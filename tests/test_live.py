@@ -69,6 +69,9 @@ def test_full_interview_history_and_replay(tmp_path, bank, answer_wav):
     assert abs(wav_seconds(r["audio_path"]) - wav_seconds(answer_wav)) < 0.5
     assert r["duration_s"] == pytest.approx(wav_seconds(r["audio_path"]), abs=0.01)
     assert "minutes" in r["transcript"] and "hours" in r["transcript"]
+    # the transcript kept is the accurate pass's (Whisper's, which writes what PocketSphinx mishears here)
+    assert r["engine"] == "pocketsphinx" and r["accurate"] == "whisper-tiny.en"
+    assert "deployment scripts kept failing every week" in r["transcript"], r["transcript"]
     assert r["car"]["result"]["covered"]
     assert 0 <= r["feedback_latency_s"] < 1.0
     assert (oct((tmp_path / "rehearse-home" / "rehearse.db").stat().st_mode & 0o777)) == "0o600"
@@ -78,7 +81,7 @@ def test_full_interview_history_and_replay(tmp_path, bank, answer_wav):
     assert hist.returncode == 0, hist.stderr
     stored = json.loads(hist.stdout.strip().splitlines()[0])
     assert stored["answer_id"] == 1 and stored["transcript"] == r["transcript"]
-    assert stored["words"] == r["words"] and stored["car"] == r["car"]
+    assert stored["words"] == r["words"] and stored["car"] == r["car"] and stored["accurate"] == "whisper-tiny.en"
     human = subprocess.run(rehearse_cmd("history"), capture_output=True, text=True, env=env).stdout
     assert QUESTION in human and "#1" in human
 
@@ -350,6 +353,7 @@ def test_check_hears_speech_and_reports(tmp_path, answer_wav):
     person.wait()
     assert proc.returncode == 0, out + err
     assert "Speech heard" in out and "dBFS" in out and "transcribed by PocketSphinx" in out
+    assert "as you speak, then Whisper tiny.en when you pause (the accurate pass)." in out  # both passes named
     silent = subprocess.run(rehearse_cmd("check", "--seconds", "2"), capture_output=True, text=True, env=env)
     assert silent.returncode == 1 and "The microphone is silent" in silent.stdout
     assert silent.stderr.strip().splitlines()[-1] == "Error: the microphone needs attention"
@@ -438,7 +442,8 @@ def test_fixed_endpoint_waits_the_whole_silence(tmp_path, bank, answer_wav):
 def test_a_thinking_pause_before_the_result_is_kept_whole(tmp_path, bank):
     setup = flite("Our deployment scripts kept failing every week. I rewrote them myself and added tests, and",
                   tmp_path / "setup.wav")
-    result = flite("as a result releases took ten minutes instead of two hours.", tmp_path / "result.wav")
+    # "every release": Whisper tiny.en (whose words are kept) hears flite rms's "releases" as "release is"
+    result = flite("as a result, every release took ten minutes instead of two hours.", tmp_path / "result.wav")
     wav, seconds = _pad(tmp_path, setup, "paused.wav", pause_before=3.5, rest=result)
     run = interview(bank, live_env(tmp_path), "--silence", "5")
     run.wait_turn()
@@ -446,15 +451,15 @@ def test_a_thinking_pause_before_the_result_is_kept_whole(tmp_path, bank):
     code, out, err = run.finish()
     assert code == 0, err
     r = json.loads(out.strip().splitlines()[0])
-    assert "releases" in r["transcript"], r["transcript"]  # said after the pause
+    assert "every release" in r["transcript"], r["transcript"]  # said after the pause
     assert abs(wav_seconds(r["audio_path"]) - seconds) < 0.6
 
 
 def test_an_answer_without_a_result_gets_a_spoken_outcome_follow_up(tmp_path, bank):
     no_result = flite("Our deployment scripts kept failing every week. I rewrote them myself and added tests.",
                       tmp_path / "no-result.wav")
-    reply = flite("The result was that releases took ten minutes instead of two hours, and the team was very happy.",
-                  tmp_path / "reply.wav")
+    reply = flite("The result was that every release took ten minutes instead of two hours, and the team was very "
+                  "happy.", tmp_path / "reply.wav")  # "every release": Whisper hears rms's "releases" as "release is"
     speaker = Recorder(tmp_path / "heard.wav")
     run = interview(bank, live_env(tmp_path), "--follow-ups", "1", "--silence", "3", "--think", "8")
     run.wait_turn()
@@ -470,7 +475,7 @@ def test_an_answer_without_a_result_gets_a_spoken_outcome_follow_up(tmp_path, ba
     assert r["follow_up"]["latency_s"] < 2.0
     assert "Follow-up: " + r["follow_up"]["question"] in err
     said = r["follow_up"]["answer"]["transcript"]
-    assert "releases" in said, said
+    assert "every release" in said, said
     # the story is judged over both parts: the answer alone told no result, the reply told it
     assert not r["car"]["result"]["covered"], r["transcript"]
     assert r["story_car"]["result"]["covered"] and r["story_car"]["result"]["told_in"] == "follow_up", said

@@ -38,7 +38,11 @@ NAMES = (BASE, TINY)  # in order of preference when both are installed
 NONE = "none"
 CHOICES = (TINY, BASE, NONE)
 COMPUTE_TYPE = "int8"
-CPU_THREADS = 2  # the machine's cores; CTranslate2's own default is 4
+# One thread: a decode runs beside the listening loop (the main thread and the sound card's callback), and on
+# 2 cores CTranslate2's two threads then wait on each other. Measured in a live interview on the virtual
+# devices, a 10.5 s stretch: 0.62 s with one thread, 1.32 s with two (14.5 s with two at machine load 11);
+# alone on the machine, one thread is as fast as two (0.67-0.71 s against 0.67-1.35 s).
+CPU_THREADS = 1
 WINDOW_S = 30.0  # Whisper reads this much audio at once, whatever the stretch's length
 BEAM_SIZE = 5
 # Fallback temperatures when a greedy decode looks broken (faster-whisper's rule: too repetitive, or
@@ -147,12 +151,17 @@ class Accurate:
         with self._load_lock:
             if self._model is not None or self._loader is not None:
                 return
-            self._loader = threading.Thread(target=self._load_quietly, name="whisper-load", daemon=True)
+            # not a daemon: a process that ends while CTranslate2 loads or warms up would crash in its C++
+            # (a `score` of a silent file exited with SIGSEGV); at exit Python waits the second or two
+            self._loader = threading.Thread(target=self._load_quietly, name="whisper-load", daemon=False)
             self._loader.start()
 
     def _load_quietly(self) -> None:
         try:
             self.load()
+            # the first decode of a process costs ~1.5 s more (allocations, thread pools): pay it now,
+            # while the question plays, not after the first answer
+            self.transcribe(np.zeros(SAMPLE_RATE_HZ, dtype=np.float32))
         except EngineError:
             pass  # raised again, to the caller, by the first decode
 
@@ -163,6 +172,12 @@ class Accurate:
                 try:
                     from faster_whisper import WhisperModel
                     from faster_whisper.tokenizer import Tokenizer
+                    from tqdm import tqdm
+
+                    # faster-whisper makes a (disabled) progress bar per decode, and tqdm's first one creates a
+                    # multiprocessing lock: a `score --jobs` worker ended by Ctrl-C would leave it behind, and
+                    # Python warns of a leaked semaphore. A thread lock is all one process needs.
+                    tqdm.set_lock(threading.RLock())
 
                     model = WhisperModel(str(self.path), device="cpu", compute_type=COMPUTE_TYPE,
                                          cpu_threads=self.cpu_threads, local_files_only=True)
@@ -268,6 +283,27 @@ _SHARED: dict[str, Accurate] = {}
 _SHARED_LOCK = threading.Lock()
 
 
+def attach(engine, setting: str | None = None, lang: str = "en", warn=lambda _msg: None, background: bool = True):
+    """Give a streaming engine its accurate pass (`engine.accurate`, which `take.record` uses) and, with
+    `background`, start loading the model in a thread; `warn` gets the one line saying when there is none."""
+    name, notice = choose(setting, lang)
+    if notice:
+        warn(notice)
+    model = shared(name)
+    engine.accurate = model
+    if model is not None and background:
+        model.start_loading()
+    return engine
+
+
+def describe(setting: str | None = None, lang: str = "en") -> str:
+    """Which accurate pass `setting` would use, in words, without loading it."""
+    name, notice = choose(setting, lang)
+    if name is None:
+        return "no accurate pass (" + (notice or 'accurate = "none"') + ")"
+    return f"Whisper {name.removeprefix('whisper-')} when you pause (the accurate pass)"
+
+
 def shared(name: str | None) -> Accurate | None:
     """The process's one model for `name` (from `choose`), created on first call and not loaded yet;
     None when `name` is None or its weights are gone."""
@@ -280,3 +316,165 @@ def shared(name: str | None) -> Accurate | None:
                 return None
             _SHARED[name] = Accurate(name, path)
         return _SHARED[name]
+
+
+# --- the accurate pass over one take: stretches decoded as pauses begin -----------------------
+
+# A stretch ends when a pause of PAUSE_S begins (no voice for that long); shorter pauses join their
+# neighbours into one decode: Whisper reads longer stretches better (joined decodes of PocketSphinx's
+# endpointer stretches, ~4 s, had a word error rate 0.02 above one whole decode) and each call costs
+# about 0.7 s whatever its length. A complete answer's end (a pause of >= 1 s) finds its last stretch
+# already decoding. Voice here is what the turn detector calls voice (WebRTC's VAD, clear of the floor).
+PAUSE_S = 0.7
+MIN_STRETCH_S = 4.0  # a shorter stretch waits for more (Whisper misreads short ones: JFK's "so my" as
+LONG_PAUSE_S = 1.5  # "so am I" in a 2.5 s stretch) unless its pause reaches this
+SOFT_MAX_S = 15.0  # a stretch this long ends at its next short pause (SHORT_PAUSE_S) ...
+SHORT_PAUSE_S = 0.24
+HARD_MAX_S = 25.0  # ... and this long, in the middle of speech (Whisper's window is 30 s)
+PAD_S = 0.2  # audio kept around a stretch, so its first and last words are whole
+MIN_STRETCH_VOICE_S = 0.09  # less voice than this in a stretch (a click) is not decoded
+# What Whisper writes for noise is dropped: faster-whisper's own silence rule on a stretch ...
+NO_SPEECH_PROB = 0.6
+NO_SPEECH_LOGPROB = -1.0
+MIN_VOICED_S = 0.15  # ... and a stretch with less voice than this in the take's voiced spans
+# The streaming pass's words that Whisper leaves out on purpose and the judge reads (delivery)
+STREAM_FILLERS = frozenset({"um", "umm", "uh", "uhh", "erm", "er", "ah", "hmm", "mm"})
+FILLER_OVERLAP_S = 0.05  # a filler may touch an accurate word by this much (DTW word edges are loose)
+
+
+class AccuratePass:
+    """Whisper over one take, stretch by stretch, in one worker thread, while the audio goes on.
+
+    Feed it every block the take records (`add`); it cuts the stream where a pause begins and hands each
+    stretch to Whisper at once. `finish()` decodes what is left and waits for the rest: the results in order,
+    with word times in the take's own seconds."""
+
+    def __init__(self, model: Accurate):
+        from concurrent.futures import ThreadPoolExecutor
+
+        from rehearse.turns import TURN_FRAME_S, _webrtc_vad
+
+        self.model = model
+        self._vad = _webrtc_vad(SAMPLE_RATE_HZ)
+        self._frame = int(SAMPLE_RATE_HZ * TURN_FRAME_S)
+        self._frame_s = TURN_FRAME_S
+        self._rest = np.zeros(0, dtype=np.float32)
+        self._floor_db: float | None = None
+        self._frames = 0
+        self._blocks: list[np.ndarray] = []
+        self._samples = 0
+        self._cut = 0  # samples before this were handed on
+        self._first_s: float | None = None  # the first voice of the stretch being gathered
+        self._last_s: float | None = None  # the end of its last voiced frame
+        self._voice_s = 0.0
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="whisper")
+        self._futures: list = []
+        self.stretches: list[tuple[float, float]] = []
+
+    def _voiced(self, frame: np.ndarray) -> bool:
+        from rehearse.turns import FLOOR_RISE_DB_PER_S, LIVE_FLOOR_MARGIN_DB, LIVE_MIN_DB, SILENT_DB
+
+        rms = float(np.sqrt(np.mean(frame.astype(np.float64) ** 2)))
+        level = max(20 * np.log10(max(rms, 1e-6)), SILENT_DB)
+        if self._floor_db is None or level < self._floor_db:
+            self._floor_db = level
+        else:
+            self._floor_db += FLOOR_RISE_DB_PER_S * self._frame_s
+        loud = level > max(self._floor_db + LIVE_FLOOR_MARGIN_DB, LIVE_MIN_DB)
+        return loud and (self._vad is None or self._vad(frame))
+
+    def add(self, block: np.ndarray) -> None:
+        """Take the next block of the take's audio (16 kHz float32)."""
+        self._blocks.append(block)
+        self._samples += len(block)
+        data = np.concatenate([self._rest, block]) if len(self._rest) else block
+        n = len(data) // self._frame
+        for k in range(n):
+            t = self._frames * self._frame_s
+            self._frames += 1
+            end = t + self._frame_s
+            if self._voiced(data[k * self._frame : (k + 1) * self._frame]):
+                if self._first_s is None:
+                    self._first_s, self._voice_s = t, 0.0
+                self._last_s = end
+                self._voice_s += self._frame_s
+            elif self._first_s is not None:
+                pause = end - self._last_s
+                long_s = self._last_s - self._first_s
+                if (pause >= PAUSE_S and long_s >= MIN_STRETCH_S) or pause >= LONG_PAUSE_S \
+                        or (long_s >= SOFT_MAX_S and pause >= SHORT_PAUSE_S):
+                    self._submit_until(self._last_s + PAD_S)
+            if self._first_s is not None and end - self._first_s >= HARD_MAX_S:
+                self._submit_until(end)
+        self._rest = data[n * self._frame :].copy()
+
+    def _submit_until(self, end_s: float) -> None:
+        start = max(self._cut, int((self._first_s - PAD_S) * SAMPLE_RATE_HZ))
+        end = max(start, min(int(end_s * SAMPLE_RATE_HZ), self._samples))
+        voice_s = self._voice_s
+        self._first_s = self._last_s = None
+        if voice_s < MIN_STRETCH_VOICE_S or end - start < SAMPLE_RATE_HZ // 10:
+            return
+        audio = self._audio(start, end)
+        self._cut = end
+        self.stretches.append((start / SAMPLE_RATE_HZ, end / SAMPLE_RATE_HZ))
+        self._futures.append(self._pool.submit(self.model.transcribe, audio, start / SAMPLE_RATE_HZ))
+
+    def _audio(self, start: int, end: int) -> np.ndarray:
+        if len(self._blocks) > 1:
+            self._blocks = [np.concatenate(self._blocks)]
+        return self._blocks[0][start:end].astype(np.float32, copy=True)
+
+    def cancel(self) -> None:
+        """Drop the stretches not started yet (the take failed): nothing waits for them."""
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
+    def finish(self, end_s: float | None = None) -> list[AccurateResult]:
+        """Decode what is left up to `end_s` (default: all the audio) and wait for every stretch."""
+        if self._first_s is not None:
+            stop = self._samples / SAMPLE_RATE_HZ if end_s is None else end_s
+            self._submit_until(min(stop, self._last_s + PAD_S))
+        try:
+            return [f.result() for f in self._futures]
+        finally:
+            self._pool.shutdown(wait=False)
+            self._blocks = []
+
+
+def kept(result: AccurateResult, voiced_s: float | None = None) -> bool:
+    """Whether a stretch's words are speech Whisper heard, not text it wrote for noise: faster-whisper's
+    silence rule (likely no speech, and an unlikely reading), or hardly any voice in the stretch."""
+    if result.no_speech_prob > NO_SPEECH_PROB and result.avg_logprob < NO_SPEECH_LOGPROB:
+        return False
+    return voiced_s is None or voiced_s >= MIN_VOICED_S
+
+
+def join(results: list[AccurateResult], voiced: list | None = None) -> list[Word]:
+    """The words of every stretch kept, in time order. `voiced` are the take's voiced spans
+    (`turns.voiced_spans`), to drop stretches with hardly any voice; None skips that rule."""
+    words: list[Word] = []
+    for r in results:
+        voiced_s = None
+        if voiced is not None:
+            a, b = r.offset_s, r.offset_s + r.duration_s
+            voiced_s = sum(max(0.0, min(b, s.end) - max(a, s.start)) for s in voiced)
+        if kept(r, voiced_s):
+            words += r.words
+    return words
+
+
+def with_stream_fillers(words: list[Word], stream: list[Word]) -> list[Word]:
+    """The accurate words with what Whisper writes out on purpose put back from the streaming pass, by time:
+    its fillers ("um", "uh") and the second of a repeated word ("I I went"), where no accurate word
+    already stands. Their confidence is the streaming pass's."""
+    def free(w: Word) -> bool:
+        return not any(a.start + FILLER_OVERLAP_S < w.end and w.start < a.end - FILLER_OVERLAP_S for a in words)
+
+    extra = []
+    for i, w in enumerate(stream):
+        repeat = i > 0 and stream[i - 1].word == w.word and w.word not in STREAM_FILLERS
+        if (w.word in STREAM_FILLERS or repeat) and free(w):
+            extra.append(w)
+    if not extra:
+        return list(words)
+    return sorted([*words, *extra], key=lambda w: (w.start, w.end))

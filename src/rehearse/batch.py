@@ -49,6 +49,23 @@ class EngineSpec:
     engine: str = "auto"
     model: str | None = None
     lang: str = DEFAULT_LANG
+    accurate: str | None = None  # the accurate pass: a Whisper model, "none", or None for the best installed
+
+
+def open_engines(spec: EngineSpec, warn: Callable[[str], None]):
+    """The streaming engine with its accurate pass (Whisper) attached, as every listening loop uses them."""
+    from rehearse.accurate import attach
+    from rehearse.models import open_engine
+
+    engine = attach(open_engine(spec.engine, spec.model, spec.lang, warn=warn), spec.accurate, spec.lang, warn,
+                    background=False)
+    if engine.accurate is not None:
+        try:
+            engine.accurate.load()
+        except EngineError as exc:  # broken weights: say so once, and score with the streaming pass
+            warn(f"{exc}; the streaming pass alone hears you")
+            engine.accurate = None
+    return engine
 
 
 @dataclass
@@ -214,9 +231,7 @@ class _InOrder:
 
 def _score_in_process(inputs, good, spec, target_s, order, on_warning) -> None:
     """The one-process path: one engine, the files one after another."""
-    from rehearse.models import open_engine
-
-    engine = open_engine(spec.engine, spec.model, spec.lang, warn=on_warning)
+    engine = open_engines(spec, on_warning)
     try:
         for i in good:
             path = inputs[i][0]
@@ -247,11 +262,9 @@ def _worker_main(conn, spec: EngineSpec) -> None:
     """A worker: load the engine once, then score files until told to stop."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when we stop
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
-    from rehearse.models import open_engine
-
     warnings: list[str] = []
     try:
-        engine = open_engine(spec.engine, spec.model, spec.lang, warn=warnings.append)
+        engine = open_engines(spec, warnings.append)
     except RehearseError as exc:
         conn.send(("fatal", exc))
         return

@@ -35,6 +35,11 @@ KIND_HELP = ("The question's kind (behavioural, second-interview, objection, mot
              "motivation takes its yardstick from --question.")
 
 
+ACCURATE_HELP = ("The accurate pass: Whisper decodes each stretch of speech once you pause, and its transcript "
+                 "is the one judged (default: the best Whisper model installed; none: the streaming pass alone; "
+                 "English only).")
+
+
 def _positive(ctx, param, value):
     if value is not None and not value > 0:
         raise click.BadParameter("must be more than 0 seconds")
@@ -113,9 +118,13 @@ class _BatchProgress:
 @click.option("--question", "question_text", default=None,
               help="The question answered; its kind is read from the wording.")
 @click.option("--kind", default=None, help=KIND_HELP + " Default: from --question, else behavioural.")
+@click.option("--accurate", type=click.Choice(["whisper-tiny.en", "whisper-base.en", "none"]), default=None,
+              help=ACCURATE_HELP)
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
-              help="Files scored at once, each process with its own engine (default: the number of cores).")
-def score(files, as_json, target, engine, model, lang, question_text, kind, jobs):
+              help="Files scored at once, each process with its own engine (default: the number of cores). "
+                   "Each process holds its own models: the accurate pass (Whisper tiny.en) adds about 210 MB to "
+                   "each (measured after a two-minute answer; PocketSphinx alone: about 140 MB).")
+def score(files, as_json, target, engine, model, lang, question_text, kind, accurate, jobs):
     """Score recorded answers: length against the target, pace, and C/A/R coverage.
 
     FILES are recordings or folders of them (a folder's .wav .flac .ogg .oga .opus .mp3
@@ -155,7 +164,7 @@ def score(files, as_json, target, engine, model, lang, question_text, kind, jobs
     try:
         kind, rubric = _kind_and_rubric(question_text, kind)
         summary = score_many(
-            files, jobs or default_jobs(), EngineSpec(engine, model, lang), target,
+            files, jobs or default_jobs(), EngineSpec(engine, model, lang, accurate), target,
             on_result=progress.around(show) if progress else show,
             on_progress=progress, on_warning=progress.around(_warn) if progress else _warn, rubric=rubric, kind=kind,
         )
@@ -352,6 +361,8 @@ def _live_options(speak_feedback: bool = True, json_help: str = "One JSON object
             click.option("--engine", type=click.Choice(ENGINES), default="auto", show_default=True),
             click.option("--model", type=str, default=None, help="Path to a Vosk model folder."),
             click.option("--lang", default="en-us", show_default=True),
+            click.option("--accurate", type=click.Choice(["whisper-tiny.en", "whisper-base.en", "none"]),
+                         default=None, help=ACCURATE_HELP),
             click.option("--follow-ups", type=click.IntRange(0, 1), default=1, show_default=True,
                          help="Follow-up questions after an answer with a gap (0: none)."),
             click.option("--endpoint", type=click.Choice(["smart", "fixed"]), default="smart", show_default=True,
@@ -403,7 +414,7 @@ def _finish(store, turns, session_id, as_json, report=True):
 @_live_options()
 @click.pass_obj
 def interview(obj, count, bank, input_device, round_, remind, target, silence, think, max_s, output_device,
-              echo_tail, as_json, engine, model, lang, follow_ups, endpoint, speak_feedback):
+              echo_tail, as_json, engine, model, lang, accurate, follow_ups, endpoint, speak_feedback):
     """A spoken mock interview: hear a question, answer out loud, get feedback at once.
 
     Every answer is kept (audio, transcript, scores); see `rehearse history`.
@@ -421,7 +432,7 @@ def interview(obj, count, bank, input_device, round_, remind, target, silence, t
 
     try:
         services = obj.live(input_device=input_device, output_device=output_device, engine=engine, model=model,
-                            lang=lang, enter_pressed=enter_key())
+                            lang=lang, enter_pressed=enter_key(), accurate=accurate)
         previous = {}
         if round_ == 2:
             chosen, previous = round_two_questions(services.store, bank, count, random.Random())
@@ -440,13 +451,11 @@ def interview(obj, count, bank, input_device, round_, remind, target, silence, t
 @click.option("--count", type=click.IntRange(min=1), default=5, show_default=True, help="Questions to ask.")
 @click.option("--questions", "bank", default=None, help=BANK_HELP)
 @click.option("--input-device", default=None, help="Microphone: device number or name.")
-@click.option("--accurate", type=click.Choice(["whisper-tiny.en", "whisper-base.en", "none"]), default=None,
-              help="The accurate pass that hears commands (default: the best Whisper model installed; English only).")
 @_live_options(speak_feedback=False, json_help="One JSON event per line: question, command, not_understood, "
                                                "follow_up, answer, feedback_spoken, end.")
 @click.pass_obj
-def drill(obj, count, bank, input_device, accurate, target, silence, think, max_s, output_device, echo_tail,
-          as_json, engine, model, lang, follow_ups, endpoint):
+def drill(obj, count, bank, input_device, target, silence, think, max_s, output_device, echo_tail,
+          as_json, engine, model, lang, accurate, follow_ups, endpoint):
     """A hands-free drill steered by voice: no keyboard, question after question, feedback spoken.
 
     Say a command on its own, with a pause before and after. The tool says what it heard
@@ -497,7 +506,7 @@ def drill(obj, count, bank, input_device, accurate, target, silence, think, max_
 @_live_options()
 @click.pass_obj
 def demo(obj, answer_file, speed, target, silence, think, max_s, output_device, echo_tail, as_json,
-         engine, model, lang, follow_ups, endpoint, speak_feedback):
+         engine, model, lang, accurate, follow_ups, endpoint, speak_feedback):
     """A complete mock interview with no person and no keyboard.
 
     Asks a question aloud (printed where there is no speaker), then a recorded answer is played
@@ -530,7 +539,7 @@ def demo(obj, answer_file, speed, target, silence, think, max_s, output_device, 
                 store = Store(Path(tmp))
                 services = Services(store, Speaker(), obj.player(output_device),
                                     lambda: contextlib.nullcontext(PacedFileSource(path, speed=speed)),
-                                    obj.engine(engine, model, lang))
+                                    obj.engine(engine, model, lang, accurate))
                 # the recording cannot answer a follow-up question, so the demo asks none
                 coach = Coach(services, _settings(target, think, silence, max_s, echo_tail, speak_feedback,
                                                   0, endpoint),
@@ -554,9 +563,11 @@ def demo(obj, answer_file, speed, target, silence, think, max_s, output_device, 
 @click.option("--engine", type=click.Choice(ENGINES), default="auto", show_default=True)
 @click.option("--model", type=str, default=None, help="Path to a Vosk model folder.")
 @click.option("--lang", default="en-us", show_default=True)
+@click.option("--accurate", type=click.Choice(["whisper-tiny.en", "whisper-base.en", "none"]), default=None,
+              help=ACCURATE_HELP)
 @click.option("--silence", type=float, default=4.0, show_default=True, callback=_positive)
 @click.pass_obj
-def recall(obj, question_text, kind, text, text_file, input_device, engine, model, lang, silence):
+def recall(obj, question_text, kind, text, text_file, input_device, engine, model, lang, accurate, silence):
     """Record what your first interview asked and how you answered (round 1).
 
     Give the answer as --text or --file, or say it out loud as you did then.
@@ -582,7 +593,7 @@ def recall(obj, question_text, kind, text, text_file, input_device, engine, mode
                 raise RehearseError("the answer is empty")
             click.echo(f"Kept as round-1 answer #{recall_text(obj.store(), q, body)}.")
             return
-        services = obj.live(input_device=input_device, engine=engine, model=model, lang=lang)
+        services = obj.live(input_device=input_device, engine=engine, model=model, lang=lang, accurate=accurate)
         coach = Coach(services, _settings(None, 30.0, silence, 240.0, 0.5), Console(False, None),
                       "recall", 1)
         click.echo(f"Answer as you did in your first interview: {q.text}", err=True)
@@ -619,14 +630,17 @@ def devices():
 @click.option("--input-device", default=None, help="Microphone: device number or name.")
 @click.option("--output-device", default=None, help="Speaker: device number or name.")
 @click.option("--seconds", type=float, default=3.0, show_default=True, callback=_positive)
+@click.option("--accurate", type=click.Choice(["whisper-tiny.en", "whisper-base.en", "none"]), default=None,
+              help=ACCURATE_HELP)
 @click.pass_obj
-def check(obj, input_device, output_device, seconds):
+def check(obj, input_device, output_device, seconds, accurate):
     """Check the speaker and microphone: says a phrase, records a few seconds, reports.
 
     \b
     Example:
       rehearse check
     """
+    from rehearse import accurate as acc
     from rehearse.audio import check_input_device
     from rehearse.check import check_microphone
     from rehearse.models import describe_engine
@@ -641,8 +655,9 @@ def check(obj, input_device, output_device, seconds):
 
     try:
         check_input_device(input_device)
+        passes = f"{describe_engine()} as you speak, then {acc.describe(accurate)}"
         result = check_microphone(Speaker(), obj.player(output_device), microphone(input_device), seconds, show,
-                                  describe_engine())
+                                  passes)
     except RehearseError as exc:
         raise _fail(exc) from None
     click.echo(result.to_text())

@@ -303,7 +303,7 @@ class Coach:
         elif take.ended_by == "silence" and take.last_voice_s is not None:
             end = min(end, take.last_voice_s + POST_ROLL_S)
         turn = self.keep(question, recording.path, take.words, take.levels, start, end, take.ended_by,
-                         take.detected_at, parent, take.high_levels, take.syllable_features)
+                         take.detected_at, parent, take.high_levels, take.syllable_features, take)
         turn.command = _command_name(take.command)
         if take.error:
             turn.error = type(take.error)(f"{take.error}; the answer so far was kept as #{turn.answer_id}")
@@ -311,13 +311,15 @@ class Coach:
 
     def keep(self, question: Question, partial: Path, words: list[Word], levels: np.ndarray, start: float,
              end: float, ended_by: str, detected_at: float, parent: Feedback | None = None,
-             high_levels: np.ndarray | None = None, syllables: np.ndarray | None = None) -> Turn:
-        """Cut the recording to the answer, score it, store it, then drop the raw recording."""
+             high_levels: np.ndarray | None = None, syllables: np.ndarray | None = None,
+             take: Take | None = None) -> Turn:
+        """Cut the recording to the answer, score it, store it, then drop the raw recording. `take` brings
+        the accurate pass's measures when its words are Whisper's."""
         import os
 
         from rehearse.judge.second_round import round_two
         from rehearse.questions import rubric_of
-        from rehearse.scoring import Heard, score_heard
+        from rehearse.scoring import Heard, score_heard, stretch_measures
 
         samples, _ = read_all(partial)
         clip = samples[int(start * SAMPLE_RATE_HZ) : int(end * SAMPLE_RATE_HZ)]
@@ -335,7 +337,9 @@ class Coach:
         lv = levels[int(start / FRAME_S) : int(end / FRAME_S)]
         hv = high_levels[int(start / FRAME_S) : int(end / FRAME_S)] if high_levels is not None else None
         sv = syllables[int(start / FRAME_S) : int(end / FRAME_S)] if syllables is not None else None
-        heard = Heard(shifted, voiced_spans(lv), duration_s, 0.0, lv, hv, sv)
+        accurate = take is not None and take.accurate is not None
+        heard = Heard(shifted, voiced_spans(lv), duration_s, 0.0, lv, hv, sv, take.accurate_name if accurate else None,
+                      stretch_measures(take.accurate, start, end) if accurate else None)
         score = score_heard(heard, self.engine, duration_s, self.settings.target_s, file=str(final),
                             rubric=rubric_of(question), kind=question.kind, reply=parent is not None)
         data = score.to_json()
@@ -388,7 +392,7 @@ class Coach:
                 self.events("recovered", path=str(p.path), question=p.question)
                 turn = self.keep(p.question, p.path, take.words, take.levels, start, end, "interrupted",
                                  time.perf_counter(), high_levels=take.high_levels,
-                                 syllables=take.syllable_features)
+                                 syllables=take.syllable_features, take=take)
                 self.events("answer", turn=turn)
                 turns.append(turn)
         finally:

@@ -78,7 +78,8 @@ def card(fb: Feedback, title: str | None = None) -> str:
         return "\n".join(lines + ["  " + too_short_line(fb)])
     heard = fb.spoken and not fb.typed
     if heard and fb.engine:
-        lines.append(f"  Heard by  {fb.engine}: {fb.model}")
+        accurate = fb.data.get("accurate")
+        lines.append(f"  Heard by  {fb.engine}: {fb.model}" + (f" as you spoke, then {accurate}" if accurate else ""))
     if heard and (not fb.words or fb.data.get("answer_start_s") is None):
         lines.append("  No speech was recognized in this recording.")
     rejudge = _rejudge_line(fb)

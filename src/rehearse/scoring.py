@@ -28,6 +28,24 @@ class Heard:
     levels: np.ndarray | None = None  # level of every 10 ms frame, dBFS
     high_levels: np.ndarray | None = None  # level above 4 kHz of every 10 ms frame, dBFS
     syllable_features: np.ndarray | None = None  # pace.SyllableTrack rows, one per 10 ms frame
+    accurate: str | None = None  # the Whisper model whose words these are (None: the streaming pass's)
+    stretches: list[dict] | None = None  # Whisper's own measures per stretch decoded (see `stretch_measures`)
+
+
+def stretch_measures(results, start_s: float = 0.0, end_s: float | None = None) -> list[dict]:
+    """Whisper's own measures of each stretch inside [start_s, end_s], as plain numbers for the judge,
+    times shifted to start_s."""
+    from rehearse.accurate import kept
+
+    out = []
+    for r in results or []:
+        a, b = r.offset_s, r.offset_s + r.duration_s
+        if b <= start_s or (end_s is not None and a >= end_s):
+            continue
+        out.append({"start": round(a - start_s, 3), "end": round(b - start_s, 3), "avg_logprob": r.avg_logprob,
+                    "no_speech_prob": r.no_speech_prob, "compression_ratio": r.compression_ratio,
+                    "words": len(r.words), "kept": kept(r)})
+    return out
 
 
 def hear(source: AudioSource, engine: Engine) -> Heard:
@@ -40,7 +58,8 @@ def hear(source: AudioSource, engine: Engine) -> Heard:
     if take.error:
         raise take.error
     return Heard(take.words, voiced_spans(take.levels), take.recorded_s, take.finish_s, take.levels,
-                 take.high_levels, take.syllable_features)
+                 take.high_levels, take.syllable_features, take.accurate_name, stretch_measures(take.accurate)
+                 if take.accurate is not None else None)
 
 
 def answer_span(spans: list[Span], words: list[Word]) -> Span | None:
@@ -87,6 +106,7 @@ class Score:
     pace: Pace | None = None  # how `analysis.wpm` was reached
     kind: str | None = None  # the question's kind (None: the rubric's own)
     reply: bool = False  # a follow-up's reply: judged with its answer, so never too short
+    accurate: str | None = None  # the accurate pass (a Whisper model) whose transcript this is
 
     @property
     def too_short(self) -> bool:
@@ -104,6 +124,7 @@ class Score:
             "file": self.file,
             "engine": self.engine,
             "model": self.model,
+            "accurate": self.accurate,
             "duration_s": round(self.duration_s, 3),
             "answer_start_s": round(self.answer.start, 3) if self.answer else None,
             "answer_end_s": round(self.answer.end, 3) if self.answer else None,
@@ -155,6 +176,7 @@ def score_heard(
     wpm, pace = robust_wpm(heard.words, span.length if span else None, syllables)
     analysis = analyze(heard.words, span or Span(0.0, 0.0), target_s_for(rubric, target_s), from_speech=True,
                        wpm=wpm)
-    reliability = judge(heard.words, heard.levels, heard.spans, engine.name, heard.high_levels)
+    reliability = judge(heard.words, heard.levels, heard.spans, heard.accurate or engine.name, heard.high_levels,
+                        stretches=heard.stretches)
     return Score(file, engine.name, engine.model, duration_s, span, speech_s, analysis, reliability, rubric,
-                 target_s, pace, kind, reply)
+                 target_s, pace, kind, reply, heard.accurate)

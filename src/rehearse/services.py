@@ -26,17 +26,21 @@ class EngineLoader:
 
     START_DELAY_S = 0.15
 
-    def __init__(self, engine: str, model: str | None, lang: str, warn):
+    def __init__(self, engine: str, model: str | None, lang: str, warn, accurate: str | None = None):
         self.args = (engine, model, lang, warn)
+        self.accurate = accurate  # the accurate pass's setting: a Whisper model, "none", or None for the best
         self._future = None
 
     def _load(self, delay_s: float):
         import time
 
         time.sleep(delay_s)
+        from rehearse.accurate import attach
         from rehearse.models import open_engine
 
-        return open_engine(*self.args)
+        engine = open_engine(*self.args)
+        # then Whisper, in a thread of its own: the streaming pass is ready first
+        return attach(engine, self.accurate, self.args[2], self.args[3])
 
     def start(self, delay_s: float | None = None) -> None:
         """Begin loading in the background (once); `delay_s` defaults to `START_DELAY_S`."""
@@ -74,7 +78,7 @@ def live(*, input_device=None, output_device=None, engine="auto", model=None, la
 
     check_input_device(input_device)
     out = player(output_device, warn)
-    load = EngineLoader(engine, model, lang, warn)
+    load = EngineLoader(engine, model, lang, warn, accurate)
     if hasattr(out, "while_playing"):
         out.while_playing = load.start  # the engine loads while the first question is heard
     spotter_for = None
@@ -105,8 +109,8 @@ class App:
     def player(self, output_device) -> Player:
         return player(output_device, self.warn)
 
-    def engine(self, engine: str, model: str | None, lang: str) -> EngineLoader:
-        loader = EngineLoader(engine, model, lang, self.warn)
+    def engine(self, engine: str, model: str | None, lang: str, accurate: str | None = None) -> EngineLoader:
+        loader = EngineLoader(engine, model, lang, self.warn, accurate)
         loader.start()
         return loader
 

@@ -74,7 +74,10 @@ class Take:
     command_spans: list[tuple[float, float]] = field(default_factory=list)  # where "pause" was said
     error: RehearseError | None = None
     detected_at: float = 0.0  # perf_counter when the end was decided
-    finish_s: float = 0.0  # how long the recognizer took for its last words
+    finish_s: float = 0.0  # how long the recognizers took for their last words
+    stream_words: list[Word] = field(default_factory=list)  # the streaming pass's words
+    accurate: list | None = None  # accurate.AccurateResult per stretch; None: the streaming pass alone
+    accurate_name: str | None = None  # the Whisper model whose words `words` are
 
     @property
     def heard_speech(self) -> bool:
@@ -125,8 +128,14 @@ def record(
     """Listen to one turn. `settings` None reads the source to its end (a file), with no turn
     detection; `spot` turns short stretches of speech into commands; `recording` keeps the audio;
     `endpoint(decoding)` makes the smart end of answer that reads the live decoding (None: the
-    answer ends after `silence_s`, as `--endpoint fixed`)."""
+    answer ends after `silence_s`, as `--endpoint fixed`).
+
+    With an accurate pass on the engine (`engine.accurate`, a Whisper model), each stretch of speech is
+    decoded by Whisper as soon as a pause begins, while listening goes on; `Take.words` are then Whisper's
+    words joined, with the streaming pass's fillers and repeats put back by time (`Take.stream_words`
+    keeps the streaming pass's own)."""
     decoding = engine.stream() if engine is not None else None
+    two_pass = _accurate_pass(engine)
     levels = LevelTrack()
     high = HighBandTrack()
     syllables = SyllableTrack()
@@ -156,6 +165,8 @@ def record(
                     samples += len(block)
                     if decoding is not None:
                         decoding.accept(block)
+                    if two_pass is not None:
+                        two_pass.add(block)
                     levels.add(block)
                     high.add(block)
                     syllables.add(block)
@@ -193,14 +204,19 @@ def record(
     except BaseException:
         if recording is not None:
             recording.close()  # whatever went wrong, what was recorded is flushed to disk
+        if two_pass is not None:
+            two_pass.cancel()
         raise
     take.detected_at = time.perf_counter()
     if decoding is not None:
         take.words = decoding.finish()
-    take.finish_s = time.perf_counter() - take.detected_at
+    take.stream_words = take.words
     if recording is not None:
         recording.close()
     take.levels = levels.levels
+    if two_pass is not None:
+        _join_accurate(take, two_pass, events)
+    take.finish_s = time.perf_counter() - take.detected_at
     take.high_levels = high.levels
     take.syllable_features = syllables.features
     take.recorded_s = samples / SAMPLE_RATE_HZ
@@ -214,6 +230,31 @@ def record(
         take.words = [w for w in take.words
                       if not any(a - 0.05 <= (w.start + w.end) / 2 <= b + 0.05 for a, b in take.command_spans)]
     return take
+
+
+def _accurate_pass(engine):
+    model = getattr(engine, "accurate", None)
+    if model is None:
+        return None
+    from rehearse.accurate import AccuratePass
+
+    return AccuratePass(model)
+
+
+def _join_accurate(take: Take, two_pass, events: Events) -> None:
+    """The accurate transcript: every stretch's decode waited for, noise dropped, fillers put back."""
+    from rehearse.accurate import join, with_stream_fillers
+    from rehearse.errors import EngineError
+    from rehearse.turns import voiced_spans
+
+    try:
+        results = two_pass.finish(take.cut_at_s)
+    except EngineError as exc:  # broken weights: the streaming pass's words stand, and it is said once
+        events("warning", message=f"{exc}; the streaming pass alone heard this answer")
+        return
+    take.accurate = results
+    take.accurate_name = two_pass.model.name
+    take.words = with_stream_fillers(join(results, voiced_spans(take.levels)), take.stream_words)
 
 
 def _commands(segments, spot: Spot, detector: TurnDetector, take: Take, events: Events) -> tuple[str | None, bool]:

@@ -39,6 +39,37 @@ MIN_WORDS_TO_JUDGE = 15  # confidences of fewer words are too noisy to weigh (a 
 MIN_VOICED_S = 2.0  # less voice than this: nothing to doubt
 MAX_UNKNOWN_SHARE = 0.2  # Vosk's [unk]: a word outside its vocabulary
 
+# --- the accurate pass's own evidence (Whisper), per answer over the stretches it decoded ---------------
+# Fitted on benchmarks/reliability.py's recordings (`--accurate --refit`, leave-one-voice-out; so far 16
+# labelled 14 s crops, 6 bad: every bad one flagged and every good one kept, held out and fitted alike).
+WHISPER_MIN_LOGPROB = -0.575  # duration-weighted mean token log-probability of the stretches
+WHISPER_MAX_COMPRESSION = 2.4  # a decode stuck in a loop (faster-whisper's own rule)
+WHISPER_MAX_UNWORDED = 0.55  # share of the voiced time with no accurate word near it
+
+
+def whisper_figures(words: list[Word], spans: list[Span] | None, stretches: list[dict]) -> dict:
+    """Whisper's own measures over an answer: the stretches' duration-weighted log-probability, their largest
+    no-speech probability and compression ratio, the mean word probability, and the share of voiced time
+    with no word near it (what Whisper left out or dropped as noise)."""
+    durations = [max(1e-3, s["end"] - s["start"]) for s in stretches]
+    total = sum(durations)
+    figures = {
+        "avg_logprob": _r(sum(s["avg_logprob"] * d for s, d in zip(stretches, durations)) / total) if total else None,
+        "no_speech_max": _r(max((s["no_speech_prob"] for s in stretches), default=0.0)) if stretches else None,
+        "compression_max": _r(max((s["compression_ratio"] for s in stretches if s["words"]), default=0.0))
+        if stretches else None,
+        "mean_word_prob": _r(float(np.mean([w.conf for w in words if w.conf is not None])))
+        if any(w.conf is not None for w in words) else None,
+        "unworded_share": None,
+    }
+    if spans:
+        voiced = sum(s.length for s in spans)
+        near = 0.3
+        covered = sum(s.length for s in spans if any(w.start < s.end + near and w.end > s.start - near for w in words))
+        figures["unworded_share"] = _r(1.0 - covered / voiced) if voiced else None
+    return figures
+
+
 # --- the recording's evidence ------------------------------------------------------------------
 QUIET_SPEECH_DB = -42.0  # median voiced level, dBFS; a near microphone gives -30 to -15
 NOISY_SNR_DB = 24.0  # voice over the room's floor: 31-43 dB in the clean recordings measured, 18-20 at 20 dB noise
@@ -121,6 +152,7 @@ def judge(
     engine_name: str = "",
     high_levels: np.ndarray | None = None,
     signal: SignalFigures | None = None,
+    stretches: list[dict] | None = None,
 ) -> Reliability:
     """Decide whether a transcript can be trusted for C/A/R, and if not, say why in plain words.
 
@@ -128,6 +160,8 @@ def judge(
     and `high_levels` are the 10 ms frame levels (dBFS) of the whole recording and of its part
     above 4 kHz, `spans` its voiced stretches. Any of the audio evidence may be missing (a typed
     answer, a recording cut out of a longer one): the judgement then rests on what is there.
+    `stretches` are the accurate pass's own measures per stretch it decoded ({start, end, avg_logprob,
+    no_speech_prob, compression_ratio, words, kept}); with them, `engine_name` is the Whisper model's.
     """
     sig = signal or signal_figures(levels, spans, high_levels, words)
     voiced_s = sum(s.length for s in spans) if spans else None
@@ -146,6 +180,9 @@ def judge(
         "high_band_db": _r(sig.high_band_db),
     }
     doubts = _doubts(figures, engine_name)
+    if stretches is not None:
+        figures.update(whisper_figures(words, spans, stretches))
+        doubts = _whisper_doubts(figures)
     if not doubts:
         return Reliability(True, None, figures)
     figures["doubts"] = doubts
@@ -168,6 +205,22 @@ def _doubts(f: dict, engine_name: str) -> list[str]:
         doubts.append("many unsure words")
     if f["unknown_share"] > MAX_UNKNOWN_SHARE:
         doubts.append("many words outside the recognizer's vocabulary")
+    return doubts
+
+
+def _whisper_doubts(f: dict) -> list[str]:
+    """What in Whisper's own measures says it lost track of the speech."""
+    doubts = []
+    if f["words"] and f["snr_db"] is not None and f["snr_db"] < DROWNED_SNR_DB:
+        doubts.append("voice too close to the noise")
+    if f["avg_logprob"] is not None and f["words"] and f["avg_logprob"] < WHISPER_MIN_LOGPROB:
+        doubts.append("low confidence")
+    if f["compression_max"] is not None and f["compression_max"] > WHISPER_MAX_COMPRESSION:
+        doubts.append("the decoding repeated itself")
+    voiced_s = f["voiced_s"]
+    if voiced_s is not None and voiced_s >= MIN_VOICED_S and f["unworded_share"] is not None \
+            and f["unworded_share"] > WHISPER_MAX_UNWORDED:
+        doubts.append("few words for the speech heard")
     return doubts
 
 
