@@ -361,7 +361,8 @@ class AccuratePass:
         self._rest = np.zeros(0, dtype=np.float32)
         self._floor_db: float | None = None
         self._frames = 0
-        self._blocks: list[np.ndarray] = []
+        self._blocks: list[np.ndarray] = []  # the audio still needed, from sample `_base` of the take on
+        self._base = 0
         self._samples = 0
         self._cut = 0  # samples before this were handed on
         self._first_s: float | None = None  # the first voice of the stretch being gathered
@@ -407,9 +408,22 @@ class AccuratePass:
             if self._first_s is not None and end - self._first_s >= HARD_MAX_S:
                 self._submit_until(end)
         self._rest = data[n * self._frame :].copy()
+        self._forget()
+
+    def _forget(self) -> None:
+        """Let go of audio no stretch can need again, so an hour of room noise holds seconds, not an hour:
+        before the open stretch's start (less its pad), or before the last pad's worth when none is open."""
+        pad = int(PAD_S * SAMPLE_RATE_HZ) + self._frame
+        keep = self._samples - pad if self._first_s is None else int((self._first_s - PAD_S) * SAMPLE_RATE_HZ)
+        keep = max(self._cut, keep)
+        if keep - self._base < 10 * SAMPLE_RATE_HZ:  # trim now and then, not every block
+            return
+        held = np.concatenate(self._blocks) if len(self._blocks) > 1 else self._blocks[0]
+        self._blocks = [held[keep - self._base :].copy()]
+        self._base = keep
 
     def _submit_until(self, end_s: float) -> None:
-        start = max(self._cut, int((self._first_s - PAD_S) * SAMPLE_RATE_HZ))
+        start = max(self._cut, self._base, int((self._first_s - PAD_S) * SAMPLE_RATE_HZ))
         end = max(start, min(int(end_s * SAMPLE_RATE_HZ), self._samples))
         voice_s = self._voice_s
         self._first_s = self._last_s = None
@@ -423,7 +437,7 @@ class AccuratePass:
     def _audio(self, start: int, end: int) -> np.ndarray:
         if len(self._blocks) > 1:
             self._blocks = [np.concatenate(self._blocks)]
-        return self._blocks[0][start:end].astype(np.float32, copy=True)
+        return self._blocks[0][start - self._base : end - self._base].astype(np.float32, copy=True)
 
     def cancel(self) -> None:
         """Drop the stretches not started yet (the take failed): nothing waits for them."""

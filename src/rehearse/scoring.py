@@ -30,6 +30,8 @@ class Heard:
     syllable_features: np.ndarray | None = None  # pace.SyllableTrack rows, one per 10 ms frame
     accurate: str | None = None  # the Whisper model whose words these are (None: the streaming pass's)
     stretches: list[dict] | None = None  # Whisper's own measures per stretch decoded (see `stretch_measures`)
+    # the streaming pass's words: where the answer is when the accurate pass wrote nothing (a half-second "yes")
+    stream_words: list[Word] | None = None
 
 
 def stretch_measures(results, start_s: float = 0.0, end_s: float | None = None) -> list[dict]:
@@ -59,7 +61,7 @@ def hear(source: AudioSource, engine: Engine) -> Heard:
         raise take.error
     return Heard(take.words, voiced_spans(take.levels), take.recorded_s, take.finish_s, take.levels,
                  take.high_levels, take.syllable_features, take.accurate_name, stretch_measures(take.accurate)
-                 if take.accurate is not None else None)
+                 if take.accurate is not None else None, take.stream_words)
 
 
 def answer_span(spans: list[Span], words: list[Word]) -> Span | None:
@@ -167,7 +169,7 @@ def score_heard(
     `target_s` is the user's own target (None: the rubric's). A follow-up's `reply` is never too short."""
     from rehearse.judge.kinds import target_s_for
 
-    span = answer_span(heard.spans, heard.words)
+    span = answer_span(heard.spans, heard.words or heard.stream_words or [])
     speech_s = sum(s.length for s in heard.spans if span and s.end > span.start and s.start < span.end)
     syllables = None
     if heard.syllable_features is not None and span:
